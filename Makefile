@@ -1,0 +1,39 @@
+# The two commands: `make run` (set up + start web and worker) and `make test` (set up + lint + tests).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL := 2
+export DJANGO_ALLOW_ASYNC_UNSAFE := true
+
+.PHONY: run test lint bench setup migrate clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py seed_demo
+	$(PY) scripts/run_platform.py
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) scripts/bench_pipeline.py
+
+clean:
+	rm -rf $(VENV) media db.sqlite3* .pytest_cache test-artifacts

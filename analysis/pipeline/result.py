@@ -1,0 +1,111 @@
+"""Plain dataclasses the pipeline returns; `AnalysisResult.report()` is `report.json`.
+
+The report's keys are a contract read by other tools (the platform, outside checks): keep them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+
+@dataclass
+class VideoInfo:
+    path: str
+    frames: int  # frames actually decoded
+    fps: float  # average frame rate (frames / duration)
+    width: int  # displayed size, after rotation
+    height: int
+    duration_s: float
+    rotation: int = 0  # degrees applied to honour the phone's rotation metadata
+    codec: str = ""
+    variable_frame_rate: bool = False
+
+
+@dataclass
+class Exercise:
+    name: str  # "deadlift", "romanian_deadlift", "squat", "curl", "unknown"
+    is_deadlift: bool
+    message: str  # what was seen, in a sentence
+
+
+@dataclass
+class Judgement:
+    """A detector's opinion of one rep."""
+
+    verdict: str  # "good" or "anomalous"
+    score: float  # in [0, 1], higher = more anomalous
+    threshold: float  # the score above which a rep is anomalous
+    joints: list[str]  # body parts that deviated most, most deviating first
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+class RepJudge(Protocol):
+    """What the pipeline needs from an anomaly detector (the hook for analysis/detector)."""
+
+    version: str
+
+    def judge(self, images: np.ndarray) -> list[Judgement]:
+        """Judge SkeleMotion PNG images, uint8 RGB, shape (N, 45, 100, 3)."""
+        ...
+
+
+@dataclass
+class Rep:
+    index: int  # 1-based, in order
+    start_frame: int  # frame numbers of the input video
+    lockout_frame: int
+    end_frame: int
+    start_s: float
+    lockout_s: float
+    end_s: float
+    complete: bool  # False when the clip ends before the bar is back down
+    stages: dict[str, Any]
+    kinematics: dict[str, Any]
+    image: str | None = None  # paths relative to the output folder
+    orientation: str | None = None
+    magnitude: str | None = None
+    landmarks: str | None = None
+    verdict: str | None = None
+    score: float | None = None
+    threshold: float | None = None
+    joints: list[str] = field(default_factory=list)
+    detector_version: str | None = None
+
+
+@dataclass
+class AnalysisResult:
+    video: VideoInfo
+    exercise: Exercise
+    reps: list[Rep]
+    timings_ms: dict[str, float]
+    pose_frames_found: int
+    frames: list[dict[str, Any]] = field(default_factory=list)  # per input frame: stage, prob
+    result_video: str | None = None  # relative to the output folder
+    warnings: list[str] = field(default_factory=list)
+
+    def report(self) -> dict[str, Any]:
+        v = self.video
+        return {
+            "input": {
+                "path": v.path,
+                "frames": v.frames,
+                "fps": round(v.fps, 3),
+                "width": v.width,
+                "height": v.height,
+                "duration_s": round(v.duration_s, 3),
+                "rotation": v.rotation,
+                "codec": v.codec,
+                "variable_frame_rate": v.variable_frame_rate,
+            },
+            "exercise": asdict(self.exercise),
+            "pose_frames_found": self.pose_frames_found,
+            "rep_count": len(self.reps),
+            "timings_ms": {k: round(t, 1) for k, t in self.timings_ms.items()},
+            "result_video": self.result_video,
+            "warnings": self.warnings,
+            "frames": self.frames,
+            "reps": [asdict(r) for r in self.reps],
+        }

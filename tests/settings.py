@@ -1,0 +1,11 @@
+"""Test settings: the real settings with tasks run inline and media in a throwaway folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("Q_SYNC", "true")  # Q_CLUSTER is read once at import: set it before.
+
+from coach_platform.settings import *  # noqa: E402,F403
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="coach-test-media-"))  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
