@@ -1,0 +1,145 @@
+"""Video in: decode anything FFmpeg decodes (via PyAV), honour rotation, keep real timestamps."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import VideoUnreadable
+from .result import VideoInfo
+
+# Frames are decoded once for pose and once more for the overlay: decoding is cheap next to
+# pose estimation, and keeping every frame in memory would not scale to long sets.
+
+
+@dataclass
+class Frame:
+    index: int
+    time_s: float  # presentation time relative to the first frame (real, also for VFR)
+    image: np.ndarray  # BGR, displayed orientation
+    rotation: int = 0  # degrees the decoder's image was turned to honour the metadata
+
+
+def _open(path: str | Path):
+    import av
+
+    path = Path(path)
+    if not path.is_file():
+        raise VideoUnreadable(f"The file {path.name} does not exist.")
+    if os.path.getsize(path) == 0:
+        raise VideoUnreadable("The file is empty.")
+    try:
+        container = av.open(str(path))
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
+        raise VideoUnreadable(
+            "The file could not be read as a video (it may be corrupt, truncated or not a "
+            "video at all)."
+        ) from exc
+    if not container.streams.video:
+        container.close()
+        raise VideoUnreadable("The file holds no video stream.")
+    stream = container.streams.video[0]
+    stream.thread_type = "AUTO"
+    return container, stream
+
+
+def iter_frames(path: str | Path) -> Iterator[Frame]:
+    """Yield decoded frames in display orientation; stop quietly at a corrupt tail."""
+    import av
+
+    container, stream = _open(path)
+    first_time: float | None = None
+    index = 0
+    try:
+        packets = container.demux(stream)
+        while True:
+            try:
+                packet = next(packets)
+                decoded = packet.decode()
+            except StopIteration:
+                break
+            except av.error.FFmpegError:
+                if index == 0:
+                    raise
+                break  # truncated/corrupt tail: keep what decoded cleanly
+            for frame in decoded:
+                image = frame.to_ndarray(format="bgr24")
+                rotation = int(getattr(frame, "rotation", 0) or 0) % 360
+                if rotation:
+                    image = np.ascontiguousarray(np.rot90(image, rotation // 90))
+                t = frame.time
+                if t is None:
+                    t = index / float(stream.average_rate or 30)
+                if first_time is None:
+                    first_time = t
+                yield Frame(index, t - first_time, image, rotation)
+                index += 1
+    except av.error.FFmpegError as exc:
+        raise VideoUnreadable(
+            "The video could not be decoded (it may be corrupt or truncated)."
+        ) from exc
+    finally:
+        container.close()
+
+
+def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
+    """Cheap check that a file is a decodable video, with its facts from the container.
+
+    Decodes the first frames (a renamed text file or a truncated upload fails here), then
+    reads frame count and duration from the header. `describe_video` gives exact counts.
+    """
+    container, stream = _open(path)
+    try:
+        rate = float(stream.average_rate or stream.guessed_rate or 0)
+        duration = float(stream.duration * stream.time_base) if stream.duration else 0.0
+        if not duration and container.duration:
+            duration = container.duration / 1_000_000
+        codec = stream.codec_context.name
+    finally:
+        container.close()
+    shape = None
+    decoded = 0
+    for frame in iter_frames(path):
+        shape = frame.image.shape
+        decoded += 1
+        if decoded >= check_frames:
+            break
+    if shape is None:
+        raise VideoUnreadable("The file holds no decodable video frames.")
+    frames = int(stream.frames or round(duration * rate))
+    return VideoInfo(
+        path=str(path),
+        frames=max(frames, decoded),
+        fps=rate,
+        width=shape[1],
+        height=shape[0],
+        duration_s=duration,
+        codec=codec,
+    )
+
+
+def describe_video(
+    path: str | Path, times: list[float], shape: tuple[int, ...], rotation: int = 0
+) -> VideoInfo:
+    """Facts from a full decode: real frame count, average rate, variable rate or not."""
+    probe = probe_video(path, check_frames=1)
+    n = len(times)
+    span = times[-1] - times[0] if n > 1 else 0.0
+    fps = (n - 1) / span if span > 0 else (probe.fps or 30.0)
+    steps = np.diff(times) if n > 2 else np.array([1.0 / fps])
+    vfr = bool(n > 2 and np.ptp(steps) > 0.25 * np.median(steps))
+    return VideoInfo(
+        path=str(path),
+        frames=n,
+        fps=fps,
+        width=shape[1],
+        height=shape[0],
+        duration_s=n / fps,
+        rotation=rotation,
+        codec=probe.codec,
+        variable_frame_rate=vfr,
+    )
