@@ -1,8 +1,24 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from analysis.api import RepViewSet
+from athletes.api import SessionViewSet
+from athletes.api_docs import api_docs
+
+router = DefaultRouter()
+router.register("sessions", SessionViewSet, basename="api-session")
+router.register("reps", RepViewSet, basename="api-rep")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", api_docs, name="api_docs"),
+    path("api/", include(router.urls)),
+    path("", include("analysis.urls")),
+    path("", include("athletes.urls")),
 ]
