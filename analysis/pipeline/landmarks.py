@@ -63,7 +63,7 @@ def smooth(x: np.ndarray, window: int = 5) -> np.ndarray:
 
 
 def joint_angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """Angle ABC in degrees (180 = straight), for (..., 2) pixel coordinates."""
+    """Angle ABC in degrees (180 = straight), for (..., 2) or (..., 3) coordinates."""
     v1, v2 = a - b, c - b
     cos = np.sum(v1 * v2, axis=-1) / (
         np.linalg.norm(v1, axis=-1) * np.linalg.norm(v2, axis=-1) + 1e-12

@@ -175,8 +175,8 @@ def _recognise(
         return Exercise(
             "squat",
             False,
-            f"This looks like a squat, not a deadlift: the hands stay at the shoulders while "
-            f"the hips go down and up ({squats} reps of it).",
+            "This looks like a squat, not a deadlift: the hands stay at the shoulders while "
+            "the hips go down and up.",
         ), []
     if _arms_cycle_alone(sig):
         return Exercise(

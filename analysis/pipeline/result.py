@@ -82,6 +82,7 @@ class AnalysisResult:
     reps: list[Rep]
     timings_ms: dict[str, float]
     pose_frames_found: int
+    pose_frames_estimated: int
     frames: list[dict[str, Any]] = field(default_factory=list)  # per input frame: stage, prob
     result_video: str | None = None  # relative to the output folder
     warnings: list[str] = field(default_factory=list)
@@ -101,6 +102,7 @@ class AnalysisResult:
                 "variable_frame_rate": v.variable_frame_rate,
             },
             "exercise": asdict(self.exercise),
+            "pose_frames_estimated": self.pose_frames_estimated,
             "pose_frames_found": self.pose_frames_found,
             "rep_count": len(self.reps),
             "timings_ms": {k: round(t, 1) for k, t in self.timings_ms.items()},

@@ -25,6 +25,15 @@ class Timeline:
         return int(np.clip(round(time_s * FPS), 0, len(self.times) - 1))
 
 
+def nearest_index(times: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Index of the element of sorted `times` nearest to each target."""
+    if len(times) == 0:
+        return np.zeros(len(targets), dtype=int)
+    right = np.clip(np.searchsorted(times, targets), 0, len(times) - 1)
+    left = np.clip(right - 1, 0, len(times) - 1)
+    return np.where(np.abs(times[left] - targets) <= np.abs(times[right] - targets), left, right)
+
+
 def resample(
     times: np.ndarray, landmarks: np.ndarray, found: np.ndarray, max_gap_s: float = MAX_GAP_S
 ) -> Timeline:
@@ -32,7 +41,7 @@ def resample(
     times = np.asarray(times, dtype=float)
     n_grid = int(np.floor(times[-1] * FPS + 1e-6)) + 1 if len(times) else 0
     grid = np.arange(n_grid) / FPS
-    source = np.clip(np.searchsorted(times, grid - 0.5 / FPS), 0, max(len(times) - 1, 0))
+    source = nearest_index(times, grid)
     out = np.full((n_grid,) + landmarks.shape[1:], np.nan)
     ft = times[found]
     if len(ft) == 0:

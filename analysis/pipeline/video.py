@@ -110,7 +110,10 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
             break
     if shape is None:
         raise VideoUnreadable("The file holds no decodable video frames.")
-    frames = int(stream.frames or round(duration * rate))
+    estimate = round(duration * rate)
+    frames = int(stream.frames or estimate)
+    if estimate and not 0.5 * estimate <= frames <= 1.5 * estimate + 2:
+        frames = estimate  # some muxers write a frame count in other units: trust duration
     return VideoInfo(
         path=str(path),
         frames=max(frames, decoded),

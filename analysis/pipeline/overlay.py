@@ -1,0 +1,105 @@
+"""Annotated video: skeleton, a stage box and a per-rep verdict box, encoded as H.264 MP4.
+
+OpenCV's pip wheel cannot encode H.264 and its mp4v does not play in browsers, so PyAV's
+libx264 writes the file: yuv420p, even size, faststart, the input's frame count and rate.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from .landmarks import SKELETON_EDGES
+
+GREEN, RED, GREY = (60, 170, 60), (50, 50, 220), (140, 140, 140)
+MAX_SIDE = 960  # larger inputs are scaled down: a review video in a browser needs no more
+
+
+def verdict_style(verdict: str | None) -> tuple[str, tuple[int, int, int]]:
+    if verdict == "good":
+        return "Good Deadlift Form", GREEN
+    if verdict == "anomalous":
+        return "Anomalous", RED
+    return "Not judged", GREY
+
+
+def _box(img: np.ndarray, lines: list[str], corner: str, colour, scale: float) -> None:
+    import cv2
+
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    fs, th = 0.5 * scale, max(1, round(scale))
+    sizes = [cv2.getTextSize(t, font, fs, th)[0] for t in lines]
+    pad = round(6 * scale)
+    line_h = max(s[1] for s in sizes) + pad
+    w = max(s[0] for s in sizes) + 2 * pad
+    h = line_h * len(lines) + pad
+    x0 = pad if corner == "left" else img.shape[1] - w - pad
+    y0 = pad
+    cv2.rectangle(img, (x0, y0), (x0 + w, y0 + h), colour, -1)
+    for i, text in enumerate(lines):
+        y = y0 + (i + 1) * line_h
+        cv2.putText(img, text, (x0 + pad, y), font, fs, (255, 255, 255), th, cv2.LINE_AA)
+
+
+def draw_frame(
+    img: np.ndarray,
+    landmarks: np.ndarray | None,
+    stage: str,
+    prob: float,
+    frame_no: int,
+    rep_label: str,
+    verdict_box: tuple[str, tuple[int, int, int]] | None,
+) -> np.ndarray:
+    import cv2
+
+    h, w = img.shape[:2]
+    scale = max(0.6, min(w, h) / 480)
+    if landmarks is not None and np.isfinite(landmarks[0, 0]):
+        pts = (landmarks[:, :2] * [w, h]).astype(int)
+        for a, b in SKELETON_EDGES:
+            cv2.line(img, tuple(pts[a]), tuple(pts[b]), (255, 255, 255), max(1, round(2 * scale)))
+        for p in pts[11:]:
+            cv2.circle(img, tuple(p), max(2, round(3 * scale)), (0, 200, 255), -1)
+    _box(
+        img,
+        [f"Stage: {stage}", f"Probability: {prob:.2f}", f"Frame: {frame_no}", f"Rep: {rep_label}"],
+        "left",
+        (70, 50, 30),
+        scale,
+    )
+    if verdict_box is not None:
+        _box(img, [verdict_box[0]], "right", verdict_box[1], scale)
+    return img
+
+
+class H264Writer:
+    """Streams BGR frames into an H.264 MP4 that Chromium plays and can seek."""
+
+    def __init__(self, path: Path, fps: float, width: int, height: int) -> None:
+        import av
+
+        s = min(1.0, MAX_SIDE / max(width, height))
+        self.size = (int(round(width * s / 2) * 2), int(round(height * s / 2) * 2))
+        self.container = av.open(str(path), "w", options={"movflags": "+faststart"})
+        rate = Fraction(fps).limit_denominator(1001)
+        self.stream = self.container.add_stream("libx264", rate=rate)
+        self.stream.width, self.stream.height = self.size
+        self.stream.pix_fmt = "yuv420p"
+        self.stream.options = {"preset": "ultrafast", "crf": "23"}
+
+    def write(self, img: np.ndarray) -> None:
+        import av
+        import cv2
+
+        if (img.shape[1], img.shape[0]) != self.size:
+            img = cv2.resize(img, self.size, interpolation=cv2.INTER_AREA)
+        frame = av.VideoFrame.from_ndarray(img, format="bgr24")
+        for packet in self.stream.encode(frame):
+            self.container.mux(packet)
+
+    def close(self) -> None:
+        for packet in self.stream.encode():
+            self.container.mux(packet)
+        self.container.close()

@@ -1,0 +1,96 @@
+"""Synthetic MediaPipe-like landmark tracks with known rep boundaries, for rep-counting tests.
+
+A stick figure seen from the side, interpolated between standing (h=0) and the bottom of a
+deadlift (h=1). Coordinates are normalized image units (y down), like MediaPipe's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+STAND = {"ankle": (0.50, 0.90), "knee": (0.50, 0.75), "hip": (0.50, 0.60), "sh": (0.50, 0.38)}
+BOTTOM = {"ankle": (0.50, 0.90), "knee": (0.56, 0.78), "hip": (0.40, 0.70), "sh": (0.56, 0.58)}
+ARM = 0.24
+NOSE_UP = 0.08
+
+
+def pose(h: float, hands: str = "bar", curl: float = 0.0, x0: float = 0.0, s: float = 1.0):
+    """33 x 4 landmarks. hands: 'bar' (arms hang), 'shoulders' (back squat), 'wave'."""
+    p = {k: np.array(STAND[k]) * (1 - h) + np.array(BOTTOM[k]) * h for k in STAND}
+    sh = p["sh"]
+    if hands == "shoulders":
+        wrist = sh + (0.0, -0.01)
+    elif hands == "wave":
+        wrist = sh + (0.05, -0.15)
+    else:
+        wrist = sh + (0.0, ARM * (1 - curl) + 0.04 * curl)
+    elbow = (sh + wrist) / 2 + (0.02, 0)
+    nose = sh + (0.03 + 0.05 * h, -NOSE_UP)
+    lm = np.zeros((33, 4))
+    lm[:, 3] = 0.99
+    for side, dz in ((0, -0.05), (1, 0.05)):  # left, right
+        off = 0.004 * (1 if side else -1)
+        idx = {
+            "sh": 11 + side, "elbow": 13 + side, "wrist": 15 + side, "hip": 23 + side,
+            "knee": 25 + side, "ankle": 27 + side,
+        }  # fmt: skip
+        pts = {"sh": sh, "elbow": elbow, "wrist": wrist, "hip": p["hip"], "knee": p["knee"],
+               "ankle": p["ankle"]}  # fmt: skip
+        for name, i in idx.items():
+            lm[i, :2] = pts[name] + (off, 0)
+            lm[i, 2] = dz
+        for i in (17 + side, 19 + side, 21 + side):
+            lm[i, :2] = wrist + (0.01, 0.01)
+        for i in (29 + side, 31 + side):
+            lm[i, :2] = p["ankle"] + (0.03 * (i >= 31), 0.01)
+    for i in range(11):
+        lm[i, :2] = nose + (0.005 * (i % 3), -0.005 * (i % 2))
+    lm[:, 0] = x0 + (lm[:, 0] - 0.5) * s + 0.5
+    lm[:, 1] = (lm[:, 1] - 0.5) * s + 0.5
+    return lm
+
+
+def track(
+    script: list[tuple[float, float, float]],
+    fps: float = 30.0,
+    hands: str = "bar",
+    noise: float = 0.0,
+    gaps: list[tuple[float, float]] = (),
+    seed: int = 0,
+    x0: float = 0.0,
+    s: float = 1.0,
+    curl_cycles: float = 0.0,
+):
+    """Follow (duration_s, h_from, h_to) segments; return times, landmarks, found."""
+    rng = np.random.default_rng(seed)
+    total = sum(d for d, _, _ in script)
+    times = np.arange(0, total, 1.0 / fps)
+    lms = []
+    for t in times:
+        acc = 0.0
+        for k, (d, a, b) in enumerate(script):
+            if t < acc + d or k == len(script) - 1:
+                u = min(max((t - acc) / d, 0.0), 1.0)
+                h = a + (b - a) * (0.5 - 0.5 * np.cos(np.pi * u))  # smooth like a real pull
+                break
+            acc += d
+        curl = 0.5 - 0.5 * np.cos(2 * np.pi * curl_cycles * t / total) if curl_cycles else 0.0
+        lms.append(pose(h, hands, curl, x0, s))
+    lm = np.array(lms)
+    lm[:, :, :2] += rng.normal(0, noise, lm[:, :, :2].shape)
+    found = np.ones(len(times), bool)
+    for a, b in gaps:
+        found[(times >= a) & (times < b)] = False
+    lm[~found] = np.nan
+    return times, lm, found
+
+
+def deadlift_set(reps: int, setup: float = 2.0, hold: float = 0.3, rest: float = 0.4):
+    """Stand, set up at the bar, `reps` pulls, walk away: returns script and lockout times."""
+    script = [(1.0, 0, 0), (setup, 0, 1), (0.5, 1, 1)]
+    lockouts, t = [], 1.0 + setup + 0.5
+    for _ in range(reps):
+        script += [(0.8, 1, 0), (hold, 0, 0), (0.9, 0, 1), (rest, 1, 1)]
+        lockouts.append(t + 0.8)
+        t += 0.8 + hold + 0.9 + rest
+    return script, lockouts

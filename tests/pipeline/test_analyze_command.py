@@ -1,0 +1,144 @@
+"""`analyze_video` end to end on a real clip, and bad input giving a one-line reason."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from analysis.pipeline.errors import NoPersonVisible, VideoUnreadable
+from analysis.pipeline.run import analyze_video
+from analysis.pipeline.video import probe_video
+from tests.conftest import shared_path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def clip():
+    return shared_path("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")
+
+
+@pytest.fixture(scope="module")
+def command_output(tmp_path_factory):
+    out = tmp_path_factory.mktemp("analysis")
+    call_command("analyze_video", str(clip()), "--out", str(out), verbosity=0)
+    return out
+
+
+def test_report_holds_input_facts_timings_and_reps_with_their_files(command_output):
+    report = json.loads((command_output / "report.json").read_text())
+    assert report["input"]["frames"] == 133
+    assert report["input"]["fps"] == pytest.approx(29.338, abs=0.01)
+    assert report["exercise"]["name"] == "deadlift"
+    assert {"decode", "pose", "reps", "skelemotion", "video"} <= set(report["timings_ms"])
+    assert len(report["reps"]) == 2
+    for rep in report["reps"]:
+        assert rep["start_frame"] < rep["lockout_frame"] < rep["end_frame"]
+        assert rep["verdict"] is None
+        image = command_output / rep["image"]
+        assert image.suffix == ".png" and image.exists()
+        orientation = np.load(command_output / rep["orientation"])
+        assert orientation.shape == (45, 100, 3)
+        landmarks = np.load(command_output / rep["landmarks"])
+        assert landmarks.ndim == 3 and landmarks.shape[1:] == (33, 3)
+        # The PNG was built from exactly these landmarks.
+        from analysis.pipeline.skelemotion import orientation_image
+
+        assert np.array_equal(orientation_image(landmarks), orientation)
+
+
+def test_annotated_video_is_browser_playable_h264_with_the_input_frames(command_output):
+    video = command_output / "result.mp4"
+    with av.open(str(video)) as container:
+        stream = container.streams.video[0]
+        assert stream.codec_context.name == "h264"
+        assert stream.codec_context.pix_fmt == "yuv420p"
+        assert stream.width % 2 == 0 and stream.height % 2 == 0
+        assert float(stream.average_rate) == pytest.approx(29.338, abs=0.01)
+        frames = sum(1 for _ in container.decode(stream))
+    assert frames == 133
+    head = video.read_bytes()[:200_000]
+    assert head.find(b"moov") < head.find(b"mdat")  # faststart: playable while loading
+
+
+def run_cli(video, out):
+    return subprocess.run(
+        [sys.executable, "manage.py", "analyze_video", str(video), "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("kind", ["empty", "text", "truncated"])
+def test_bad_files_exit_non_zero_with_a_one_line_reason(kind, tmp_path):
+    bad = tmp_path / "bad.mp4"
+    if kind == "empty":
+        bad.write_bytes(b"")
+    elif kind == "text":
+        bad.write_text("this is not a video\n" * 100)
+    else:  # index (moov) at the end, as phones write it: nothing is decodable
+        data = shared_path("videos", "BichraiX+AI-Deadlift-Analysis", "good008.mp4").read_bytes()
+        bad.write_bytes(data[: len(data) // 2])
+    proc = run_cli(bad, tmp_path / "out")
+    assert proc.returncode != 0
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("CommandError:")
+    assert any(w in last for w in ("empty", "could not be read", "decod"))
+
+
+def test_a_truncated_file_with_its_index_first_is_analysed_as_far_as_it_goes(tmp_path):
+    data = clip().read_bytes()  # this clip's index (moov) comes first
+    bad = tmp_path / "cut.mp4"
+    bad.write_bytes(data[: len(data) // 2])
+    result = analyze_video(bad, tmp_path / "out", write_video=False)
+    assert result.video.frames < 133
+    assert any("truncated" in w for w in result.warnings)
+
+
+def test_probe_refuses_a_text_file_renamed_mp4(tmp_path):
+    bad = tmp_path / "notes.mp4"
+    bad.write_text("hello")
+    with pytest.raises(VideoUnreadable):
+        probe_video(bad)
+
+
+def synthetic_video(path, frames=45, size=(320, 240), fps=30, rotate=None):
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.width, stream.height = size
+        stream.pix_fmt = "yuv420p"
+        rng = np.random.default_rng(0)
+        for i in range(frames):
+            img = np.full((size[1], size[0], 3), 40 + i, np.uint8)
+            img[:, : size[0] // 2] = rng.integers(0, 255, (size[1], size[0] // 2, 3))
+            for packet in stream.encode(av.VideoFrame.from_ndarray(img, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+
+
+def test_a_clip_with_no_person_is_refused_with_a_clear_message(tmp_path):
+    video = tmp_path / "empty_room.mp4"
+    synthetic_video(video)
+    with pytest.raises(NoPersonVisible, match="No person was visible"):
+        analyze_video(video, tmp_path / "out")
+
+
+def test_odd_frame_sizes_are_padded_for_the_encoder(tmp_path):
+    video = tmp_path / "odd.mp4"
+    synthetic_video(video, frames=12, size=(322, 242))
+    info = probe_video(video)
+    assert (info.width, info.height) == (322, 242)
+    from analysis.pipeline.overlay import H264Writer
+
+    writer = H264Writer(tmp_path / "o.mp4", 30, 327, 449)
+    assert writer.size[0] % 2 == 0 and writer.size[1] % 2 == 0
+    writer.write(np.zeros((449, 327, 3), np.uint8))
+    writer.close()
+    assert probe_video(tmp_path / "o.mp4").frames == 1

@@ -1,0 +1,92 @@
+"""Rep counting on synthetic landmark tracks with known boundaries."""
+
+import numpy as np
+import pytest
+
+from analysis.pipeline.reps import segment_reps
+from analysis.pipeline.timebase import resample
+from tests.pipeline.synthetic import deadlift_set, track
+
+
+def count(times, lm, found):
+    timeline = resample(times, lm, found)
+    return segment_reps(timeline.landmarks)
+
+
+@pytest.mark.parametrize("reps", [1, 3, 8])
+def test_counts_every_pull_and_finds_its_lockout(reps):
+    script, lockouts = deadlift_set(reps)
+    seg = count(*track(script))
+    assert seg.exercise.name == "deadlift"
+    assert len(seg.spans) == reps
+    got = [s.lockout / 30 for s in seg.spans]
+    assert np.allclose(got, lockouts, atol=0.25)
+    assert all(s.start < s.lockout < s.end for s in seg.spans)
+
+
+@pytest.mark.parametrize("fps", [10.0, 24.0, 25.0, 29.97, 60.0])
+def test_frame_rate_does_not_change_the_count_or_times(fps):
+    script, lockouts = deadlift_set(4)
+    seg = count(*track(script, fps=fps))
+    assert len(seg.spans) == 4
+    assert np.allclose([s.lockout / 30 for s in seg.spans], lockouts, atol=0.25)
+
+
+def test_noise_and_short_dropouts_do_not_add_or_lose_reps():
+    script, lockouts = deadlift_set(5)
+    gaps = [(lockouts[1] - 0.1, lockouts[1] + 0.1), (lockouts[3] + 0.5, lockouts[3] + 0.7)]
+    seg = count(*track(script, noise=0.006, gaps=gaps, seed=3))
+    assert len(seg.spans) == 5
+
+
+def test_a_long_gap_is_not_bridged_into_a_fake_rep():
+    timeline = resample(*track([(1, 0, 0), (1, 0, 1), (1, 1, 1), (1, 1, 0)], gaps=[(1.2, 3.5)]))
+    assert not timeline.valid[int(1.5 * 30) : int(3.3 * 30)].any()
+
+
+def test_where_the_lifter_stands_and_how_big_they_are_do_not_matter():
+    script, _ = deadlift_set(3)
+    for x0, s in [(-0.2, 0.5), (0.15, 0.7), (0.0, 1.2)]:
+        assert len(count(*track(script, x0=x0, s=s)).spans) == 3
+
+
+def test_lockout_holds_and_setup_are_not_reps():
+    script = [(1, 0, 0), (3, 0, 1), (1, 1, 1), (2, 1, 0.9), (1, 0.9, 1), (1, 1, 0), (6, 0, 0.05)]
+    script += [(0.2, 0.05, 0), (1, 0, 1), (1, 1, 1), (1, 1, 0), (0.5, 0, 0), (1, 0, 1)]
+    seg = count(*track(script))
+    assert len(seg.spans) == 2  # setup wobbles at the bar and a long wobbly hold count nothing
+
+
+def test_a_clip_ending_at_the_top_does_not_count_standing_up_after_the_set():
+    script, _ = deadlift_set(2)
+    script += [(1.0, 1, 0), (0.5, 0, 0)]  # set the bar down, stand up, clip ends
+    seg = count(*track(script))
+    assert len(seg.spans) == 2
+    assert any("ends standing" in w for w in seg.warnings)
+
+
+def test_a_last_rep_cut_off_while_lowering_counts_and_is_marked_incomplete():
+    script, _ = deadlift_set(2)
+    script = script[:-2] + [(0.4, 0, 0.5)]  # clip ends halfway down the last rep
+    seg = count(*track(script))
+    assert len(seg.spans) == 2
+    assert seg.spans[-1].complete is False
+    assert seg.spans[0].complete is True
+
+
+def test_a_squat_is_not_a_deadlift():
+    script, _ = deadlift_set(3)
+    seg = count(*track(script, hands="shoulders"))
+    assert seg.spans == []
+    assert seg.exercise.name == "squat" and not seg.exercise.is_deadlift
+    assert "squat" in seg.exercise.message
+
+
+def test_a_curl_is_not_a_deadlift():
+    seg = count(*track([(10, 0, 0)], curl_cycles=5))
+    assert seg.spans == [] and seg.exercise.name == "curl"
+
+
+def test_waving_at_the_camera_and_standing_count_nothing():
+    seg = count(*track([(5, 0, 0)], hands="wave"))
+    assert seg.spans == [] and not seg.exercise.is_deadlift
