@@ -17,3 +17,138 @@ def shared_path(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"needs the real data at {path} (../shared/data beside the project)")
     return path
+
+
+# --- platform personas and data ----------------------------------------------------------
+# A file-backed test database (not SQLite's in-memory default), so that a real `qcluster`
+# subprocess in the browser tests can share it with the live server.
+TEST_DB_DIR = Path(os.environ.get("TEST_DB_DIR", "/tmp")) / f"coach-test-db-{os.getpid()}"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        TEST_DB_DIR.mkdir(parents=True, exist_ok=True)
+        db.setdefault("TEST", {})["NAME"] = str(TEST_DB_DIR / "test.sqlite3")
+
+
+def _user(username: str, role: str):
+    from athletes.services import user_create
+
+    user, _ = user_create(username=username, role=role, password="pw-" + username + "-123")
+    return user
+
+
+@pytest.fixture
+def athlete_a(db):
+    return _user("athlete_a", "athlete")
+
+
+@pytest.fixture
+def athlete_b(db):
+    return _user("athlete_b", "athlete")
+
+
+@pytest.fixture
+def coach_a(db, athlete_a):
+    """athlete A's coach."""
+    from athletes.models import CoachAssignment
+
+    coach = _user("coach_a", "coach")
+    CoachAssignment.objects.create(coach=coach, athlete=athlete_a)
+    return coach
+
+
+@pytest.fixture
+def coach_other(db, athlete_b):
+    """A coach with another roster (athlete B), not athlete A."""
+    from athletes.models import CoachAssignment
+
+    coach = _user("coach_other", "coach")
+    CoachAssignment.objects.create(coach=coach, athlete=athlete_b)
+    return coach
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("boss", "admin")
+
+
+def make_session(athlete, *, reps: int = 2, status: str = "done", verdicts=("good", "anomalous")):
+    """A session with its analysis, reps and small files written directly: test data for
+    permission and rendering tests that do not need the pipeline to run."""
+    import json
+    import uuid
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from analysis.models import Analysis, DetectorVersion, Rep, RepVerdict
+    from athletes.models import TrainingSession
+
+    session = TrainingSession(athlete=athlete, uploaded_by=athlete, folder=uuid.uuid4().hex)
+    session.video.save("original.mp4", ContentFile(b"\x00" * 4096), save=False)
+    session.save()
+    folder = Path(settings.MEDIA_ROOT) / "sessions" / session.folder / "analysis"
+    (folder / "reps").mkdir(parents=True, exist_ok=True)
+    (folder / "result.mp4").write_bytes(bytes(range(256)) * 40)
+    frames = [{"t": i / 30, "stage": "down", "prob": 0.9, "bar_y": 0.3} for i in range(90)]
+    (folder / "report.json").write_text(json.dumps({"frames": frames, "rep_count": reps}))
+    rel = f"sessions/{session.folder}/analysis"
+    analysis = Analysis.objects.create(
+        session=session,
+        status=status,
+        progress=100 if status == "done" else 0,
+        rep_count=reps if status == "done" else 0,
+        result_video=f"{rel}/result.mp4" if status == "done" else "",
+        report_file=f"{rel}/report.json" if status == "done" else "",
+        video_info={"fps": 30, "duration_s": 3.0},
+    )
+    version = None
+    if verdicts:
+        version, _ = DetectorVersion.objects.get_or_create(
+            name="test-v1", defaults={"model_dir": "/nonexistent", "is_active": False}
+        )
+    for i in range(1, reps + 1 if status == "done" else 1):
+        (folder / "reps" / f"rep{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+        verdict = verdicts[(i - 1) % len(verdicts)] if verdicts else None
+        rep = Rep.objects.create(
+            analysis=analysis,
+            index=i,
+            start_frame=30 * i,
+            lockout_frame=30 * i + 10,
+            end_frame=30 * i + 25,
+            start_s=float(i),
+            lockout_s=i + 0.33,
+            end_s=i + 0.83,
+            kinematics={"duration_s": 0.83, "concentric_s": 0.33, "eccentric_s": 0.5},
+            image=f"{rel}/reps/rep{i}.png",
+            verdict=verdict,
+            score=0.3 if verdict == "good" else (0.8 if verdict else None),
+            threshold=0.5 if verdict else None,
+            joints=["lower back"] if verdict == "anomalous" else [],
+            detector_version=version if verdict else None,
+        )
+        if verdict:
+            RepVerdict.objects.create(
+                rep=rep,
+                detector_version=version,
+                verdict=verdict,
+                score=rep.score,
+                threshold=0.5,
+                joints=rep.joints,
+            )
+    return session
+
+
+@pytest.fixture
+def session_a(athlete_a):
+    return make_session(athlete_a)
+
+
+@pytest.fixture
+def session_b(athlete_b):
+    return make_session(athlete_b)

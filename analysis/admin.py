@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from analysis.models import Analysis, DetectorVersion, Rep, RepVerdict
+
+
+@admin.register(DetectorVersion)
+class DetectorVersionAdmin(admin.ModelAdmin):
+    list_display = ["name", "is_active", "created_at", "activated_at", "model_dir"]
+    list_filter = ["is_active"]
+
+
+@admin.register(Analysis)
+class AnalysisAdmin(admin.ModelAdmin):
+    list_display = ["id", "session", "status", "progress", "rep_count", "finished_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["session"]
+
+
+@admin.register(Rep)
+class RepAdmin(admin.ModelAdmin):
+    list_display = ["id", "analysis", "index", "start_s", "end_s", "verdict", "score"]
+    list_filter = ["verdict"]
+    raw_id_fields = ["analysis"]
+
+
+@admin.register(RepVerdict)
+class RepVerdictAdmin(admin.ModelAdmin):
+    list_display = ["rep", "detector_version", "verdict", "score", "created_at"]
+    raw_id_fields = ["rep"]

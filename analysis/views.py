@@ -1,0 +1,131 @@
+"""The review page, the job's status, and the analysis' private files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from analysis.models import Analysis
+from analysis.selectors import analysis_chart_data, media_path, rep_visible_queryset
+from analysis.services import analysis_can_retry, analysis_retry
+from athletes.media import media_login_required, ranged_file_response
+from athletes.selectors import comment_list, session_visible_queryset, user_role
+from athletes.services import session_mark_seen
+
+
+def _session(request: HttpRequest, session_id: int):
+    sessions = session_visible_queryset(request.user).select_related("athlete", "analysis")
+    return get_object_or_404(sessions, pk=session_id)
+
+
+def _analysis(session) -> Analysis:
+    try:
+        return session.analysis
+    except Analysis.DoesNotExist as error:
+        raise Http404 from error
+
+
+def analysis_status_payload(analysis: Analysis) -> dict:
+    session_id = analysis.session_id
+    return {
+        "status": analysis.status,
+        "progress": round(analysis.progress, 1),
+        "error": analysis.error,
+        "rep_count": analysis.rep_count,
+        "result_video_url": (
+            reverse("result_video", args=[session_id]) if analysis.result_video else None
+        ),
+    }
+
+
+@login_required
+def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    analysis = _analysis(session)
+    reps = list(analysis.reps.select_related("detector_version"))
+    comments = comment_list(session, request.user)
+    by_rep: dict[int, list] = {}
+    for comment in comments:
+        if comment.rep_id:
+            by_rep.setdefault(comment.rep_id, []).append(comment)
+    for rep in reps:
+        rep.comment_count = len(by_rep.get(rep.pk, []))
+    context = {
+        "session": session,
+        "analysis": analysis,
+        "reps": reps,
+        "comments": comments,
+        "unread_count": sum(c.unread for c in comments),
+        "chart": analysis_chart_data(analysis, reps),
+        "status": analysis_status_payload(analysis),
+        "fps": analysis.video_info.get("fps") or 30,
+        "can_retry": analysis_can_retry(analysis) and analysis.status != "done",
+        "can_mark_reviewed": user_role(request.user) in ("coach", "admin"),
+        "any_judged": any(r.verdict for r in reps),
+    }
+    response = render(request, "analysis/review.html", context)
+    session_mark_seen(session=session, user=request.user)  # after: this render shows "new"
+    return response
+
+
+@login_required
+def session_status(request: HttpRequest, session_id: int) -> JsonResponse:
+    analysis = _analysis(_session(request, session_id))
+    return JsonResponse(analysis_status_payload(analysis))
+
+
+@login_required
+@require_POST
+def session_retry(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = _analysis(_session(request, session_id))
+    try:
+        analysis_retry(analysis=analysis)
+        messages.success(request, "The analysis is queued again.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("session_review", session_id=session_id)
+
+
+def _serve(request: HttpRequest, relative: str, **kwargs) -> HttpResponse:
+    path = media_path(relative)
+    if path is None:
+        raise Http404
+    return ranged_file_response(request, path, **kwargs)
+
+
+@media_login_required
+def result_video(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = _analysis(_session(request, session_id))
+    return _serve(request, analysis.result_video, content_type="video/mp4")
+
+
+@media_login_required
+def report_json(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = _analysis(_session(request, session_id))
+    return _serve(request, analysis.report_file, content_type="application/json")
+
+
+@media_login_required
+def rep_image(request: HttpRequest, rep_id: int) -> HttpResponse:
+    rep = get_object_or_404(rep_visible_queryset(request.user), pk=rep_id)
+    return _serve(request, rep.image, content_type="image/png")
+
+
+@media_login_required
+def rep_array(request: HttpRequest, rep_id: int, kind: str) -> HttpResponse:
+    """The SkeleMotion float arrays (.npy) behind a rep's image, for download."""
+    rep = get_object_or_404(rep_visible_queryset(request.user), pk=rep_id)
+    relative = {
+        "orientation": rep.orientation,
+        "magnitude": rep.magnitude,
+        "landmarks": rep.landmarks,
+    }.get(kind)
+    if relative is None:
+        raise Http404
+    name = f"session{rep.analysis.session_id}-rep{rep.index}-{kind}.npy"
+    return _serve(request, relative, content_type="application/octet-stream", download_name=name)

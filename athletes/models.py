@@ -1,0 +1,134 @@
+"""People and what they upload: roles, coach-athlete assignments, training sessions, comments.
+
+The role lives on a profile row; an admin is a staff user (Django's own flag), so the
+admin site and the platform agree on who is an admin.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ATHLETE = "athlete", "Athlete"
+    COACH = "coach", "Coach"
+    ADMIN = "admin", "Admin"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ATHLETE)
+
+    def __str__(self) -> str:
+        return f"{self.user.username} ({self.role})"
+
+
+class CoachAssignment(models.Model):
+    """An athlete on a coach's roster; an athlete may have several coaches."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="athlete_links"
+    )
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coach_links"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coach", "athlete"], name="unique_coach_athlete")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} coaches {self.athlete}"
+
+
+class Exercise(models.TextChoices):
+    DEADLIFT = "deadlift", "Deadlift"
+
+
+def session_upload_path(instance: TrainingSession, filename: str) -> str:
+    # Per-session folder; the original name is kept for the person, not trusted as a path.
+    return f"sessions/{instance.folder}/upload/{filename}"
+
+
+class TrainingSession(models.Model):
+    """One uploaded set: the video and what the athlete says about it."""
+
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_sessions"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="uploaded_sessions",
+    )
+    folder = models.CharField(max_length=64, unique=True)
+    video = models.FileField(upload_to=session_upload_path, max_length=500)
+    original_filename = models.CharField(max_length=255, blank=True)
+    video_size = models.BigIntegerField(default=0)
+    exercise = models.CharField(max_length=32, choices=Exercise.choices, default=Exercise.DEADLIFT)
+    performed_at = models.DateField(default=timezone.localdate)
+    load_kg = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-performed_at", "-created_at"]
+        indexes = [models.Index(fields=["athlete", "-performed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.athlete} {self.exercise} {self.performed_at}"
+
+
+class Comment(models.Model):
+    """A comment on a session, or on one of its reps, optionally pinned to a video time."""
+
+    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="comments")
+    rep = models.ForeignKey(
+        "analysis.Rep",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    body = models.TextField()
+    video_time_s = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class SessionReadMarker(models.Model):
+    """When a person last looked at a session: comments by others after it are unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="read_markers"
+    )
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session"], name="unique_read_marker")
+        ]

@@ -1,0 +1,112 @@
+#!/usr/bin/env python
+"""Start the platform: the web server and the django-q2 worker together; Ctrl-C stops both.
+
+`make run` calls this after `manage.py migrate` and `manage.py seed_demo`. The worker runs
+through `--worker`: it imports MediaPipe and TensorFlow once in the cluster's parent before
+its workers fork, which saves seconds per analysis (recipes.md).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = os.environ.get("PORT", "8000")
+
+
+def worker() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach_platform.settings")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    try:  # warm imports only; no TensorFlow op runs before the fork
+        import mediapipe  # noqa: F401
+
+        import analysis.pipeline.run  # noqa: F401
+    except Exception as error:  # the worker still runs, just slower per task
+        print(f"worker: could not pre-import the pipeline ({error})", file=sys.stderr)
+    from django.core.management import call_command
+
+    call_command("qcluster")
+
+
+def fail_interrupted() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach_platform.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from analysis.services import analysis_fail_interrupted
+
+    count = analysis_fail_interrupted()
+    if count:
+        print(f"{count} analysis job(s) interrupted by the last stop marked failed (retryable).")
+
+
+def banner() -> str:
+    password = os.environ.get("DEMO_PASSWORD")
+    file = ROOT / "var" / "demo-password"
+    if not password and file.exists():
+        password = file.read_text().strip()
+    lines = [
+        "",
+        f"  Deadlift coach is running at http://{HOST}:{PORT}/",
+        f"  API docs: http://{HOST}:{PORT}/api/docs/",
+        "  Demo accounts: admin, coach, athlete1, athlete2",
+        f"  Password: {password or '(see seed_demo output above)'}",
+        "  Ctrl-C stops the web server and the worker.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if "--worker" in sys.argv:
+        worker()
+        return 0
+    fail_interrupted()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    python = sys.executable
+    web = subprocess.Popen(
+        [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], cwd=ROOT, env=env
+    )
+    work = subprocess.Popen([python, str(Path(__file__).resolve()), "--worker"], cwd=ROOT, env=env)
+    children = [web, work]
+    time.sleep(1.5)
+    print(banner(), flush=True)
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    # Handle both explicitly: a parent that ignores SIGINT (a background job) is inherited.
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(p.poll() is None for p in children):
+        time.sleep(0.3)
+    print("\nStopping web server and worker…", flush=True)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()  # runserver exits; qcluster finishes its current task, then stops
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+    print("Stopped.", flush=True)
+    return 0 if stopping else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,163 @@
+"""The background analysis with the real pipeline: upload -> job -> reps and files.
+
+Tasks run inline here (Q_SYNC in tests/settings.py); `on_commit` callbacks are executed
+explicitly because each test runs inside a transaction.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from analysis.models import Analysis, DetectorVersion, RepVerdict
+from analysis.pipeline.result import Judgement
+from analysis.services import _judges, analysis_retry, analysis_run
+from athletes.services import session_create
+from tests.conftest import shared_path
+
+SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
+CURL = ("videos", "jrplatin+FormFit", "curl.mp4")
+
+
+def _upload(athlete, path: Path, capture, **extra):
+    video = SimpleUploadedFile(path.name, path.read_bytes(), content_type="video/mp4")
+    with capture(execute=True):
+        session = session_create(uploaded_by=athlete, athlete=athlete, video=video, **extra)
+    return Analysis.objects.get(session=session)
+
+
+class ThresholdJudge:
+    """A stand-in for a trained detector (the detector has its own tests): it flags reps
+    whose SkeleMotion image is brighter than the mean, so both verdicts appear."""
+
+    version = "stand-in"
+
+    def judge(self, images: np.ndarray) -> list[Judgement]:
+        means = images.reshape(len(images), -1).mean(axis=1) / 255
+        cut = float(means.mean())
+        return [
+            Judgement(
+                verdict="anomalous" if m > cut else "good",
+                score=float(m),
+                threshold=cut,
+                joints=["hips"] if m > cut else [],
+            )
+            for m in means
+        ]
+
+
+def test_an_upload_becomes_reps_with_files_and_a_rerun_does_not_duplicate_them(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
+    assert analysis.status == "done", analysis.error
+    assert analysis.progress == 100.0
+    assert analysis.rep_count == 2
+    reps = list(analysis.reps.all())
+    assert [r.index for r in reps] == [1, 2]
+    media = Path(settings.MEDIA_ROOT)
+    for rep in reps:
+        assert rep.start_s < rep.lockout_s < rep.end_s
+        assert (media / rep.image).is_file() and (media / rep.orientation).is_file()
+        assert np.load(media / rep.orientation).dtype.kind == "f"
+        assert rep.verdict is None  # no active detector: "not judged yet"
+        assert "duration_s" in rep.kinematics
+    assert (media / analysis.result_video).is_file()
+
+    pks = [r.pk for r in reps]
+    analysis_run(analysis.pk)
+    assert [r.pk for r in analysis.reps.all()] == pks  # upserted, not duplicated
+
+    client = Client()
+    client.force_login(athlete_a)
+    page = client.get(reverse("session_review", args=[analysis.session_id])).content.decode()
+    assert page.count('data-testid="rep-card"') == 2
+    assert "not judged yet" in page
+
+
+def test_an_active_detector_judges_reps_and_keeps_a_verdict_history(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    version = DetectorVersion.objects.create(
+        name="v-test", model_dir="/models/v-test", is_active=True
+    )
+    _judges[(version.pk, version.model_dir)] = ThresholdJudge()
+    try:
+        analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
+        assert analysis.status == "done", analysis.error
+        reps = list(analysis.reps.all())
+        assert {r.verdict for r in reps} <= {"good", "anomalous"}
+        assert all(r.detector_version == version and r.score is not None for r in reps)
+        assert RepVerdict.objects.filter(rep__analysis=analysis).count() == 2
+        analysis_run(analysis.pk)
+        assert RepVerdict.objects.filter(rep__analysis=analysis).count() == 2
+    finally:
+        _judges.clear()
+
+
+def test_a_detector_that_cannot_load_leaves_reps_unjudged_with_a_warning(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    DetectorVersion.objects.create(name="broken", model_dir="/nonexistent", is_active=True)
+    analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
+    assert analysis.status == "done"
+    assert any("broken" in w for w in analysis.warnings)
+    assert not analysis.reps.exclude(verdict=None).exists()
+
+
+def test_a_curl_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    analysis = _upload(athlete_a, shared_path(*CURL), django_capture_on_commit_callbacks)
+    assert analysis.status == "failed"
+    assert "not a deadlift" in analysis.error
+    assert analysis.reps.count() == 0
+    assert Path(analysis.session.video.path).is_file()
+
+    client = Client()
+    client.force_login(athlete_a)
+    page = client.get(reverse("session_review", args=[analysis.session_id])).content.decode()
+    assert analysis.error in page and 'data-testid="retry"' in page
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        analysis_retry(analysis=analysis)
+    assert analysis.status == "queued" and analysis.error == "" and len(callbacks) == 1
+
+
+def test_a_video_with_nobody_in_it_fails_with_a_sentence(
+    athlete_a, django_capture_on_commit_callbacks, tmp_path
+):
+    import cv2
+
+    path = tmp_path / "empty-room.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30, (160, 120))
+    for i in range(45):
+        writer.write(np.full((120, 160, 3), 40 + i, np.uint8))
+    writer.release()
+    analysis = _upload(athlete_a, path, django_capture_on_commit_callbacks)
+    assert analysis.status == "failed"
+    assert "person" in analysis.error.lower()
+
+
+def test_a_file_that_is_not_a_video_is_refused_and_nothing_is_kept(athlete_a):
+    video = SimpleUploadedFile("notes.mp4", b"this is text, not a video" * 100)
+    with pytest.raises(ValidationError):
+        session_create(uploaded_by=athlete_a, athlete=athlete_a, video=video)
+    assert not Analysis.objects.exists()
+    assert not list((Path(settings.MEDIA_ROOT) / "sessions").glob("*/upload/notes*"))
+
+
+def test_an_upload_over_the_size_limit_is_refused(athlete_a, settings):
+    settings.UPLOAD_MAX_BYTES = 1000
+    client = Client()
+    client.force_login(athlete_a)
+    video = SimpleUploadedFile("big.mp4", b"\x00" * 5000, content_type="video/mp4")
+    response = client.post(reverse("session_upload"), {"video": video, "exercise": "deadlift"})
+    assert response.status_code == 200
+    assert "limit" in response.content.decode()
+    assert not Analysis.objects.exists()

@@ -1,0 +1,174 @@
+"""Who sees what: every page, media file and API endpoint of athlete A's session, walked
+with six personas. Visibility comes from the querysets, so an outsider gets 404 (the
+session might as well not exist) and anonymous gets sent to log in (pages) or 401 (API)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+
+PERSONAS = ["athlete_a", "athlete_b", "coach_a", "coach_other", "admin_user", "anonymous"]
+SEES_A = {"athlete_a", "coach_a", "admin_user"}
+
+
+@pytest.fixture
+def world(athlete_a, athlete_b, coach_a, coach_other, admin_user, session_a, session_b):
+    return {
+        "athlete_a": athlete_a,
+        "athlete_b": athlete_b,
+        "coach_a": coach_a,
+        "coach_other": coach_other,
+        "admin_user": admin_user,
+        "anonymous": None,
+        "session": session_a,
+        "rep": session_a.analysis.reps.get(index=1),
+        "other_session": session_b,
+    }
+
+
+def _client(world, persona: str, *, api: bool = False) -> Client:
+    client = Client()
+    user = world[persona]
+    if user is not None:
+        if api:
+            token, _ = Token.objects.get_or_create(user=user)
+            client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        else:
+            client.force_login(user)
+    return client
+
+
+PAGES = [
+    ("session_review", "session"),
+    ("session_status", "session"),
+    ("session_video", "session"),
+    ("result_video", "session"),
+    ("report_json", "session"),
+    ("rep_image", "rep"),
+]
+API_GETS = [
+    "/api/sessions/{session}/",
+    "/api/sessions/{session}/reps/",
+    "/api/sessions/{session}/comments/",
+    "/api/reps/{rep}/",
+    "/api/reps/{rep}/comments/",
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("name", "target"), PAGES)
+def test_pages_and_media_of_a_session_follow_the_matrix(world, persona, name, target):
+    response = _client(world, persona).get(reverse(name, args=[world[target].pk]))
+    if persona == "anonymous":
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+    elif persona in SEES_A:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("template", API_GETS)
+def test_api_endpoints_of_a_session_follow_the_matrix(world, persona, template):
+    url = template.format(session=world["session"].pk, rep=world["rep"].pk)
+    response = _client(world, persona, api=True).get(url)
+    if persona == "anonymous":
+        assert response.status_code == 401
+    elif persona in SEES_A:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_posting_a_comment_follows_the_matrix(world, persona):
+    session = world["session"]
+    page = _client(world, persona).post(
+        reverse("comment_add", args=[session.pk]), {"body": "web", "rep": world["rep"].pk}
+    )
+    api = _client(world, persona, api=True).post(
+        f"/api/sessions/{session.pk}/comments/", {"body": "api"}, content_type="application/json"
+    )
+    if persona == "anonymous":
+        assert (page.status_code, api.status_code) == (302, 401)
+        assert session.comments.count() == 0
+    elif persona in SEES_A:
+        assert (page.status_code, api.status_code) == (302, 201)
+        assert session.comments.count() == 2
+    else:
+        assert (page.status_code, api.status_code) == (404, 404)
+        assert session.comments.count() == 0
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_retry_follows_the_matrix(world, persona):
+    session = world["session"]
+    response = _client(world, persona, api=True).post(f"/api/sessions/{session.pk}/retry/")
+    expected = {"anonymous": 401}.get(persona, 400 if persona in SEES_A else 404)
+    assert response.status_code == expected  # 400: a done analysis is not retried
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_lists_show_only_visible_sessions(world, persona):
+    a, b = world["session"].pk, world["other_session"].pk
+    response = _client(world, persona, api=True).get("/api/sessions/")
+    if persona == "anonymous":
+        assert response.status_code == 401
+        return
+    ids = {row["id"] for row in response.json()}
+    expected = {
+        "athlete_a": {a},
+        "athlete_b": {b},
+        "coach_a": {a},
+        "coach_other": {b},
+        "admin_user": {a, b},
+    }[persona]
+    assert ids == expected
+
+    page = _client(world, persona).get(reverse("home"), follow=True)
+    html = page.content.decode()
+    assert (f'data-session-id="{a}"' in html) == (a in expected)
+    assert (f'data-session-id="{b}"' in html) == (b in expected)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_athlete_pages_follow_the_matrix(world, persona):
+    response = _client(world, persona).get(reverse("athlete_detail", args=[world["athlete_a"].pk]))
+    if persona == "anonymous":
+        assert response.status_code == 302
+    else:
+        assert response.status_code == (200 if persona in SEES_A else 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_uploading_for_athlete_a_follows_the_matrix(world, persona):
+    """Only A, A's coach and an admin may upload for A; the refusal comes before the file
+    is even looked at (a garbage file is enough to see it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    video = SimpleUploadedFile("set.mp4", b"not a video", content_type="video/mp4")
+    response = _client(world, persona, api=True).post(
+        "/api/sessions/", {"video": video, "athlete": world["athlete_a"].pk}
+    )
+    if persona == "anonymous":
+        assert response.status_code == 401
+    elif persona in SEES_A:
+        assert response.status_code == 400  # allowed, but the file does not decode
+        assert "video" in response.json()
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_management_pages_are_for_coaches_and_admins(world, persona):
+    roster = _client(world, persona).get(reverse("roster"))
+    coaches = _client(world, persona).get(reverse("coaches"))
+    if persona == "anonymous":
+        assert (roster.status_code, coaches.status_code) == (302, 302)
+    elif persona.startswith("athlete"):
+        assert (roster.status_code, coaches.status_code) == (404, 404)
+    elif persona.startswith("coach"):
+        assert (roster.status_code, coaches.status_code) == (200, 404)
+    else:
+        assert (roster.status_code, coaches.status_code) == (200, 200)

@@ -1,0 +1,217 @@
+"""End to end in a real browser (Debian's Chromium, driven by Playwright) against the live
+server, with a real django-q2 `qcluster` worker in a subprocess sharing the test database
+(a file, see tests/conftest.py) and media folder: nothing runs inline, so the page has to
+show the job move from queued through running to done on its own.
+
+Screenshots land in test-artifacts/e2e/; the submit-to-reps time is written there too.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests.conftest import shared_path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "e2e"
+CHROMIUM = "/usr/bin/chromium"
+CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
+
+
+@pytest.fixture
+def qcluster(transactional_db, monkeypatch):
+    """A real django-q2 cluster on the test database; the web side enqueues instead of
+    running tasks inline."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    db_name = connection.settings_dict["NAME"]
+    assert Path(db_name).is_file(), "the browser test needs a file-backed test database"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
+        "DATABASE_URL": f"sqlite:///{db_name}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
+        "Q_SYNC": "false",
+        "Q_WORKERS": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "DEBUG": "true",
+    }
+    log = (ARTIFACTS / "worker.log").open("w")
+    worker = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "run_platform.py"), "--worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    log.close()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _login(page, base: str, username: str, password: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _logout(page) -> None:
+    page.click("[data-testid=logout]")
+    page.wait_for_url("**/accounts/login/")
+
+
+def _video_time(page) -> float:
+    return page.evaluate("document.getElementById('player').currentTime")
+
+
+def _wait_seeked_near(page, target: float, tolerance: float = 0.1) -> float:
+    page.wait_for_function(
+        "([t, tol]) => { const v = document.getElementById('player');"
+        " return !v.seeking && Math.abs(v.currentTime - t) < tol; }",
+        arg=[target, tolerance],
+        timeout=10_000,
+    )
+    return _video_time(page)
+
+
+def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
+    qcluster, live_server, browser, athlete_a, coach_a
+):
+    clip = shared_path(*CLIP)
+    shutil.rmtree(ARTIFACTS / "shots", ignore_errors=True)
+    shots = ARTIFACTS / "shots"
+    shots.mkdir(parents=True)
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+
+    # The athlete uploads a set and watches the job progress on its own.
+    _login(page, base, "athlete_a", "pw-athlete_a-123")
+    page.goto(f"{base}/sessions/new/")
+    page.set_input_files("input[name=video]", str(clip))
+    page.fill("input[name=load_kg]", "140")
+    page.fill("textarea[name=notes]", "Last set felt heavy off the floor")
+    page.screenshot(path=shots / "01-upload-form.png", full_page=True)
+    submitted = time.monotonic()
+    page.click("[data-testid=upload-submit]")
+    page.wait_for_url("**/sessions/*/")
+
+    seen, progress_shot = [], False
+    deadline = time.monotonic() + 300
+    while page.locator("[data-testid=rep-item]").count() == 0:
+        assert time.monotonic() < deadline, f"no reps after 300 s; statuses seen: {seen}"
+        assert qcluster.poll() is None, "the worker died: see test-artifacts/e2e/worker.log"
+        try:
+            status = page.locator("[data-testid=status]").inner_text(timeout=1000)
+        except Exception:  # the page reloads itself when the job ends
+            status = None
+        if status and (not seen or seen[-1] != status):
+            seen.append(status)
+        if status == "running" and not progress_shot:
+            page.wait_for_timeout(1500)
+            page.screenshot(path=shots / "02-running.png", full_page=True)
+            progress_shot = True
+        page.wait_for_timeout(300)
+    reps_shown = time.monotonic() - submitted
+    assert page.locator("[data-testid=status]").inner_text() == "done", seen
+    assert "running" in seen, seen
+    assert page.locator("[data-testid=rep-item]").count() == 3
+    assert page.locator("[data-testid=rep-card]").count() == 3
+    (ARTIFACTS / "timing.txt").write_text(
+        f"{clip.name}: submit to reps shown {reps_shown:.1f} s; statuses seen {seen}\n"
+    )
+    print(f"\nsubmit-to-reps-shown for {clip.name}: {reps_shown:.1f} s (statuses {seen})")
+
+    # The annotated video plays, and clicking a rep seeks to its start.
+    page.evaluate("document.getElementById('player').muted = true")
+    page.click("[data-testid=play]")
+    page.wait_for_function(
+        "document.getElementById('player').currentTime > 0.5 && "
+        "document.getElementById('player').videoWidth > 0",
+        timeout=15_000,
+    )
+    page.click("[data-testid=play]")  # pause
+    rep2 = page.locator("[data-testid=rep-item]").nth(1)
+    start = float(rep2.get_attribute("data-seek"))
+    rep2.click()
+    at = _wait_seeked_near(page, start)
+    page.click("[data-testid=frame-forward]")
+    stepped = _wait_seeked_near(page, at + 1 / 30, tolerance=0.03)
+    assert stepped > at
+    page.click("button[data-rate='0.5']")
+    assert page.evaluate("document.getElementById('player').playbackRate") == 0.5
+    page.screenshot(path=shots / "03-review-athlete.png", full_page=True)
+    _logout(page)
+
+    # The coach finds the session on the dashboard and comments on rep 2 at a time.
+    _login(page, base, "coach_a", "pw-coach_a-123")
+    queue = page.locator("[data-testid=review-queue] tr[data-session-id]")
+    assert queue.count() == 1
+    page.screenshot(path=shots / "04-coach-dashboard.png", full_page=True)
+    queue.first.locator("a", has_text="Review").click()
+    page.wait_for_selector("[data-testid=rep-item]")
+    page.locator("[data-testid=rep-item]").nth(1).click()
+    comment_at = _wait_seeked_near(page, start)
+    page.locator("[data-testid=comment-on-rep]").nth(1).click()
+    assert page.input_value("[data-testid=comment-time-input]") == f"{comment_at:.2f}"
+    page.fill("[data-testid=comment-body]", "Hips shoot up first here: push the floor away.")
+    page.click("[data-testid=comment-submit]")
+    page.wait_for_selector("[data-testid=comment]")
+    comment = page.locator("[data-testid=comment]").first
+    assert "rep 2" in comment.inner_text()
+    page.screenshot(path=shots / "05-coach-commented.png", full_page=True)
+    _logout(page)
+
+    # The athlete sees the new comment, marked unread, and its time link seeks there.
+    _login(page, base, "athlete_a", "pw-athlete_a-123")
+    assert page.locator("[data-testid=my-sessions] .dot").count() == 1
+    page.screenshot(path=shots / "06-athlete-dashboard.png", full_page=True)
+    page.locator("[data-testid=my-sessions] a", has_text="Review").first.click()
+    page.wait_for_selector("[data-testid=comment]")
+    comment = page.locator("[data-testid=comment]").first
+    assert "Hips shoot up first" in comment.inner_text()
+    assert "new" in comment.inner_text()
+    assert page.locator("[data-testid=unread-count]").inner_text() == "1 new"
+    page.locator("[data-testid=comment-time]").first.click()
+    _wait_seeked_near(page, float(f"{comment_at:.2f}"))
+    page.screenshot(path=shots / "07-athlete-sees-comment.png", full_page=True)
+    context.close()
