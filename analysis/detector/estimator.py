@@ -45,7 +45,9 @@ class AnomalyDetector:
         config: "native" (45x100 padded to 48x104, the default) or "seed" (256x256).
         filters: encoder filter counts; (64, 32, 16) is the dissertation's network.
         epochs, batch_size, learning_rate, patience: autoencoder training (Adam, MSE); early
-            stopping on the held-out videos restores the best epoch.
+            stopping on the held-out videos restores the best epoch. 20 epochs, not the
+            dissertation's 500: in leave-videos-out CV, 100 epochs gave a similar AUC but
+            more false alarms (accuracy 0.87 vs 0.90), and 20 take ~30 s on 2 cores.
         validation_fraction: share of normal videos held out for early stopping/calibration.
         false_alarm_rate: target share of normal reps flagged when no anomalies are given
             (and the anchor that breaks ties when they are).
@@ -60,10 +62,10 @@ class AnomalyDetector:
         self,
         config: str = "native",
         filters: Sequence[int] = (64, 32, 16),
-        epochs: int = 300,
+        epochs: int = 20,
         batch_size: int = 4,
         learning_rate: float = 1e-3,
-        patience: int = 25,
+        patience: int = 5,
         validation_fraction: float = 0.35,
         false_alarm_rate: float = 0.05,
         bandwidth: float | None = None,
