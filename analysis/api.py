@@ -1,28 +1,40 @@
-"""REST API for reps and the comments on sessions and reps."""
+"""REST API: reps (with labels and comments), detector versions, training runs."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.models import Rep
-from analysis.selectors import rep_visible_queryset
+from analysis.models import DetectorVersion, Fault, Label, Rep, RepLabel, TrainingRun
+from analysis.selectors import detector_summary, rep_visible_queryset
+from analysis.services import (
+    TrainingBusy,
+    detector_activate,
+    rep_exclude,
+    rep_include,
+    rep_label,
+    training_start,
+)
+from analysis.services.training_runs import CONFIGS, MAX_EPOCHS
 from athletes.models import Comment
 from athletes.selectors import comment_list
 from athletes.services import comment_create
 
 
 class RepSerializer(serializers.ModelSerializer):
-    session = serializers.IntegerField(source="analysis.session_id", read_only=True)
+    session = serializers.IntegerField(source="analysis.session_id", read_only=True, default=None)
     detector_version = serializers.CharField(
         source="detector_version.name", read_only=True, default=None
     )
+    labelled_by = serializers.CharField(source="labelled_by.username", read_only=True, default=None)
     image_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -40,6 +52,13 @@ class RepSerializer(serializers.ModelSerializer):
             "threshold",
             "joints",
             "detector_version",
+            "label",
+            "faults",
+            "label_note",
+            "labelled_by",
+            "labelled_at",
+            "excluded",
+            "source",
             "kinematics",
             "image_url",
         ]
@@ -49,6 +68,30 @@ class RepSerializer(serializers.ModelSerializer):
         if not obj.image:
             return None
         return self.context["request"].build_absolute_uri(reverse("rep_image", args=[obj.pk]))
+
+
+class LabelSerializer(serializers.Serializer):
+    label = serializers.ChoiceField(choices=Label.choices)
+    faults = serializers.ListField(
+        child=serializers.ChoiceField(choices=Fault.choices), required=False, default=list
+    )
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class RepLabelSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+
+    class Meta:
+        model = RepLabel
+        fields = [
+            "id", "author", "from_label", "to_label", "from_faults", "to_faults", "note",
+            "created_at",
+        ]  # fmt: skip
+
+
+class ExclusionSerializer(serializers.Serializer):
+    excluded = serializers.BooleanField(default=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -75,7 +118,9 @@ def comments_respond(request: Request, *, session, rep) -> Response:
     target = rep
     rep_id = data.get("rep_id")
     if target is None and rep_id:
-        target = rep_visible_queryset(request.user).filter(pk=rep_id).first()
+        target = (
+            rep_visible_queryset(request.user).filter(pk=rep_id, analysis__session=session).first()
+        )
         if target is None:
             raise ValidationError({"rep": ["No such rep in this session."]})
     try:
@@ -103,4 +148,155 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str | None = None) -> Response:
         rep = self.get_object()
+        if rep.analysis is None:
+            raise ValidationError({"rep": ["Imported reps have no session to comment on."]})
         return comments_respond(request, session=rep.analysis.session, rep=rep)
+
+    @extend_schema(request=LabelSerializer, responses=RepSerializer)
+    @action(detail=True, methods=["post"])
+    def label(self, request: Request, pk: str | None = None) -> Response:
+        """Set the coach's label: `label` (good | anomalous), optional `faults`, `note`."""
+        rep = self.get_object()
+        params = LabelSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            rep = rep_label(
+                rep=rep,
+                author=request.user,
+                label=data["label"],
+                faults=data.get("faults", []),
+                note=data.get("note", ""),
+            )
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            raise ValidationError({"label": error.messages}) from error
+        return Response(self.get_serializer(rep).data)
+
+    @extend_schema(responses=RepLabelSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def labels(self, request: Request, pk: str | None = None) -> Response:
+        """The rep's label history, newest first."""
+        rep = self.get_object()
+        history = rep.label_history.select_related("author")
+        return Response(RepLabelSerializer(history, many=True).data)
+
+    @extend_schema(request=ExclusionSerializer, responses=RepSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[IsAdminUser])
+    def exclude(self, request: Request, pk: str | None = None) -> Response:
+        """Admins: leave the rep out of training (`reason` required) or, with
+        `excluded: false`, put it back."""
+        rep = self.get_object()
+        params = ExclusionSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        change = rep_exclude if data["excluded"] else rep_include
+        try:
+            rep = change(rep=rep, author=request.user, reason=data.get("reason", ""))
+        except DjangoValidationError as error:
+            raise ValidationError({"reason": error.messages}) from error
+        return Response(self.get_serializer(rep).data)
+
+
+class DetectorVersionSerializer(serializers.ModelSerializer):
+    training_run = serializers.IntegerField(source="run.pk", read_only=True, default=None)
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DetectorVersion
+        fields = [
+            "id",
+            "name",
+            "is_active",
+            "created_at",
+            "activated_at",
+            "rescore_status",
+            "rescored_count",
+            "training_run",
+            "summary",
+            "metrics",
+        ]
+        read_only_fields = fields
+
+    def get_summary(self, obj) -> dict:
+        return detector_summary(obj)
+
+
+class DetectorVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Detector versions with their held-out metrics; which one is active. Admins only."""
+
+    serializer_class = DetectorVersionSerializer
+    permission_classes = [IsAdminUser]
+    queryset = DetectorVersion.objects.select_related("run")
+
+    @extend_schema(request=None, responses=DetectorVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        """Make this version the active one (also how to roll back); stored reps are
+        re-scored in the background."""
+        version = detector_activate(version=self.get_object(), author=request.user)
+        return Response(self.get_serializer(version).data)
+
+
+class TrainingRunSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(
+        source="requested_by.username", read_only=True, default=None
+    )
+    version = serializers.CharField(source="version.name", read_only=True, default=None)
+    version_id = serializers.IntegerField(read_only=True)
+    epochs = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_EPOCHS
+    )
+    config = serializers.ChoiceField(choices=CONFIGS, default="native", write_only=True)
+
+    class Meta:
+        model = TrainingRun
+        fields = [
+            "id",
+            "status",
+            "phase",
+            "epoch",
+            "epochs",
+            "config",
+            "auto_activate",
+            "history",
+            "error",
+            "requested_by",
+            "version",
+            "version_id",
+            "activated",
+            "params",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = [f for f in fields if f not in ("epochs", "config", "auto_activate")]
+
+
+class TrainingRunViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Training runs. POST starts one in the background (409 while another is open)."""
+
+    serializer_class = TrainingRunSerializer
+    permission_classes = [IsAdminUser]
+    queryset = TrainingRun.objects.select_related("requested_by", "version")
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        params = self.get_serializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        try:
+            run = training_start(
+                author=request.user,
+                epochs=data.get("epochs"),
+                config=data["config"],
+                auto_activate=data.get("auto_activate", False),
+            )
+        except TrainingBusy as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(run).data, status=status.HTTP_202_ACCEPTED)

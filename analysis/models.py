@@ -2,13 +2,18 @@
 
 A rep's current verdict sits on the rep (fast to list and filter); every verdict ever made
 is also kept in `RepVerdict`, so re-scoring with a new detector version adds history rather
-than overwriting it. Coach labels (next issue) will be a separate table beside these.
+than overwriting it. A coach's label is a different field from the model's verdict, with its
+own history in `RepLabel`; re-scoring never touches it. Reps imported from a dataset have no
+analysis (no video), only an image and a label.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their own name
 
 
 class DetectorVersion(models.Model):
@@ -21,9 +26,12 @@ class DetectorVersion(models.Model):
     is_active = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(null=True, blank=True)
+    # Re-scoring of every stored rep after activation (see services.detectors).
+    rescore_status = models.CharField(max_length=16, blank=True)  # "", running, done, stopped
+    rescored_count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["is_active"],
@@ -87,15 +95,38 @@ class Verdict(models.TextChoices):
     ANOMALOUS = "anomalous", "Anomalous"
 
 
+class Label(models.TextChoices):
+    GOOD = "good", "Good"
+    ANOMALOUS = "anomalous", "Anomalous"
+
+
+class Fault(models.TextChoices):
+    ROUNDED_BACK = "rounded_back", "Rounded back"
+    HIPS_RISE_FIRST = "hips_rise_first", "Hips rise first"
+    BAR_DRIFT = "bar_drift", "Bar drift"
+    JERKY = "jerky", "Jerky"
+    INCOMPLETE_LOCKOUT = "incomplete_lockout", "Incomplete lockout"
+    KNEE_DOMINANT = "knee_dominant", "Knee dominant"
+    OTHER = "other", "Other"
+
+
 class Rep(models.Model):
-    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="reps")
+    # Null for reps imported from a dataset of images (no video, no session).
+    analysis = models.ForeignKey(
+        Analysis, on_delete=models.CASCADE, related_name="reps", null=True, blank=True
+    )
     index = models.PositiveIntegerField()  # 1-based, in order
-    start_frame = models.IntegerField()
-    lockout_frame = models.IntegerField()
-    end_frame = models.IntegerField()
-    start_s = models.FloatField()
-    lockout_s = models.FloatField()
-    end_s = models.FloatField()
+    source = models.CharField(max_length=100, default=SOURCE_PLATFORM, db_index=True)
+    source_name = models.CharField(max_length=255, blank=True)  # imported file name
+    # Reps of one video are alike: training splits never put a group on both sides.
+    group = models.CharField(max_length=255, blank=True)
+    image_sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    start_frame = models.IntegerField(default=0)
+    lockout_frame = models.IntegerField(default=0)
+    end_frame = models.IntegerField(default=0)
+    start_s = models.FloatField(default=0.0)
+    lockout_s = models.FloatField(default=0.0)
+    end_s = models.FloatField(default=0.0)
     complete = models.BooleanField(default=True)
     stages = models.JSONField(default=dict, blank=True)
     kinematics = models.JSONField(default=dict, blank=True)
@@ -113,11 +144,28 @@ class Rep(models.Model):
         DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     judged_at = models.DateTimeField(null=True, blank=True)
+    # The coach's label: a different field from the verdict. Null = unlabelled.
+    label = models.CharField(max_length=16, choices=Label.choices, null=True, blank=True)
+    faults = models.JSONField(default=list, blank=True)
+    label_note = models.TextField(blank=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    labelled_at = models.DateTimeField(null=True, blank=True)
+    # Left out of training by an admin; the reason stays (history: RepExclusion).
+    excluded = models.BooleanField(default=False)
+    exclusion_reason = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["analysis_id", "index"]
+        ordering = ["analysis_id", "index", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["analysis", "index"], name="unique_rep_index")
+            models.UniqueConstraint(fields=["analysis", "index"], name="unique_rep_index"),
+            # Importing the same image into the same source twice does not duplicate it.
+            models.UniqueConstraint(
+                fields=["source", "image_sha256"],
+                condition=models.Q(analysis__isnull=True),
+                name="unique_imported_image",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -144,3 +192,101 @@ class RepVerdict(models.Model):
             # One verdict per rep per version: re-running an analysis does not duplicate it.
             models.UniqueConstraint(fields=["rep", "detector_version"], name="unique_rep_verdict")
         ]
+
+
+class RepLabel(models.Model):
+    """Every labelling of a rep: who, when, from what to what, and why."""
+
+    rep = models.ForeignKey(Rep, on_delete=models.CASCADE, related_name="label_history")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_label = models.CharField(max_length=16, choices=Label.choices, null=True, blank=True)
+    to_label = models.CharField(max_length=16, choices=Label.choices)
+    from_faults = models.JSONField(default=list, blank=True)
+    to_faults = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class RepExclusion(models.Model):
+    """Every exclusion from (or return to) the training set, with its reason."""
+
+    rep = models.ForeignKey(Rep, on_delete=models.CASCADE, related_name="exclusions")
+    excluded = models.BooleanField()
+    reason = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class DetectorActivation(models.Model):
+    """The log of switches: which version became active, replacing which, by whom."""
+
+    version = models.ForeignKey(DetectorVersion, on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey(
+        DetectorVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    automatic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class TrainingStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class TrainingRun(models.Model):
+    """One training of a new detector version; at most one is open (queued or running)."""
+
+    status = models.CharField(
+        max_length=16, choices=TrainingStatus.choices, default=TrainingStatus.QUEUED
+    )
+    # True while queued or running; the partial unique constraint makes "one run at a time"
+    # hold even when two requests race.
+    is_open = models.BooleanField(default=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    params = models.JSONField(default=dict, blank=True)  # config, epochs, seed
+    auto_activate = models.BooleanField(default=False)
+    phase = models.CharField(max_length=32, blank=True)  # snapshot, training, evaluating...
+    epoch = models.PositiveIntegerField(default=0)
+    epochs = models.PositiveIntegerField(default=0)
+    history = models.JSONField(default=list, blank=True)  # [{epoch, loss, val_loss}]
+    snapshot = models.JSONField(default=dict, blank=True)  # rep ids per side, counts
+    version = models.OneToOneField(
+        DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="run"
+    )
+    activated = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_open"], condition=models.Q(is_open=True), name="one_open_training_run"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"training run {self.pk}: {self.status}"

@@ -1,4 +1,5 @@
-"""Reads about analyses: reps a person may see, and the data behind the review charts."""
+"""Reads about analyses: reps a person may see or label, the review queue, the training set,
+and the data behind the review charts."""
 
 from __future__ import annotations
 
@@ -8,17 +9,88 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Abs, Coalesce
 
-from analysis.models import Analysis, Rep
-from athletes.selectors import AnyUser, session_visible_queryset
+from analysis.models import Analysis, AnalysisStatus, Rep
+from athletes.models import CoachAssignment
+from athletes.selectors import AnyUser, session_visible_queryset, user_is_admin
 
 logger = logging.getLogger(__name__)
 MAX_CHART_POINTS = 600
+# Scores this close to the threshold are the ones a label teaches the detector most about.
+QUEUE_NEAR_THRESHOLD = 0.15
 
 
 def rep_visible_queryset(user: AnyUser) -> QuerySet[Rep]:
-    return Rep.objects.filter(analysis__session__in=session_visible_queryset(user))
+    """Reps of the sessions `user` may see; admins also see imported reps (no session)."""
+    visible = Q(analysis__session__in=session_visible_queryset(user))
+    if user_is_admin(user):
+        visible |= Q(analysis__isnull=True)
+    return Rep.objects.filter(visible)
+
+
+def rep_labelable_queryset(user: AnyUser) -> QuerySet[Rep]:
+    """Reps `user` may label: their roster's (coach), every rep (admin), none otherwise.
+    An athlete cannot label their own reps, even though they see them."""
+    if not user.is_authenticated:
+        return Rep.objects.none()
+    if user_is_admin(user):
+        return Rep.objects.all()
+    roster = CoachAssignment.objects.filter(coach=user).values("athlete_id")
+    return Rep.objects.filter(analysis__session__athlete_id__in=roster)
+
+
+def review_queue(user: AnyUser) -> QuerySet[Rep]:
+    """Unlabelled reps of finished analyses the user may label, most informative first:
+    scores near the threshold (closest first), then flagged reps, then the other judged
+    reps, then reps no detector has judged yet (newest sessions first)."""
+    distance = Abs(F("score") - Coalesce(F("threshold"), Value(0.5)))
+    return (
+        rep_labelable_queryset(user)
+        .filter(
+            label__isnull=True,
+            analysis__isnull=False,
+            analysis__status=AnalysisStatus.DONE,
+        )
+        .exclude(image="")
+        .annotate(
+            distance=Coalesce(distance, Value(1.0), output_field=FloatField()),
+            tier=Case(
+                When(score__isnull=True, then=Value(3)),
+                When(distance__lte=QUEUE_NEAR_THRESHOLD, then=Value(0)),
+                When(verdict="anomalous", then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("analysis__session__athlete", "detector_version")
+        .order_by("tier", "distance", "-analysis__session__performed_at", "analysis_id", "index")
+    )
+
+
+def training_set_summary() -> dict[str, Any]:
+    """Counts an admin needs to judge the training set: by label and source, by athlete, by
+    the detector's verdict against the label, and how many reps are excluded."""
+    reps = Rep.objects.exclude(image="")
+    in_set = Q(label__isnull=False, excluded=False)
+
+    def table(*fields: str) -> list[dict[str, Any]]:
+        return list(
+            reps.values(*fields)
+            .annotate(total=Count("pk"), in_training=Count("pk", filter=in_set))
+            .order_by(*fields)
+        )
+
+    return {
+        "total": reps.count(),
+        "in_training": reps.filter(in_set).count(),
+        "excluded": reps.filter(excluded=True).count(),
+        "unlabelled": reps.filter(label__isnull=True).count(),
+        "by_source_label": table("source", "label"),
+        "by_athlete_label": table("analysis__session__athlete__username", "label"),
+        "by_verdict_label": table("verdict", "label"),
+    }
 
 
 def media_path(relative: str) -> Path | None:
@@ -75,4 +147,20 @@ def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
             }
             for r in reps
         ],
+    }
+
+
+def detector_summary(version) -> dict[str, Any]:
+    """The headline numbers of a version: held-out accuracy, ROC AUC, anomaly recall, the
+    comparison with the version that was active when it was trained."""
+    metrics = version.metrics or {}
+    heldout = metrics.get("heldout") or {}
+    comparison = metrics.get("comparison") or {}
+    return {
+        "accuracy": heldout.get("accuracy"),
+        "roc_auc": heldout.get("roc_auc"),
+        "anomaly_recall": (heldout.get("Anomaly") or {}).get("recall"),
+        "heldout_reps": sum(len(v) for v in (heldout.get("scores") or {}).values()),
+        "compared_with": comparison.get("active"),
+        "beats_active": metrics.get("beats_active"),
     }

@@ -94,6 +94,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Private media: served only through permission-checked views, never by URL prefix.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Trained detector versions (one immutable folder each); empty = MEDIA_ROOT / "detectors".
+DETECTOR_ROOT = os.environ.get("DETECTOR_ROOT", "")
+# A training run whose worker sent no sign of life for this long is considered dead.
+TRAINING_STALE_SECONDS = int(os.environ.get("TRAINING_STALE_SECONDS", 600))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"

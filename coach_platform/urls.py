@@ -4,13 +4,15 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from analysis.api import RepViewSet
+from analysis.api import DetectorVersionViewSet, RepViewSet, TrainingRunViewSet
 from athletes.api import SessionViewSet
 from athletes.api_docs import api_docs
 
 router = DefaultRouter()
 router.register("sessions", SessionViewSet, basename="api-session")
 router.register("reps", RepViewSet, basename="api-rep")
+router.register("detectors", DetectorVersionViewSet, basename="api-detector")
+router.register("training-runs", TrainingRunViewSet, basename="api-training-run")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

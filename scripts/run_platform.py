@@ -44,11 +44,13 @@ def fail_interrupted() -> None:
     import django
 
     django.setup()
-    from analysis.services import analysis_fail_interrupted
+    from analysis.services import analysis_fail_interrupted, training_fail_interrupted
 
     count = analysis_fail_interrupted()
     if count:
         print(f"{count} analysis job(s) interrupted by the last stop marked failed (retryable).")
+    if training_fail_interrupted():
+        print("A training run interrupted by the last stop was marked failed.")
 
 
 def banner() -> str:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep, RepVerdict
+from analysis.services.detectors import detector_active, judge_load
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +30,6 @@ MESSAGE_NO_REPS = (
     "with the whole body in view."
 )
 TASK_NAME = "analysis.tasks.analysis_run_task"
-
-# Loaded detectors per worker process: loading TensorFlow weights costs seconds.
-_judges: dict[tuple[int, str], Any] = {}
 
 
 def analysis_create(*, session, video_info: dict | None = None) -> Analysis:
@@ -80,19 +78,6 @@ def analysis_can_retry(analysis: Analysis) -> bool:
     return (timezone.now() - since).total_seconds() > timeout + 60
 
 
-def detector_active() -> DetectorVersion | None:
-    return DetectorVersion.objects.filter(is_active=True).first()
-
-
-def _judge_load(version: DetectorVersion) -> Any:
-    key = (version.pk, version.model_dir)
-    if key not in _judges:
-        from analysis.detector import load_judge
-
-        _judges[key] = load_judge(version.model_dir)
-    return _judges[key]
-
-
 def _media_relative(path: Path) -> str:
     return str(path.resolve().relative_to(Path(settings.MEDIA_ROOT).resolve()))
 
@@ -123,7 +108,7 @@ def analysis_run(analysis_id: int) -> Analysis | None:
     judge = None
     if version is not None:
         try:
-            judge = _judge_load(version)
+            judge = judge_load(version)
         except Exception:
             logger.exception("detector %s could not be loaded", version.name)
             warnings.append(f"The detector {version.name} could not be loaded: reps not judged.")
@@ -224,6 +209,7 @@ def _analysis_store(
                 analysis=analysis,
                 index=r.index,
                 defaults={
+                    "group": f"session-{analysis.session_id}",
                     "start_frame": r.start_frame,
                     "lockout_frame": r.lockout_frame,
                     "end_frame": r.end_frame,

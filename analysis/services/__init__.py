@@ -1,0 +1,51 @@
+"""Every write about judging: analyses, labels, the training set, training runs, versions.
+
+One module per subject; the public functions are re-exported here so callers import
+`analysis.services` and need not know the split.
+"""
+
+from analysis.services.analyses import (
+    analysis_can_retry,
+    analysis_create,
+    analysis_enqueue,
+    analysis_fail_interrupted,
+    analysis_retry,
+    analysis_run,
+)
+from analysis.services.detectors import (
+    _judges,
+    detector_activate,
+    detector_active,
+    detector_rescore,
+    judge_load,
+)
+from analysis.services.labels import rep_exclude, rep_include, rep_label
+from analysis.services.training_runs import (
+    TrainingBusy,
+    training_fail_interrupted,
+    training_run_execute,
+    training_start,
+)
+from analysis.services.training_set import dataset_import
+
+__all__ = [
+    "TrainingBusy",
+    "_judges",
+    "analysis_can_retry",
+    "analysis_create",
+    "analysis_enqueue",
+    "analysis_fail_interrupted",
+    "analysis_retry",
+    "analysis_run",
+    "dataset_import",
+    "detector_activate",
+    "detector_active",
+    "detector_rescore",
+    "judge_load",
+    "rep_exclude",
+    "rep_include",
+    "rep_label",
+    "training_fail_interrupted",
+    "training_run_execute",
+    "training_start",
+]

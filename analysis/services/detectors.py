@@ -1,0 +1,165 @@
+"""Detector versions: loading, the one atomic switch of activation, and re-scoring.
+
+Activation flips `is_active` inside one transaction (the partial unique constraint makes a
+second active row impossible) and logs the switch; rolling back is activating an older
+version. Re-scoring then runs in the background, version by version: it writes the current
+verdict and adds to the verdict history, and never touches labels.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from analysis.models import DetectorActivation, DetectorVersion, Rep, RepVerdict
+
+logger = logging.getLogger(__name__)
+RESCORE_TASK = "analysis.tasks.detector_rescore_task"
+RESCORE_BATCH = 64
+
+# Loaded detectors per worker process: loading TensorFlow weights costs seconds.
+_judges: dict[tuple[int, str], Any] = {}
+
+
+def detector_root() -> Path:
+    """Where new version directories are written."""
+    root = settings.DETECTOR_ROOT or Path(settings.MEDIA_ROOT) / "detectors"
+    return Path(root)
+
+
+def detector_active() -> DetectorVersion | None:
+    return DetectorVersion.objects.filter(is_active=True).first()
+
+
+def judge_load(version: DetectorVersion) -> Any:
+    """The version's RepJudge, cached per process; raises ModelDirError when unusable."""
+    key = (version.pk, version.model_dir)
+    if key not in _judges:
+        from analysis.detector import load_judge
+
+        _judges[key] = load_judge(version.model_dir)
+    return _judges[key]
+
+
+def rep_images(reps: list[Rep]) -> tuple[list[Rep], np.ndarray]:
+    """The reps whose SkeleMotion PNG can be read, and their images (N, 45, 100, 3) uint8."""
+    from PIL import Image
+
+    from analysis.selectors import media_path
+
+    kept, images = [], []
+    for rep in reps:
+        path = media_path(rep.image)
+        if path is None:
+            logger.warning("rep %s has no readable image; skipped", rep.pk)
+            continue
+        with Image.open(path) as im:
+            arr = np.asarray(im.convert("RGB"))
+        if arr.shape != (45, 100, 3):
+            logger.warning("rep %s image has shape %s; skipped", rep.pk, arr.shape)
+            continue
+        kept.append(rep)
+        images.append(arr)
+    return kept, np.stack(images) if images else np.zeros((0, 45, 100, 3), np.uint8)
+
+
+def detector_activate(
+    *, version: DetectorVersion, author=None, automatic: bool = False
+) -> DetectorVersion:
+    """Make `version` the active detector in one switch and re-score stored reps after it."""
+    with transaction.atomic():
+        previous = DetectorVersion.objects.select_for_update().filter(is_active=True).first()
+        if previous is not None and previous.pk == version.pk:
+            return previous
+        DetectorVersion.objects.filter(is_active=True).update(is_active=False)
+        now = timezone.now()
+        DetectorVersion.objects.filter(pk=version.pk).update(
+            is_active=True, activated_at=now, rescore_status="queued", rescored_count=0
+        )
+        DetectorActivation.objects.create(
+            version=version, previous=previous, author=author, automatic=automatic
+        )
+        version_id = version.pk
+        transaction.on_commit(lambda: _rescore_enqueue(version_id))
+    version.refresh_from_db()
+    return version
+
+
+def _rescore_enqueue(version_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(RESCORE_TASK, version_id, task_name=f"rescore-{version_id}")
+
+
+def detector_rescore(version_id: int) -> int:
+    """Score every stored rep with this version, if it is still the active one.
+
+    Idempotent: the verdict history is keyed by (rep, version). Stops early when another
+    version is activated meanwhile (that version's own re-scoring takes over).
+    """
+    version = DetectorVersion.objects.filter(pk=version_id).first()
+    if version is None or not version.is_active:
+        return 0
+    DetectorVersion.objects.filter(pk=version_id).update(rescore_status="running")
+    try:
+        judge = judge_load(version)
+    except Exception:
+        logger.exception("detector %s could not be loaded for re-scoring", version.name)
+        DetectorVersion.objects.filter(pk=version_id).update(rescore_status="failed")
+        return 0
+    ids = list(Rep.objects.exclude(image="").order_by("pk").values_list("pk", flat=True))
+    done = 0
+    for start in range(0, len(ids), RESCORE_BATCH):
+        if not DetectorVersion.objects.filter(pk=version_id, is_active=True).exists():
+            DetectorVersion.objects.filter(pk=version_id).update(rescore_status="stopped")
+            return done
+        reps, images = rep_images(
+            list(Rep.objects.filter(pk__in=ids[start : start + RESCORE_BATCH]))
+        )
+        judgements = judge.judge(images) if len(reps) else []
+        with transaction.atomic():
+            for rep, j in zip(reps, judgements, strict=True):
+                _verdict_store(rep, version, j)
+        done += len(reps)
+        DetectorVersion.objects.filter(pk=version_id).update(rescored_count=done)
+    DetectorVersion.objects.filter(pk=version_id).update(rescore_status="done")
+    logger.info("detector %s re-scored %d reps", version.name, done)
+    return done
+
+
+def _verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
+    """Current verdict on the rep plus its history row; only verdict fields are written."""
+    now = timezone.now()
+    joints = list(judgement.joints or [])
+    Rep.objects.filter(pk=rep.pk).update(
+        verdict=judgement.verdict,
+        score=judgement.score,
+        threshold=judgement.threshold,
+        joints=joints,
+        detector_version=version,
+        judged_at=now,
+    )
+    RepVerdict.objects.update_or_create(
+        rep=rep,
+        detector_version=version,
+        defaults={
+            "verdict": judgement.verdict,
+            "score": judgement.score,
+            "threshold": judgement.threshold,
+            "joints": joints,
+            "details": _plain(judgement.details),
+            "created_at": now,
+        },
+    )
+
+
+def _plain(value: Any) -> Any:
+    from analysis.services.analyses import _jsonable
+
+    return _jsonable(value or {})

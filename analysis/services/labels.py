@@ -1,0 +1,82 @@
+"""Coach labels and training-set exclusions; both keep their full history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from analysis.models import Fault, Label, Rep, RepExclusion, RepLabel
+from analysis.selectors import rep_labelable_queryset
+from athletes.selectors import user_is_admin
+
+MAX_NOTE = 2000
+
+
+def rep_label(*, rep: Rep, author, label: str, faults: Iterable[str] = (), note: str = "") -> Rep:
+    """Set the coach's label (and fault tags) on a rep, keeping who changed what and when.
+
+    Only the athlete's coaches and admins may label; the model's verdict is not touched.
+    """
+    if not rep_labelable_queryset(author).filter(pk=rep.pk).exists():
+        raise PermissionDenied("Only the athlete's coaches and admins may label this rep.")
+    if label not in Label.values:
+        raise ValidationError(f"Label must be one of: {', '.join(Label.values)}.")
+    faults = list(dict.fromkeys(faults))  # unique, in the order given
+    unknown = [f for f in faults if f not in Fault.values]
+    if unknown:
+        raise ValidationError(
+            f"Unknown fault {', '.join(unknown)}; choose from {', '.join(Fault.values)}."
+        )
+    note = (note or "").strip()
+    if Fault.OTHER in faults and not note:
+        raise ValidationError("The fault 'other' needs a note saying what it is.")
+    if len(note) > MAX_NOTE:
+        raise ValidationError(f"The note is longer than {MAX_NOTE} characters.")
+    with transaction.atomic():
+        rep = Rep.objects.select_for_update().get(pk=rep.pk)
+        if rep.label == label and rep.faults == faults and rep.label_note == note:
+            return rep  # nothing changed: no history row for a repeated click
+        RepLabel.objects.create(
+            rep=rep,
+            author=author,
+            from_label=rep.label,
+            to_label=label,
+            from_faults=rep.faults,
+            to_faults=faults,
+            note=note,
+        )
+        rep.label, rep.faults, rep.label_note = label, faults, note
+        rep.labelled_by, rep.labelled_at = author, timezone.now()
+        rep.save(update_fields=["label", "faults", "label_note", "labelled_by", "labelled_at"])
+    return rep
+
+
+def _exclusion_set(rep: Rep, author, excluded: bool, reason: str) -> Rep:
+    if not user_is_admin(author):
+        raise PermissionDenied("Only admins may change the training set.")
+    reason = (reason or "").strip()
+    if excluded and not reason:
+        raise ValidationError("Say why this rep is excluded from training.")
+    with transaction.atomic():
+        rep = Rep.objects.select_for_update().get(pk=rep.pk)
+        if rep.excluded == excluded:
+            return rep
+        RepExclusion.objects.create(rep=rep, excluded=excluded, reason=reason, author=author)
+        rep.excluded = excluded
+        if excluded:
+            rep.exclusion_reason = reason
+        rep.save(update_fields=["excluded", "exclusion_reason"])
+    return rep
+
+
+def rep_exclude(*, rep: Rep, author, reason: str) -> Rep:
+    """Leave a rep out of future training; the reason is kept."""
+    return _exclusion_set(rep, author, True, reason)
+
+
+def rep_include(*, rep: Rep, author, reason: str = "") -> Rep:
+    """Put an excluded rep back into the training set (the old reason stays in history)."""
+    return _exclusion_set(rep, author, False, reason)

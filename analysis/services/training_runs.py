@@ -1,0 +1,343 @@
+"""Training runs: one at a time, in the background, each making a new immutable version.
+
+A run snapshots the training set, holds out whole videos (sessions or imported videos) of
+both labels, trains on the rest, evaluates the new version and the active one on the same
+held-out reps, and only then registers the version (and activates it when asked to and it
+wins). Anything that fails on the way marks the run failed and leaves the active version
+exactly as it was; a half-written model folder is removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from analysis.models import DetectorVersion, Label, TrainingRun, TrainingStatus
+from analysis.services.detectors import (
+    detector_activate,
+    detector_active,
+    detector_root,
+    judge_load,
+    rep_images,
+)
+from analysis.services.training_set import rep_group, training_set_queryset
+
+logger = logging.getLogger(__name__)
+TASK_NAME = "analysis.tasks.training_run_task"
+CONFIGS = ("native", "seed")
+MAX_EPOCHS = 500
+MIN_GOOD_REPS = 8
+HELDOUT_FRACTION = 0.2
+
+
+class TrainingBusy(Exception):
+    """A second run was requested while one is queued or running."""
+
+
+class TrainingDataError(ValueError):
+    """The training set cannot make a detector; the message says what is missing."""
+
+
+def training_start(
+    *,
+    author=None,
+    epochs: int | None = None,
+    config: str = "native",
+    auto_activate: bool = False,
+    seed: int = 0,
+    enqueue: bool = True,
+) -> TrainingRun:
+    """Open a training run (refused with TrainingBusy while another is open)."""
+    from django.core.exceptions import ValidationError
+
+    if config not in CONFIGS:
+        raise ValidationError(f"config must be one of: {', '.join(CONFIGS)}.")
+    if epochs is not None and not 1 <= int(epochs) <= MAX_EPOCHS:
+        raise ValidationError(f"epochs must be between 1 and {MAX_EPOCHS}.")
+    _fail_stale_runs()
+    params = {"config": config, "epochs": int(epochs) if epochs else None, "seed": int(seed)}
+    try:
+        with transaction.atomic():
+            run = TrainingRun.objects.create(
+                requested_by=author, params=params, auto_activate=auto_activate
+            )
+            if enqueue:
+                run_id = run.pk
+                transaction.on_commit(lambda: _enqueue(run_id))
+    except IntegrityError:
+        open_run = TrainingRun.objects.filter(is_open=True).first()
+        detail = f" (run #{open_run.pk}, {open_run.status})" if open_run else ""
+        raise TrainingBusy(
+            f"A training run is already in progress{detail}. Wait for it to finish, "
+            "then start another."
+        ) from None
+    return run
+
+
+def _enqueue(run_id: int) -> None:
+    from django_q.tasks import async_task
+
+    async_task(TASK_NAME, run_id, task_name=f"training-{run_id}")
+
+
+def _fail_stale_runs() -> None:
+    """An open run with no sign of life (its worker was killed) must not block training
+    forever: mark it failed. Queued runs may wait behind analyses, so they get longer."""
+    now = timezone.now()
+    running_limit = now - timedelta(seconds=settings.TRAINING_STALE_SECONDS)
+    queued_limit = now - timedelta(seconds=settings.Q_CLUSTER.get("retry", 4200))
+    for run in TrainingRun.objects.filter(is_open=True):
+        last = run.heartbeat_at or run.started_at or run.created_at
+        if run.status == TrainingStatus.RUNNING and last < running_limit:
+            _run_fail(run.pk, "The worker stopped during training (no sign of life).")
+        elif run.status == TrainingStatus.QUEUED and run.created_at < queued_limit:
+            _run_fail(run.pk, "The run was never picked up by a worker.")
+
+
+def training_fail_interrupted() -> int:
+    """At single-host start-up: runs left `running` lost their worker; close them."""
+    ids = list(
+        TrainingRun.objects.filter(status=TrainingStatus.RUNNING).values_list("pk", flat=True)
+    )
+    for run_id in ids:
+        _run_fail(run_id, "The worker stopped during training. Start a new run.")
+    return len(ids)
+
+
+def _run_fail(run_id: int, message: str) -> None:
+    TrainingRun.objects.filter(pk=run_id, is_open=True).update(
+        status=TrainingStatus.FAILED, is_open=False, error=message, finished_at=timezone.now()
+    )
+    shutil.rmtree(detector_root() / f".partial-run-{run_id}", ignore_errors=True)
+
+
+def _run_update(run_id: int, **fields: Any) -> None:
+    TrainingRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+
+
+EpochHook = Callable[[int, dict[str, float]], None]
+
+
+def training_run_execute(run_id: int, on_epoch: EpochHook | None = None) -> TrainingRun | None:
+    """Run a queued training run to its end (the task body; idempotent: a run that is not
+    queued any more is left alone)."""
+    claimed = TrainingRun.objects.filter(pk=run_id, status=TrainingStatus.QUEUED).update(
+        status=TrainingStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    if not claimed:
+        logger.info("training run %s is not queued; nothing to do", run_id)
+        return TrainingRun.objects.filter(pk=run_id).first()
+    run = TrainingRun.objects.get(pk=run_id)
+    partial = detector_root() / f".partial-run-{run_id}"
+    try:
+        version = _train_and_register(run, partial, on_epoch)
+    except TrainingDataError as error:
+        logger.info("training run %s refused: %s", run_id, error)
+        _run_fail(run_id, str(error))
+    except Exception as error:
+        logger.exception("training run %s failed", run_id)
+        _run_fail(run_id, f"Training failed: {type(error).__name__}: {error}")
+    else:
+        activate = run.auto_activate and version.metrics.get("beats_active", False)
+        TrainingRun.objects.filter(pk=run_id).update(
+            status=TrainingStatus.DONE,
+            is_open=False,
+            phase="done",
+            finished_at=timezone.now(),
+            activated=activate,
+        )
+        if activate:
+            detector_activate(version=version, author=run.requested_by, automatic=True)
+    return TrainingRun.objects.get(pk=run_id)
+
+
+def _train_and_register(run: TrainingRun, partial, on_epoch: EpochHook | None) -> DetectorVersion:
+    from analysis.detector import AnomalyDetector
+    from analysis.detector.data import sha256_file, split_by_group
+
+    _run_update(run.pk, phase="snapshot")
+    reps, images = rep_images(list(training_set_queryset()))
+    labels = np.array([r.label == Label.ANOMALOUS for r in reps], dtype=bool)
+    groups = np.array([rep_group(r) for r in reps])
+    n_good = int((~labels).sum())
+    if n_good < MIN_GOOD_REPS:
+        raise TrainingDataError(
+            f"Training needs at least {MIN_GOOD_REPS} reps labelled good with images; the "
+            f"training set has {n_good}. Label more reps or import a dataset."
+        )
+    seed = int(run.params.get("seed", 0))
+    train, held = _split_by_video(groups, labels, seed, split_by_group)
+    normal = train[~labels[train]]
+    anomalous = train[labels[train]]
+    shas = [sha256_file(_abs(r.image)) for r in reps]
+    snapshot = {
+        "reps": len(reps),
+        "train_good": len(normal),
+        "train_anomalous": len(anomalous),
+        "heldout_good": int((~labels[held]).sum()),
+        "heldout_anomalous": int(labels[held].sum()),
+        "heldout_videos": sorted(set(groups[held].tolist())),
+        "sources": dict(Counter(r.source for r in reps)),
+        "train_rep_ids": [reps[i].pk for i in train],
+        "heldout_rep_ids": [reps[i].pk for i in held],
+    }
+    params = {k: v for k, v in run.params.items() if v is not None}
+    det = AnomalyDetector(**params)
+    _run_update(run.pk, phase="training", snapshot=snapshot, epochs=det.epochs)
+    history: list[dict[str, float]] = []
+
+    def epoch_done(epoch: int, logs: dict[str, float]) -> None:
+        row = {"epoch": epoch + 1, **{k: round(float(v), 6) for k, v in logs.items()}}
+        history.append(row)
+        _run_update(run.pk, epoch=epoch + 1, history=history)
+        if on_epoch is not None:
+            on_epoch(epoch, logs)
+
+    started = time.perf_counter()
+    det.fit(
+        images[normal],
+        images[anomalous] if len(anomalous) else None,
+        groups=groups[normal].tolist(),
+        on_epoch=epoch_done,
+    )
+    fit_seconds = time.perf_counter() - started
+
+    _run_update(run.pk, phase="saving")
+    shutil.rmtree(partial, ignore_errors=True)
+    det.save(
+        partial,
+        training_images=[
+            {
+                "name": reps[i].source_name or f"rep-{reps[i].pk}",
+                "sha256": shas[i],
+                "role": "anomaly" if labels[i] else "normal",
+                "video": str(groups[i]),
+            }
+            for i in train
+        ],
+    )
+    _run_update(run.pk, phase="evaluating")
+    metrics = _evaluate(det, partial, images[held], labels[held], [shas[i] for i in held])
+    metrics.update(snapshot={k: v for k, v in snapshot.items() if not k.endswith("_ids")})
+    metrics.update(training=det.metrics_, params=det.get_params(), fit_seconds=fit_seconds)
+
+    with transaction.atomic():
+        name = _version_name()
+        final = detector_root() / name
+        os.replace(partial, final)  # the folder appears whole or not at all
+        version = DetectorVersion.objects.create(
+            name=name, model_dir=str(final), metrics=metrics, notes=f"training run #{run.pk}"
+        )
+        TrainingRun.objects.filter(pk=run.pk).update(version=version)
+    return version
+
+
+def _abs(relative: str):
+    from analysis.selectors import media_path
+
+    return media_path(relative)
+
+
+def _split_by_video(groups, labels, seed: int, split_by_group) -> tuple[np.ndarray, np.ndarray]:
+    """Hold out about HELDOUT_FRACTION of the videos of each kind (videos whose reps are
+    mostly good, mostly anomalous), so both labels reach the held-out side when they can."""
+    train, held = [], []
+    majority = {g: labels[groups == g].mean() > 0.5 for g in set(groups.tolist())}
+    for kind in (False, True):
+        idx = np.flatnonzero([majority[g] == kind for g in groups])
+        if len(idx) == 0:
+            continue
+        tr, he = split_by_group(groups[idx].tolist(), HELDOUT_FRACTION, seed)
+        train.extend(idx[tr])
+        held.extend(idx[he])
+    return np.sort(np.array(train, dtype=int)), np.sort(np.array(held, dtype=int))
+
+
+def _version_name() -> str:
+    n = DetectorVersion.objects.count() + 1
+    while DetectorVersion.objects.filter(name=f"v{n}").exists():
+        n += 1
+    return f"v{n}"
+
+
+def _report(judge, images: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    """The dissertation's report on these reps, plus the scores of each true class."""
+    from analysis.detector.evaluation import evaluate
+
+    judgements = judge.judge(images)
+    scores = np.array([j.score for j in judgements])
+    pred = np.array([j.verdict == "anomalous" for j in judgements])
+    report = evaluate(y.astype(int), pred.astype(int), scores)
+    report["scores"] = {
+        "good": [round(float(s), 4) for s in scores[~y]],
+        "anomalous": [round(float(s), 4) for s in scores[y]],
+    }
+    return report
+
+
+def _evaluate(det, model_dir, images, y, shas) -> dict[str, Any]:
+    """The new version and the active one on the same held-out reps.
+
+    The active version may have trained on some of them (an earlier snapshot): the
+    comparison uses only held-out reps neither version saw, when both labels remain.
+    """
+    from analysis.detector.judge import DetectorJudge
+
+    new = DetectorJudge(det, model_dir.name)
+    metrics: dict[str, Any] = {"heldout": _report(new, images, y) if len(y) else None}
+    active = detector_active()
+    comparison: dict[str, Any] = {"active": None}
+    if active is not None:
+        comparison["active"] = active.name
+        try:
+            old = judge_load(active)
+        except Exception as error:  # an unloadable active version loses by default
+            comparison["error"] = f"{active.name} could not be loaded: {error}"
+            old = None
+        if old is not None and len(y):
+            seen = {img.get("sha256") for img in old.detector.manifest_.get("training_images", [])}
+            fresh = np.array([s not in seen for s in shas], dtype=bool)
+            use = fresh if len(set(y[fresh].tolist())) == 2 else np.ones(len(y), bool)
+            comparison.update(
+                reps=int(use.sum()),
+                excluded_seen_by_active=int((~use).sum()),
+                new=_summary(_report(new, images[use], y[use])),
+                old=_summary(_report(old, images[use], y[use])),
+            )
+    metrics["comparison"] = comparison
+    metrics["beats_active"] = _beats(comparison)
+    return metrics
+
+
+def _summary(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "accuracy": report["accuracy"],
+        "roc_auc": report["roc_auc"],
+        "anomaly_recall": report["Anomaly"]["recall"],
+        "good_recall": report["Good Deadlift Form"]["recall"],
+    }
+
+
+def _beats(comparison: dict[str, Any]) -> bool:
+    """A new version wins when there is no usable active one, or when its ROC AUC (then
+    accuracy) on the same held-out reps is higher."""
+    if comparison.get("active") is None or "error" in comparison:
+        return True
+    if "new" not in comparison:
+        return False
+
+    def key(s: dict[str, Any]) -> tuple[float, float]:
+        return (s["roc_auc"] if s["roc_auc"] is not None else -1.0, s["accuracy"])
+
+    return key(comparison["new"]) > key(comparison["old"])
