@@ -59,8 +59,12 @@ def rep_images(reps: list[Rep]) -> tuple[list[Rep], np.ndarray]:
         if path is None:
             logger.warning("rep %s has no readable image; skipped", rep.pk)
             continue
-        with Image.open(path) as im:
-            arr = np.asarray(im.convert("RGB"))
+        try:
+            with Image.open(path) as im:
+                arr = np.asarray(im.convert("RGB"))
+        except OSError as error:
+            logger.warning("rep %s image unreadable (%s); skipped", rep.pk, error)
+            continue
         if arr.shape != (45, 100, 3):
             logger.warning("rep %s image has shape %s; skipped", rep.pk, arr.shape)
             continue

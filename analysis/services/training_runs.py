@@ -234,7 +234,8 @@ def _train_and_register(run: TrainingRun, partial, on_epoch: EpochHook | None) -
 
     with transaction.atomic():
         name = _version_name()
-        final = detector_root() / name
+        # The folder name is unique even if an old database's folders are still there.
+        final = detector_root() / f"{name}-{timezone.now():%Y%m%d-%H%M%S}-run{run.pk}"
         os.replace(partial, final)  # the folder appears whole or not at all
         version = DetectorVersion.objects.create(
             name=name, model_dir=str(final), metrics=metrics, notes=f"training run #{run.pk}"
