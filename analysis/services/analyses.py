@@ -244,8 +244,12 @@ def _analysis_store(
                         "created_at": now,
                     },
                 )
-        # A re-run that finds fewer reps drops the extra rows (comments stay on the session).
-        analysis.reps.exclude(pk__in=kept).delete()
+        # A re-run that finds fewer reps drops the extra rows (comments stay on the session),
+        # except reps a coach labelled: labels are never lost to re-analysis.
+        gone = analysis.reps.exclude(pk__in=kept)
+        for index in gone.filter(label__isnull=False).values_list("index", flat=True):
+            warnings.append(f"Rep {index} was not found again; kept for its coach's label.")
+        gone.filter(label__isnull=True).delete()
 
         report = out_dir / "report.json"
         video = out_dir / result.result_video if result.result_video else None
