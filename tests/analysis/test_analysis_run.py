@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from analysis.models import Analysis, DetectorVersion, RepVerdict
 from analysis.pipeline.result import Judgement
-from analysis.services import _judges, analysis_retry, analysis_run
+from analysis.services import _judges, analysis_retry, analysis_run, rep_label
 from athletes.services import session_create
 from tests.conftest import shared_path
 
@@ -52,7 +52,7 @@ class ThresholdJudge:
 
 
 def test_an_upload_becomes_reps_with_files_and_a_rerun_does_not_duplicate_them(
-    athlete_a, django_capture_on_commit_callbacks
+    athlete_a, admin_user, django_capture_on_commit_callbacks
 ):
     analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
     assert analysis.status == "done", analysis.error
@@ -73,9 +73,11 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_does_not_duplicate_them(
     # not duplicated), still not judged, and a warning that says why.
     DetectorVersion.objects.create(name="broken", model_dir="/nonexistent", is_active=True)
     pks = [r.pk for r in reps]
+    rep_label(rep=reps[0], author=admin_user, label="anomalous", faults=["jerky"])
     analysis = analysis_run(analysis.pk)
     assert analysis.status == "done"
     assert [r.pk for r in analysis.reps.all()] == pks
+    assert analysis.reps.get(pk=pks[0]).label == "anomalous"  # labels survive re-analysis
     assert any("broken" in w for w in analysis.warnings)
     assert not analysis.reps.exclude(verdict=None).exists()
 
