@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep, RepVerdict
-from analysis.services.detectors import detector_active, judge_load
+from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep
+from analysis.services.detectors import detector_active, judge_load, verdict_store
 
 logger = logging.getLogger(__name__)
 
@@ -205,45 +205,29 @@ def _analysis_store(
         kept = []
         for r in result.reps:
             judged = version is not None and r.verdict in ("good", "anomalous")
-            rep, _ = Rep.objects.update_or_create(
-                analysis=analysis,
-                index=r.index,
-                defaults={
-                    "group": f"session-{analysis.session_id}",
-                    "start_frame": r.start_frame,
-                    "lockout_frame": r.lockout_frame,
-                    "end_frame": r.end_frame,
-                    "start_s": r.start_s,
-                    "lockout_s": r.lockout_s,
-                    "end_s": r.end_s,
-                    "complete": r.complete,
-                    "stages": _jsonable(r.stages),
-                    "kinematics": _jsonable(r.kinematics),
-                    "image": rel(r.image),
-                    "orientation": rel(r.orientation),
-                    "magnitude": rel(r.magnitude),
-                    "landmarks": rel(r.landmarks),
-                    "verdict": r.verdict if judged else None,
-                    "score": r.score if judged else None,
-                    "threshold": r.threshold if judged else None,
-                    "joints": list(r.joints or []) if judged else [],
-                    "detector_version": version if judged else None,
-                    "judged_at": now if judged else None,
-                },
-            )
-            kept.append(rep.pk)
+            fields = {
+                "group": f"session-{analysis.session_id}",
+                "start_frame": r.start_frame,
+                "lockout_frame": r.lockout_frame,
+                "end_frame": r.end_frame,
+                "start_s": r.start_s,
+                "lockout_s": r.lockout_s,
+                "end_s": r.end_s,
+                "complete": r.complete,
+                "stages": _jsonable(r.stages),
+                "kinematics": _jsonable(r.kinematics),
+                "image": rel(r.image),
+                "orientation": rel(r.orientation),
+                "magnitude": rel(r.magnitude),
+                "landmarks": rel(r.landmarks),
+            }
+            if not judged:
+                fields.update(verdict=None, score=None, threshold=None, joints=[])
+                fields.update(detector_version=None, judged_at=None)
+            rep, _ = Rep.objects.update_or_create(analysis=analysis, index=r.index, defaults=fields)
             if judged:
-                RepVerdict.objects.update_or_create(
-                    rep=rep,
-                    detector_version=version,
-                    defaults={
-                        "verdict": r.verdict,
-                        "score": r.score,
-                        "threshold": r.threshold,
-                        "joints": list(r.joints or []),
-                        "created_at": now,
-                    },
-                )
+                verdict_store(rep, version, r)
+            kept.append(rep.pk)
         # A re-run that finds fewer reps drops the extra rows (comments stay on the session),
         # except reps a coach labelled: labels are never lost to re-analysis.
         gone = analysis.reps.exclude(pk__in=kept)

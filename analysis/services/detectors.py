@@ -129,7 +129,7 @@ def detector_rescore(version_id: int) -> int:
         judgements = judge.judge(images) if len(reps) else []
         with transaction.atomic():
             for rep, j in zip(reps, judgements, strict=True):
-                _verdict_store(rep, version, j)
+                verdict_store(rep, version, j)
         done += len(reps)
         DetectorVersion.objects.filter(pk=version_id).update(rescored_count=done)
     DetectorVersion.objects.filter(pk=version_id).update(rescore_status="done")
@@ -137,8 +137,9 @@ def detector_rescore(version_id: int) -> int:
     return done
 
 
-def _verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
-    """Current verdict on the rep plus its history row; only verdict fields are written."""
+def verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
+    """Current verdict on the rep plus its history row; only verdict fields are written.
+    `judgement` is a pipeline Judgement or Rep (verdict, score, threshold, joints)."""
     now = timezone.now()
     joints = list(judgement.joints or [])
     Rep.objects.filter(pk=rep.pk).update(
@@ -157,7 +158,7 @@ def _verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
             "score": judgement.score,
             "threshold": judgement.threshold,
             "joints": joints,
-            "details": _plain(judgement.details),
+            "details": _plain(getattr(judgement, "details", None)),
             "created_at": now,
         },
     )
