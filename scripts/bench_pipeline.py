@@ -21,10 +21,10 @@ DATA = ROOT.parent / "shared" / "data" / "videos"
 
 def pose_alone(path: Path) -> tuple[float, int]:
     """Decoded frames held in memory, then MediaPipe alone over the same frames."""
-    from analysis.pipeline.pose import PoseEstimator
+    from analysis.pipeline.pose import POSE_MAX_SIDE, PoseEstimator
     from analysis.pipeline.video import iter_frames
 
-    frames = [(f.image, f.time_s) for f in iter_frames(path)]
+    frames = [(f.image, f.time_s) for f in iter_frames(path, max_side=POSE_MAX_SIDE)]
     with PoseEstimator() as est:
         t0 = time.perf_counter()
         for image, t in frames:

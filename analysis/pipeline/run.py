@@ -16,8 +16,8 @@ import numpy as np
 
 from .errors import NoPersonVisible, VideoUnreadable
 from .kinematics import body_angles, rep_kinematics
-from .overlay import H264Writer, draw_frame, verdict_style
-from .pose import PoseEstimator
+from .overlay import MAX_SIDE, H264Writer, draw_frame, verdict_style
+from .pose import POSE_MAX_SIDE, PoseEstimator
 from .reps import rule_stages, segment_reps
 from .result import AnalysisResult, Rep, RepJudge
 from .skelemotion import write_rep_images
@@ -41,9 +41,9 @@ class _Timer:
             self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000
 
 
-def _timed_frames(path: Path, timer: _Timer, name: str):
+def _timed_frames(path: Path, timer: _Timer, name: str, max_side: int):
     """Iterate frames, charging decode time to `name`."""
-    frames = iter_frames(path)
+    frames = iter_frames(path, max_side=max_side)
     while True:
         with timer(name):
             frame = next(frames, None)
@@ -81,12 +81,14 @@ def analyze_video(
     next_t = 0.0
     with PoseEstimator() as estimator:
         frame_times: list[float] = []
-        for frame in _timed_frames(video_path, timer, "decode"):
+        for frame in _timed_frames(video_path, timer, "decode", POSE_MAX_SIDE):
             frame_times.append(frame.time_s)
-            shape, rotation = frame.image.shape, frame.rotation
+            shape, rotation = (*frame.size[::-1], 3), frame.rotation
             if frame.time_s >= next_t:
+                with timer("decode"):
+                    image = frame.image  # only frames that meet pose are converted
                 with timer("pose"):
-                    estimator.process(frame.image, frame.time_s)
+                    estimator.process(image, frame.time_s)
                 posed.append(frame.index)
                 next_t = frame.time_s + 0.75 / FPS
             if frame.index % 15 == 0:
@@ -226,7 +228,7 @@ def _write_video(path, dest, result: AnalysisResult, landmarks, timer, report) -
     info, reps = result.video, result.reps
     writer = H264Writer(dest, info.fps, info.width, info.height)
     try:
-        for frame in _timed_frames(path, timer, "video_decode"):
+        for frame in _timed_frames(path, timer, "video_decode", MAX_SIDE):
             i = frame.index
             if i >= len(result.frames):
                 break
