@@ -86,6 +86,14 @@ class AnalysisResult:
     frames: list[dict[str, Any]] = field(default_factory=list)  # per input frame: stage, prob
     result_video: str | None = None  # relative to the output folder
     warnings: list[str] = field(default_factory=list)
+    # People detected per sampled frame (a lower bound; see people.py); empty if not counted.
+    people_counts: list[int] = field(default_factory=list)
+
+    @property
+    def multi_person_share(self) -> float:
+        """Share of sampled frames in which more than one person was detected."""
+        counts = self.people_counts
+        return sum(c > 1 for c in counts) / len(counts) if counts else 0.0
 
     def report(self) -> dict[str, Any]:
         v = self.video
@@ -104,6 +112,11 @@ class AnalysisResult:
             "exercise": asdict(self.exercise),
             "pose_frames_estimated": self.pose_frames_estimated,
             "pose_frames_found": self.pose_frames_found,
+            "people": {
+                "frames_sampled": len(self.people_counts),
+                "max": max(self.people_counts, default=None),
+                "share_with_several": round(self.multi_person_share, 3),
+            },
             "rep_count": len(self.reps),
             "timings_ms": {k: round(t, 1) for k, t in self.timings_ms.items()},
             "result_video": self.result_video,

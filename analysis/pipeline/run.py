@@ -17,6 +17,7 @@ import numpy as np
 from .errors import NoPersonVisible, VideoUnreadable
 from .kinematics import body_angles, rep_kinematics
 from .overlay import MAX_SIDE, H264Writer, draw_frame, verdict_style
+from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator
 from .reps import rule_stages, segment_reps
 from .result import AnalysisResult, Rep, RepJudge
@@ -24,6 +25,8 @@ from .skelemotion import write_rep_images
 from .timebase import FPS, nearest_index, resample
 from .video import describe_video, iter_frames, probe_video
 
+PEOPLE_EVERY_S = 0.5  # how often people are counted
+MULTI_PERSON_WARN = 0.3  # share of counted frames with several people that earns a warning
 MIN_PERSON_SHARE = 0.2  # below this share of frames with a person, there is nothing to judge
 POSE_SHARE = 85.0  # progress percent spent in the pose pass; the rest is the video
 
@@ -78,7 +81,9 @@ def analyze_video(
     # clip only needs pose on every other frame; nothing is estimated twice.
     shape, rotation = None, 0
     posed: list[int] = []  # input frame indices that went through pose estimation
-    next_t = 0.0
+    next_t = next_count = 0.0
+    people: list[int] = []
+    counter = person_counter()
     with PoseEstimator() as estimator:
         frame_times: list[float] = []
         for frame in _timed_frames(video_path, timer, "decode", POSE_MAX_SIDE):
@@ -89,6 +94,10 @@ def analyze_video(
                     image = frame.image  # only frames that meet pose are converted
                 with timer("pose"):
                     estimator.process(image, frame.time_s)
+                if counter is not None and frame.time_s >= next_count:
+                    with timer("people"):
+                        people.append(counter.count(image))
+                    next_count = frame.time_s + PEOPLE_EVERY_S
                 posed.append(frame.index)
                 next_t = frame.time_s + 0.75 / FPS
             if frame.index % 15 == 0:
@@ -179,7 +188,14 @@ def analyze_video(
         pose_frames_estimated=len(posed),
         frames=frames,
         warnings=warnings + seg.warnings,
+        people_counts=people,
     )
+    if result.multi_person_share >= MULTI_PERSON_WARN:
+        result.warnings.append(
+            f"More than one person was visible in {result.multi_person_share:.0%} of the "
+            "video. The analysis follows one of them: check in the annotated video that the "
+            "skeleton stays on the lifter, or film the lifter alone."
+        )
     if write_video:
         with timer("video"):
             _write_video(video_path, out / "result.mp4", result, frame_landmarks, timer, report)

@@ -33,6 +33,7 @@ def test_rep_count_matches_the_manifest_exactly(row, analysed):
     shared_path("videos", "MANIFEST.tsv")
     result = analysed(row["path"])
     assert len(result.reps) == int(row["deadlift_reps"]), result.exercise.message
+    assert result.people_counts and max(result.people_counts) == 1  # nobody else in view
     expected_deadlift = int(row["deadlift_reps"]) > 0
     assert result.exercise.is_deadlift == expected_deadlift
 
@@ -81,3 +82,31 @@ def test_kinematics_tell_a_knee_dominant_set_from_a_correct_one(analysed):
     assert (
         mean(knee_dominant, "trunk_angle_bottom_deg") < mean(correct, "trunk_angle_bottom_deg") - 10
     )
+
+
+def test_a_second_person_in_view_earns_a_warning(tmp_path):
+    """Two lifters side by side (a real clip beside its mirror image): the analysis goes on
+    and says that more than one person was visible."""
+    import av
+    import numpy as np
+
+    from analysis.pipeline.overlay import H264Writer
+    from analysis.pipeline.video import iter_frames
+
+    source = shared_path("videos", "TBY66+Intelligent-Deadlift-Diagnosis-System", "0016c_1.mp4")
+    video = tmp_path / "two.mp4"
+    writer = None
+    for frame in iter_frames(source, max_side=480):
+        if frame.index % 2:  # 60 -> 30 fps
+            continue
+        pair = np.hstack([frame.image, frame.image[:, ::-1]])
+        writer = writer or H264Writer(video, 30, pair.shape[1], pair.shape[0])
+        writer.write(pair)
+        if frame.time_s > 6:
+            break
+    writer.close()
+    assert av.open(str(video)).streams.video[0].frames > 90
+
+    result = analyze_video(video, tmp_path / "out", write_video=False)
+    assert max(result.people_counts) == 2
+    assert any("More than one person" in w for w in result.warnings)
