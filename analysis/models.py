@@ -244,11 +244,7 @@ class DetectorActivation(models.Model):
         ordering = ["-created_at", "-pk"]
 
 
-class TrainingStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+TrainingStatus = AnalysisStatus  # the same life cycle: queued -> running -> done | failed
 
 
 class TrainingRun(models.Model):
