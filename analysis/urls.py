@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analysis import views
+from analysis import training_views, views
 
 urlpatterns = [
     path("sessions/<int:session_id>/", views.session_review, name="session_review"),
@@ -10,4 +10,19 @@ urlpatterns = [
     path("sessions/<int:session_id>/report.json", views.report_json, name="report_json"),
     path("reps/<int:rep_id>/image.png", views.rep_image, name="rep_image"),
     path("reps/<int:rep_id>/<str:kind>.npy", views.rep_array, name="rep_array"),
+    path("queue/", training_views.review_queue_page, name="review_queue"),
+    path("training/", training_views.training_page, name="training"),
+    path("training/start/", training_views.training_start_view, name="training_start"),
+    path(
+        "training/reps/<int:rep_id>/exclusion/",
+        training_views.training_rep_exclusion,
+        name="training_rep_exclusion",
+    ),
+    path("detectors/", training_views.detectors_page, name="detectors"),
+    path("detectors/<int:version_id>/", training_views.detector_page, name="detector"),
+    path(
+        "detectors/<int:version_id>/activate/",
+        training_views.detector_activate_view,
+        name="detector_activate",
+    ),
 ]

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis.models import Analysis
-from analysis.selectors import analysis_chart_data, media_path, rep_visible_queryset
+from analysis.pages import fault_choices
+from analysis.selectors import (
+    analysis_chart_data,
+    media_path,
+    rep_labelable_queryset,
+    rep_visible_queryset,
+)
 from analysis.services import analysis_can_retry, analysis_retry
 from athletes.media import media_login_required, ranged_file_response
 from athletes.selectors import comment_list, session_visible_queryset, user_role
@@ -47,7 +53,10 @@ def analysis_status_payload(analysis: Analysis) -> dict:
 def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
     analysis = _analysis(session)
-    reps = list(analysis.reps.select_related("detector_version"))
+    reps = list(analysis.reps.select_related("detector_version", "labelled_by"))
+    labelable = set(
+        rep_labelable_queryset(request.user).filter(analysis=analysis).values_list("pk", flat=True)
+    )
     comments = comment_list(session, request.user)
     by_rep: dict[int, list] = {}
     for comment in comments:
@@ -55,6 +64,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
             by_rep.setdefault(comment.rep_id, []).append(comment)
     for rep in reps:
         rep.comment_count = len(by_rep.get(rep.pk, []))
+        rep.can_label = rep.pk in labelable
     context = {
         "session": session,
         "analysis": analysis,
@@ -67,6 +77,8 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "can_retry": analysis_can_retry(analysis) and analysis.status != "done",
         "can_mark_reviewed": user_role(request.user) in ("coach", "admin"),
         "any_judged": any(r.verdict for r in reps),
+        "can_label": bool(labelable),
+        "faults": fault_choices(),
     }
     response = render(request, "analysis/review.html", context)
     session_mark_seen(session=session, user=request.user)  # after: this render shows "new"

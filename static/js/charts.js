@@ -126,5 +126,72 @@
     });
   }
 
-  window.Charts = { score: score, bar: bar, progress: progress };
+  /* Lines over epochs (training loss against validation loss); series: [{name, cls, points: [[x, y]]}]. */
+  function lines(svg, series, opts) {
+    opts = opts || {};
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var all = [];
+    series.forEach(function (s) { s.points.forEach(function (p) { if (p[1] !== null && p[1] !== undefined) all.push(p); }); });
+    if (!all.length) return message(svg, opts.empty || "No data yet");
+    var b = box(svg);
+    var xmax = opts.xmax || 1, ymax = 0, ymin = Infinity;
+    all.forEach(function (p) { xmax = Math.max(xmax, p[0]); ymax = Math.max(ymax, p[1]); ymin = Math.min(ymin, p[1]); });
+    ymin = Math.max(0, ymin - (ymax - ymin) * 0.1);
+    if (ymax === ymin) ymax = ymin + 1;
+    var xmin = opts.xmin === undefined ? 1 : opts.xmin;
+    var sx = function (x) { return b.l + (b.w - b.l - b.r) * (xmax === xmin ? 0.5 : (x - xmin) / (xmax - xmin)); };
+    var sy = function (v) { return b.h - b.b - (b.h - b.t - b.b) * (v - ymin) / (ymax - ymin); };
+    axisY(svg, b, ymin, ymax, 4, function (v) { return v < 0.01 ? v.toExponential(1) : v.toFixed(3); });
+    var step = Math.max(1, Math.ceil((xmax - xmin) / 8));
+    for (var x = xmin; x <= xmax; x += step) {
+      el("text", { x: sx(x), y: b.h - 8, "text-anchor": "middle", class: "tick" }, svg, x);
+    }
+    series.forEach(function (s, i) {
+      var d = "";
+      s.points.forEach(function (p) {
+        if (p[1] === null || p[1] === undefined) return;
+        d += (d ? "L" : "M") + sx(p[0]).toFixed(1) + " " + sy(p[1]).toFixed(1);
+        el("circle", { cx: sx(p[0]), cy: sy(p[1]), r: 2.2, class: "point " + s.cls }, svg);
+      });
+      if (d) el("path", { d: d, class: "line " + s.cls }, svg);
+      var lx = b.w - b.r - 130 + i * 68;
+      el("line", { x1: lx, x2: lx + 14, y1: b.t + 4, y2: b.t + 4, class: "line " + s.cls }, svg);
+      el("text", { x: lx + 18, y: b.t + 7, class: "tick" }, svg, s.name);
+    });
+  }
+
+  /* Held-out scores as a strip plot, one row per true class, with the decision threshold. */
+  function strips(svg, groups, threshold) {
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var b = box(svg);
+    b.l = 92;
+    var all = [];
+    groups.forEach(function (g) { all = all.concat(g.values); });
+    if (!all.length) return message(svg, "No held-out scores");
+    var xmax = Math.max(1, threshold || 0), xmin = 0;
+    all.forEach(function (v) { xmax = Math.max(xmax, v); xmin = Math.min(xmin, v); });
+    var sx = function (v) { return b.l + (b.w - b.l - b.r) * (v - xmin) / (xmax - xmin); };
+    var rowH = (b.h - b.t - b.b) / groups.length;
+    for (var t = 0; t <= 4; t++) {
+      var v = xmin + (xmax - xmin) * t / 4;
+      el("line", { x1: sx(v), x2: sx(v), y1: b.t, y2: b.h - b.b, class: "grid" }, svg);
+      el("text", { x: sx(v), y: b.h - 8, "text-anchor": "middle", class: "tick" }, svg, v.toFixed(2));
+    }
+    groups.forEach(function (g, i) {
+      var mid = b.t + rowH * (i + 0.5);
+      el("text", { x: b.l - 8, y: mid + 3, "text-anchor": "end", class: "tick" }, svg, g.name + " (" + g.values.length + ")");
+      g.values.forEach(function (v, j) {
+        // Deterministic jitter: the same data draws the same picture.
+        var jitter = ((j * 37) % 11 - 5) / 5 * rowH * 0.28;
+        var c = el("circle", { cx: sx(v), cy: mid + jitter, r: 3.2, class: "dot-" + g.cls }, svg);
+        el("title", {}, c, g.name + ": " + v.toFixed(3));
+      });
+    });
+    if (threshold !== null && threshold !== undefined) {
+      el("line", { x1: sx(threshold), x2: sx(threshold), y1: b.t - 4, y2: b.h - b.b, class: "threshold" }, svg);
+      el("text", { x: sx(threshold) + 4, y: b.t + 6, class: "tick" }, svg, "threshold " + threshold);
+    }
+  }
+
+  window.Charts = { score: score, bar: bar, progress: progress, lines: lines, strips: strips };
 })();

@@ -1,0 +1,26 @@
+"""Template helpers for labels: the nav's queue count and readable fault names."""
+
+from __future__ import annotations
+
+from django import template
+
+from analysis.models import Fault
+from analysis.pages import queue_count
+from athletes.selectors import AnyUser, user_role
+
+register = template.Library()
+FAULT_NAMES = {value: str(label).lower() for value, label in Fault.choices}
+
+
+@register.simple_tag
+def review_queue_count(user: AnyUser) -> int | None:
+    """None for people without a queue, so the nav shows no link at all."""
+    if user_role(user) not in ("coach", "admin"):
+        return None
+    return queue_count(user)
+
+
+@register.filter
+def fault_names(faults: list[str] | None) -> str:
+    """["rounded_back", "jerky"] -> "rounded back, jerky" (unknown values as they are)."""
+    return ", ".join(FAULT_NAMES.get(f, f) for f in faults or [])

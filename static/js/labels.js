@@ -1,0 +1,153 @@
+/* Coach labels: one module for the review queue and the rep cards of the review page.
+
+   A "label box" is any element with data-label-rep="<rep id>" holding
+     [data-label-act=good|anomalous] buttons, [data-fault=<value>] chips,
+     an optional [data-label-note] input, [data-label-text] and [data-label-msg].
+   The label is posted to /api/reps/<id>/label/ (session auth, so the CSRF token goes in
+   the X-CSRFToken header); the model's verdict is never touched here. */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (input) return input.value;
+    var m = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+  // DRF errors come as {"detail": "..."} or {"field": ["...", ...]}: one readable line.
+  function errorText(status, body) {
+    if (body && typeof body === "object") {
+      if (body.detail) return body.detail;
+      var parts = [];
+      Object.keys(body).forEach(function (k) {
+        var v = body[k];
+        if (Array.isArray(v)) parts.push(v.join(" "));
+        else if (v && typeof v === "object") parts.push(errorText(status, v));
+        else parts.push(String(v));
+      });
+      if (parts.length) return parts.join(" ");
+    }
+    if (status === 403) return "You may not label this rep.";
+    if (status === 404) return "This rep is not visible to you any more.";
+    return "The label was not saved (HTTP " + status + ").";
+  }
+
+  function post(repId, label, faults, note) {
+    return fetch("/api/reps/" + repId + "/label/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ label: label, faults: faults || [], note: note || "" })
+    }).then(function (r) {
+      return r.json().catch(function () { return null; }).then(function (body) {
+        if (!r.ok) throw new Error(errorText(r.status, body));
+        return body;
+      });
+    }, function () { throw new Error("The server did not answer; the label was not saved."); });
+  }
+
+  function faultName(value) {
+    var chip = document.querySelector("[data-fault='" + value + "']");
+    return chip ? (chip.dataset.faultLabel || value) : value.replace(/_/g, " ");
+  }
+
+  /* "good — rounded back, jerky" (or "not labelled yet") */
+  function text(state) {
+    if (!state || !state.label) return "not labelled yet";
+    var s = state.label;
+    if (state.faults && state.faults.length) s += " — " + state.faults.map(faultName).join(", ");
+    return s;
+  }
+
+  /* Controller of one label box; the queue re-points it at each rep with setRep. */
+  function Box(el, opts) {
+    opts = opts || {};
+    var self = this;
+    this.el = el;
+    this.repId = el.dataset.labelRep;
+    this.busy = false;
+    this.onLabelled = opts.onLabelled || null;
+    el.addEventListener("click", function (ev) {
+      var act = ev.target.closest("[data-label-act]");
+      var chip = ev.target.closest("[data-fault]");
+      if (act) { ev.preventDefault(); self.submit(act.dataset.labelAct); }
+      else if (chip) { ev.preventDefault(); self.toggle(chip.dataset.fault); }
+    });
+  }
+  Box.prototype.chips = function () { return Array.prototype.slice.call(this.el.querySelectorAll("[data-fault]")); };
+  Box.prototype.faults = function () {
+    return this.chips().filter(function (c) { return c.getAttribute("aria-pressed") === "true"; })
+      .map(function (c) { return c.dataset.fault; });
+  };
+  Box.prototype.toggle = function (value) {
+    this.chips().forEach(function (c) {
+      if (c.dataset.fault === value) c.setAttribute("aria-pressed", c.getAttribute("aria-pressed") === "true" ? "false" : "true");
+    });
+  };
+  Box.prototype.toggleNth = function (n) {
+    var chip = this.chips()[n];
+    if (chip) this.toggle(chip.dataset.fault);
+  };
+  Box.prototype.note = function () {
+    var input = this.el.querySelector("[data-label-note]");
+    return input ? input.value : "";
+  };
+  Box.prototype.message = function (msg, kind) {
+    var out = this.el.querySelector("[data-label-msg]");
+    if (!out) return;
+    out.textContent = msg || "";
+    out.className = "label-msg" + (kind ? " label-msg-" + kind : "");
+  };
+  /* Show a rep's current label: the text, the chips pressed, the note. */
+  Box.prototype.show = function (state) {
+    state = state || {};
+    var t = this.el.querySelector("[data-label-text]");
+    if (t) {
+      t.textContent = text(state);
+      t.className = "badge label-badge " + (state.label ? "label-" + state.label : "label-none");
+    }
+    var faults = state.faults || [];
+    this.chips().forEach(function (c) { c.setAttribute("aria-pressed", faults.indexOf(c.dataset.fault) >= 0 ? "true" : "false"); });
+    var note = this.el.querySelector("[data-label-note]");
+    if (note) note.value = state.label_note || "";
+    this.el.classList.toggle("is-labelled", !!state.label);
+  };
+  Box.prototype.setRep = function (repId, state) {
+    this.repId = String(repId);
+    this.el.dataset.labelRep = this.repId;
+    this.message("");
+    this.show(state);
+  };
+  Box.prototype.submit = function (label) {
+    var self = this;
+    if (this.busy || !this.repId) return Promise.resolve(null);
+    this.busy = true;
+    this.el.classList.add("is-busy");
+    var repId = this.repId;
+    return post(repId, label, this.faults(), this.note()).then(function (rep) {
+      if (self.repId === repId) {
+        self.show(rep);
+        self.message("Labelled " + text(rep) + " by " + (rep.labelled_by || "you") + ".", "ok");
+      }
+      if (self.onLabelled) self.onLabelled(rep, repId);
+      return rep;
+    }, function (error) {
+      self.message(error.message, "error");
+      return null;
+    }).then(function (rep) {
+      self.busy = false;
+      self.el.classList.remove("is-busy");
+      return rep;
+    });
+  };
+
+  /* Every label box on the page gets its own controller (the review page's rep cards). */
+  function bindAll(root) {
+    return Array.prototype.slice.call((root || document).querySelectorAll("[data-label-rep]"))
+      .filter(function (el) { return el.querySelector("[data-label-act]"); })
+      .map(function (el) { return new Box(el); });
+  }
+
+  window.Labels = { post: post, text: text, Box: Box, bindAll: bindAll, csrfToken: csrfToken };
+})();
