@@ -68,6 +68,8 @@
     this.repId = el.dataset.labelRep;
     this.busy = false;
     this.onLabelled = opts.onLabelled || null;
+    // The label's text may sit outside the box (the queue shows it beside the verdict).
+    this.textEl = opts.textEl || el.querySelector("[data-label-text]");
     el.addEventListener("click", function (ev) {
       var act = ev.target.closest("[data-label-act]");
       var chip = ev.target.closest("[data-fault]");
@@ -102,11 +104,14 @@
   /* Show a rep's current label: the text, the chips pressed, the note. */
   Box.prototype.show = function (state) {
     state = state || {};
-    var t = this.el.querySelector("[data-label-text]");
+    var t = this.textEl;
     if (t) {
       t.textContent = text(state);
       t.className = "badge label-badge " + (state.label ? "label-" + state.label : "label-none");
     }
+    this.el.querySelectorAll("[data-label-act]").forEach(function (b) {
+      b.classList.toggle("selected", b.dataset.labelAct === state.label);
+    });
     var faults = state.faults || [];
     this.chips().forEach(function (c) { c.setAttribute("aria-pressed", faults.indexOf(c.dataset.fault) >= 0 ? "true" : "false"); });
     var note = this.el.querySelector("[data-label-note]");

@@ -27,7 +27,7 @@
   var noteInput = boxEl.querySelector("[data-label-note]");
   var pos = 0;
   var advanceTimer = null;
-  var box = new Labels.Box(boxEl, { onLabelled: labelled });
+  var box = new Labels.Box(boxEl, { onLabelled: labelled, textEl: document.querySelector("[data-testid=queue-coach] [data-label-text]") });
 
   function fmtScore(it) {
     if (it.score === null || it.score === undefined) return "";

@@ -21,13 +21,13 @@
     var show = function (r) {
       $("run-status").textContent = r.status;
       $("run-status").className = "badge status-" + r.status;
-      $("run-phase").textContent = r.phase || "";
+      $("run-phase").textContent = r.phase && r.phase !== r.status ? r.phase : "";
       var epochs = r.epochs || 0;
       $("run-epoch").textContent = "epoch " + r.epoch + " of " + (epochs || "?");
       var pct = r.status === "done" ? 100 : epochs ? 100 * r.epoch / epochs : 0;
       $("run-bar").style.width = pct + "%";
       var last = (r.history || [])[r.history.length - 1];
-      $("run-loss").textContent = last ? "loss " + fmt(last.loss) + " · val_loss " + fmt(last.val_loss) : "";
+      $("run-loss").textContent = last ? "· loss " + fmt(last.loss) + " · val_loss " + fmt(last.val_loss) : "";
       Charts.lines($("loss-chart"), lossSeries(r.history || []), { xmax: epochs || 1, empty: r.status === "failed" ? "No epochs finished" : "Waiting for the first epoch…" });
       $("run-error").textContent = r.error || "";
       $("run-error").classList.toggle("hidden", r.status !== "failed");

@@ -6,97 +6,15 @@ show the job move from queued through running to done on its own.
 Screenshots land in test-artifacts/e2e/; the submit-to-reps time is written there too.
 """
 
-import os
 import shutil
-import subprocess
-import sys
 import time
-from pathlib import Path
-
-import pytest
-from django.conf import settings
-from django.db import connection
 
 from tests.conftest import shared_path
+from tests.e2e.conftest import ARTIFACTS, CLIP, needs_chromium
+from tests.e2e.conftest import login as _login
+from tests.e2e.conftest import logout as _logout
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "e2e"
-CHROMIUM = "/usr/bin/chromium"
-CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
-
-
-@pytest.fixture
-def qcluster(transactional_db, monkeypatch):
-    """A real django-q2 cluster on the test database; the web side enqueues instead of
-    running tasks inline."""
-    from django_q.conf import Conf
-
-    monkeypatch.setattr(Conf, "SYNC", False)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    db_name = connection.settings_dict["NAME"]
-    assert Path(db_name).is_file(), "the browser test needs a file-backed test database"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
-        "DATABASE_URL": f"sqlite:///{db_name}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
-        "Q_SYNC": "false",
-        "Q_WORKERS": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "DEBUG": "true",
-    }
-    log = (ARTIFACTS / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "run_platform.py"), "--worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    log.close()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
-def _login(page, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
-def _logout(page) -> None:
-    page.click("[data-testid=logout]")
-    page.wait_for_url("**/accounts/login/")
+pytestmark = needs_chromium
 
 
 def _video_time(page) -> float:
@@ -139,7 +57,9 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     deadline = time.monotonic() + 300
     while page.locator("[data-testid=rep-item]").count() == 0:
         assert time.monotonic() < deadline, f"no reps after 300 s; statuses seen: {seen}"
-        assert qcluster.poll() is None, "the worker died: see test-artifacts/e2e/worker.log"
+        assert qcluster.poll() is None, (
+            "the worker died: see test-artifacts/e2e/worker-test_review_flow.log"
+        )
         try:
             status = page.locator("[data-testid=status]").inner_text(timeout=1000)
         except Exception:  # the page reloads itself when the job ends
