@@ -110,6 +110,14 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     page.wait_for_function(
         "document.querySelector('[data-testid=queue-position]').textContent === 'rep 3 of 3'"
     )
+    page.keyboard.press("7")  # "other" needs a note: the server refuses, the page says why
+    page.keyboard.press("g")
+    page.wait_for_selector("[data-testid=label-msg].label-msg-error")
+    assert "needs a note" in page.inner_text("[data-testid=label-msg]")
+    assert progress.inner_text() == "2 of 3 labelled"
+    page.keyboard.press("n")
+    page.keyboard.type("bar caught the knees")
+    page.keyboard.press("Escape")
     page.keyboard.press("g")
     page.wait_for_function(
         "document.querySelector('[data-testid=queue-progress]').textContent === '3 of 3 labelled'"
@@ -129,8 +137,9 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     assert labels == {
         rep1.pk: ("good", []),
         rep2.pk: ("anomalous", ["hips_rise_first"]),
-        rep3.pk: ("good", []),
+        rep3.pk: ("good", ["other"]),
     }
+    assert Rep.objects.get(pk=rep3.pk).label_note == "bar caught the knees"
     history = RepLabel.objects.filter(rep__in=[rep1, rep2, rep3])
     assert history.count() == 3
     assert {h.author.username for h in history} == {"coach_a"}
