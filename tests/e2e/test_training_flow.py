@@ -216,5 +216,15 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     _shot(page, "07-detectors-list.png")
     page.goto(f"{base}/sessions/{learning_world['session'].pk}/")
     page.wait_for_selector("[data-testid=rep-card]")
+    # The rep cards show the model's verdict beside the coach's label, and relabel in place.
+    first = page.locator("[data-testid=rep-card]").first
+    assert "good" in first.locator("[data-testid=coach-label]").inner_text()
+    first.locator("[data-testid=fault-chip]", has_text="Rounded back").click()
+    first.locator("[data-testid=label-anomalous]").click()
+    first.locator("[data-testid=label-msg].label-msg-ok").wait_for()
+    assert first.locator("[data-testid=coach-label]").inner_text() == "anomalous — rounded back"
+    relabelled = Rep.objects.get(pk=rep1.pk)
+    assert (relabelled.label, relabelled.faults) == ("anomalous", ["rounded_back"])
+    assert relabelled.label_history.count() == 2
     _shot(page, "08-review-page-labels.png")
     context.close()
