@@ -109,6 +109,8 @@
       t.textContent = text(state);
       t.className = "badge label-badge " + (state.label ? "label-" + state.label : "label-none");
     }
+    var by = this.el.querySelector("[data-label-by]");
+    if (by) by.textContent = state.label && state.labelled_by ? "by " + state.labelled_by : "";
     this.el.querySelectorAll("[data-label-act]").forEach(function (b) {
       b.classList.toggle("selected", b.dataset.labelAct === state.label);
     });

@@ -223,6 +223,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     first.locator("[data-testid=label-anomalous]").click()
     first.locator("[data-testid=label-msg].label-msg-ok").wait_for()
     assert first.locator("[data-testid=coach-label]").inner_text() == "anomalous — rounded back"
+    assert first.locator("[data-label-by]").inner_text() == "by boss"
     relabelled = Rep.objects.get(pk=rep1.pk)
     assert (relabelled.label, relabelled.faults) == ("anomalous", ["rounded_back"])
     assert relabelled.label_history.count() == 2
