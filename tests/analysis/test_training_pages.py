@@ -191,3 +191,11 @@ def test_the_version_page_shows_the_report_and_activation_switches(admin_user, m
     assert new.is_active and not old.is_active
     listing = client.get(reverse("detectors")).content.decode()
     assert "Roll back" in listing  # v1 is older than the active v2
+
+
+def test_a_failed_run_shows_its_error(admin_user):
+    TrainingRun.objects.create(
+        status="failed", is_open=False, error="Training needs at least 8 reps labelled good."
+    )
+    page = _client(admin_user).get(reverse("training")).content.decode()
+    assert re.search(r'<p class="error" id="run-error"[^>]*>Training needs at least 8', page)
