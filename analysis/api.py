@@ -9,12 +9,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import IsAdminUser
+from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from analysis.models import DetectorVersion, Fault, Label, Rep, RepLabel, TrainingRun
-from analysis.selectors import detector_summary, rep_visible_queryset
+from analysis.selectors import detector_summary, rep_labelable_queryset, rep_visible_queryset
 from analysis.services import (
     TrainingBusy,
     detector_activate,
@@ -25,7 +25,7 @@ from analysis.services import (
 )
 from analysis.services.training_runs import CONFIGS, MAX_EPOCHS
 from athletes.models import Comment
-from athletes.selectors import comment_list
+from athletes.selectors import comment_list, user_is_admin
 from athletes.services import comment_create
 
 
@@ -68,6 +68,13 @@ class RepSerializer(serializers.ModelSerializer):
         if not obj.image:
             return None
         return self.context["request"].build_absolute_uri(reverse("rep_image", args=[obj.pk]))
+
+
+class IsAdmin(BasePermission):
+    """The platform's admin role (staff or superuser), the same test the pages use."""
+
+    def has_permission(self, request, view) -> bool:
+        return user_is_admin(request.user)
 
 
 class LabelSerializer(serializers.Serializer):
@@ -157,6 +164,8 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def label(self, request: Request, pk: str | None = None) -> Response:
         """Set the coach's label: `label` (good | anomalous), optional `faults`, `note`."""
         rep = self.get_object()
+        if not rep_labelable_queryset(request.user).filter(pk=rep.pk).exists():
+            raise PermissionDenied("Only the athlete's coaches and admins may label this rep.")
         params = LabelSerializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
@@ -183,7 +192,7 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Response(RepLabelSerializer(history, many=True).data)
 
     @extend_schema(request=ExclusionSerializer, responses=RepSerializer)
-    @action(detail=True, methods=["post"], permission_classes=[IsAdminUser])
+    @action(detail=True, methods=["post"], permission_classes=[IsAdmin])
     def exclude(self, request: Request, pk: str | None = None) -> Response:
         """Admins: leave the rep out of training (`reason` required) or, with
         `excluded: false`, put it back."""
@@ -227,7 +236,7 @@ class DetectorVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Detector versions with their held-out metrics; which one is active. Admins only."""
 
     serializer_class = DetectorVersionSerializer
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAdmin]
     queryset = DetectorVersion.objects.select_related("run")
 
     @extend_schema(request=None, responses=DetectorVersionSerializer)
@@ -283,7 +292,7 @@ class TrainingRunViewSet(
     """Training runs. POST starts one in the background (409 while another is open)."""
 
     serializer_class = TrainingRunSerializer
-    permission_classes = [IsAdminUser]
+    permission_classes = [IsAdmin]
     queryset = TrainingRun.objects.select_related("requested_by", "version")
 
     def create(self, request: Request, *args, **kwargs) -> Response:

@@ -61,6 +61,8 @@ def training_start(
     """Open a training run (refused with TrainingBusy while another is open)."""
     from django.core.exceptions import ValidationError
 
+    from analysis.detector import AnomalyDetector
+
     if config not in CONFIGS:
         raise ValidationError(f"config must be one of: {', '.join(CONFIGS)}.")
     if epochs is not None and not 1 <= int(epochs) <= MAX_EPOCHS:
@@ -70,7 +72,10 @@ def training_start(
     try:
         with transaction.atomic():
             run = TrainingRun.objects.create(
-                requested_by=author, params=params, auto_activate=auto_activate
+                requested_by=author,
+                params=params,
+                auto_activate=auto_activate,
+                epochs=params["epochs"] or AnomalyDetector().epochs,
             )
             if enqueue:
                 run_id = run.pk

@@ -45,7 +45,8 @@
     reps.forEach(function (r, i) {
       var x = b.l + slot * i + slot * 0.2;
       if (r.score !== null && r.score !== undefined) {
-        var rect = el("rect", { x: x, y: sy(r.score), width: slot * 0.6, height: sy(0) - sy(r.score),
+        var h = Math.max(3, sy(0) - sy(r.score));  // a near-zero score still shows as a sliver
+        var rect = el("rect", { x: x, y: sy(0) - h, width: slot * 0.6, height: h,
           class: "bar-" + (r.verdict || "none"), "data-seek": r.start_s }, svg);
         el("title", {}, rect, "Rep " + r.index + ": " + r.score.toFixed(3) + " (" + r.verdict + ")");
       }

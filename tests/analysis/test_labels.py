@@ -101,6 +101,7 @@ def test_the_label_api_answers_coach_athlete_and_stranger_differently(session_a,
 
     client.force_authenticate(session_a.athlete)  # sees the rep, may not label it
     assert client.post(url, {"label": "good"}, format="json").status_code == 403
+    assert client.post(url, {"label": "maybe"}, format="json").status_code == 403  # not 400
 
 
 def test_the_label_api_hides_reps_of_other_rosters(session_a, coach_other):
