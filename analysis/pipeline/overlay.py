@@ -6,15 +6,27 @@ libx264 writes the file: yuv420p, even size, faststart, the input's frame count 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .landmarks import SKELETON_EDGES
+from .result import VideoInfo
+from .video import Frame
 
 GREEN, RED, GREY = (60, 170, 60), (50, 50, 220), (140, 140, 140)
 MAX_SIDE = 960  # larger inputs are scaled down: a review video in a browser needs no more
+
+
+class RepMark(NamedTuple):
+    """What the video shows of a rep: its number from its first frame on, and its verdict."""
+
+    index: int
+    start_frame: int
+    verdict: str | None
 
 
 def verdict_style(verdict: str | None) -> tuple[str, tuple[int, int, int]]:
@@ -103,3 +115,38 @@ class H264Writer:
         for packet in self.stream.encode():
             self.container.mux(packet)
         self.container.close()
+
+
+def write_overlay_video(
+    frames: Iterable[Frame],
+    dest: Path,
+    info: VideoInfo,
+    per_frame: list[dict[str, Any]],
+    reps: list[RepMark],
+    landmarks: np.ndarray,
+    progress: Callable[[float], None] | None = None,
+) -> None:
+    """Draw skeleton, stage box and the current rep's verdict box on every frame and encode.
+    `per_frame` holds each input frame's stage and probability; `landmarks` (frames, 33, >=2)
+    normalised image coordinates."""
+    writer = H264Writer(dest, info.fps, info.width, info.height)
+    try:
+        for frame in frames:
+            i = frame.index
+            if i >= len(per_frame):
+                break
+            started = [r for r in reps if r.start_frame <= i]
+            current = started[-1] if started else None
+            box = None
+            if current is not None:
+                text, colour = verdict_style(current.verdict)
+                box = (f"Rep {current.index}: {text}", colour)
+            f = per_frame[i]
+            rep_label = f"{current.index if current else 0}/{len(reps)}"
+            writer.write(
+                draw_frame(frame.image, landmarks[i], f["stage"], f["prob"], i, rep_label, box)
+            )
+            if progress is not None and i % 30 == 0:
+                progress(i / max(info.frames, 1))
+    finally:
+        writer.close()

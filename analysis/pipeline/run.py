@@ -16,11 +16,11 @@ import numpy as np
 
 from .errors import NoPersonVisible, VideoUnreadable
 from .kinematics import body_angles, rep_kinematics
-from .overlay import MAX_SIDE, H264Writer, draw_frame, verdict_style
+from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator
 from .reps import rule_stages, segment_reps
-from .result import AnalysisResult, Rep, RepJudge
+from .result import AnalysisResult, Rep, RepJudge, VideoInfo
 from .skelemotion import write_rep_images
 from .timebase import FPS, nearest_index, resample
 from .video import describe_video, iter_frames, probe_video
@@ -29,6 +29,8 @@ PEOPLE_EVERY_S = 0.5  # how often people are counted
 MULTI_PERSON_WARN = 0.3  # share of counted frames with several people that earns a warning
 MIN_PERSON_SHARE = 0.2  # below this share of frames with a person, there is nothing to judge
 POSE_SHARE = 85.0  # progress percent spent in the pose pass; the rest is the video
+RESULT_VIDEO = "result.mp4"
+OVERLAY_LANDMARKS = "overlay_landmarks.npy"  # per input frame x, y: what the video draws
 
 
 class _Timer:
@@ -198,8 +200,19 @@ def analyze_video(
         )
     if write_video:
         with timer("video"):
-            _write_video(video_path, out / "result.mp4", result, frame_landmarks, timer, report)
-        result.result_video = "result.mp4"
+            # Kept so the video can be redrawn when a newer detector changes the verdicts.
+            np.save(out / OVERLAY_LANDMARKS, frame_landmarks[:, :, :2].astype(np.float32))
+            frames_in = _timed_frames(video_path, timer, "video_decode", MAX_SIDE)
+            write_overlay_video(
+                frames_in,
+                out / RESULT_VIDEO,
+                info,
+                frames,
+                _rep_marks(reps),
+                frame_landmarks,
+                lambda share: report(POSE_SHARE + (100 - POSE_SHARE) * share),
+            )
+        result.result_video = RESULT_VIDEO
     result.timings_ms = timer.ms
     result.timings_ms["total"] = sum(v for k, v in timer.ms.items() if k != "video_decode")
     (out / "report.json").write_text(json.dumps(result.report(), indent=1))
@@ -240,32 +253,42 @@ def _per_frame(times, fps, timeline, stages30, probs30, wrist30) -> list[dict]:
     return out
 
 
-def _write_video(path, dest, result: AnalysisResult, landmarks, timer, report) -> None:
-    info, reps = result.video, result.reps
-    writer = H264Writer(dest, info.fps, info.width, info.height)
-    try:
-        for frame in _timed_frames(path, timer, "video_decode", MAX_SIDE):
-            i = frame.index
-            if i >= len(result.frames):
-                break
-            done = [r for r in reps if r.start_frame <= i]
-            current = done[-1] if done else None
-            f = result.frames[i]
-            box = None
-            if current is not None:
-                text, colour = verdict_style(current.verdict)
-                box = (f"Rep {current.index}: {text}", colour)
-            img = draw_frame(
-                frame.image,
-                landmarks[i],
-                f["stage"],
-                f["prob"],
-                i,
-                f"{current.index}/{len(reps)}" if current else f"0/{len(reps)}",
-                box,
-            )
-            writer.write(img)
-            if i % 30 == 0:
-                report(POSE_SHARE + (100 - POSE_SHARE) * i / max(info.frames, 1))
-    finally:
-        writer.close()
+def _rep_marks(reps: list[Rep]) -> list[RepMark]:
+    return [RepMark(r.index, r.start_frame, r.verdict) for r in reps]
+
+
+def redraw_verdicts(
+    video_path: str | Path, out_dir: str | Path, verdicts: dict[int, str | None]
+) -> bool:
+    """Redraw `out_dir`'s annotated video with new verdicts per rep index (a newer detector
+    judged the reps); everything else comes from report.json and the kept landmarks.
+    Returns False when the video already shows these verdicts. The new file replaces the
+    old one only once complete."""
+    out = Path(out_dir)
+    report = json.loads((out / "report.json").read_text())
+    reps = [RepMark(r["index"], r["start_frame"], verdicts.get(r["index"])) for r in report["reps"]]
+    drawn_file = out / "video_verdicts.json"
+    drawn = (
+        json.loads(drawn_file.read_text())
+        if drawn_file.exists()
+        else {str(r["index"]): r["verdict"] for r in report["reps"]}
+    )
+    wanted = {str(r.index): r.verdict for r in reps}
+    if drawn == wanted:
+        return False
+    v = report["input"]
+    info = VideoInfo(
+        path=v["path"],
+        frames=v["frames"],
+        fps=v["frames"] / v["duration_s"],  # finer than the rounded "fps": same rate as before
+        width=v["width"],
+        height=v["height"],
+        duration_s=v["duration_s"],
+    )
+    landmarks = np.load(out / OVERLAY_LANDMARKS)
+    partial = out / f"partial-{RESULT_VIDEO}"  # the extension names the format
+    frames_in = iter_frames(video_path, max_side=MAX_SIDE)
+    write_overlay_video(frames_in, partial, info, report["frames"], reps, landmarks)
+    partial.replace(out / RESULT_VIDEO)
+    drawn_file.write_text(json.dumps(wanted))
+    return True

@@ -1,6 +1,7 @@
 """`analyze_video` end to end on a real clip, and bad input giving a one-line reason."""
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from analysis.pipeline.errors import NoPersonVisible, VideoUnreadable
-from analysis.pipeline.run import analyze_video
+from analysis.pipeline.run import analyze_video, redraw_verdicts
 from analysis.pipeline.video import probe_video
 from tests.conftest import shared_path
 
@@ -63,6 +64,37 @@ def test_annotated_video_is_browser_playable_h264_with_the_input_frames(command_
     assert frames == 133
     head = video.read_bytes()[:200_000]
     assert head.find(b"moov") < head.find(b"mdat")  # faststart: playable while loading
+
+
+def _corner_colour(video: Path, frame_no: int) -> np.ndarray:
+    """Mean BGR of a patch inside the top-right verdict box of one frame."""
+    with av.open(str(video)) as container:
+        for k, frame in enumerate(container.decode(video=0)):
+            if k == frame_no:
+                return frame.to_ndarray(format="bgr24")[6:14, -16:-8].reshape(-1, 3).mean(0)
+    raise AssertionError(f"no frame {frame_no}")
+
+
+def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tmp_path):
+    out = tmp_path / "analysis"
+    shutil.copytree(command_output, out)
+    reps = json.loads((out / "report.json").read_text())["reps"]
+    first, second = reps[0]["start_frame"] + 3, reps[1]["start_frame"] + 3
+    b, g, r = _corner_colour(out / "result.mp4", first)
+    assert abs(r - b) < 40  # grey: not judged
+
+    assert redraw_verdicts(clip(), out, {1: "anomalous", 2: "good"})
+    b, g, r = _corner_colour(out / "result.mp4", first)
+    assert r > 150 and r > b + 80 and r > g + 80  # red box on rep 1
+    b, g, r = _corner_colour(out / "result.mp4", second)
+    assert g > 120 and g > r + 50 and g > b + 50  # green box on rep 2
+    with av.open(str(out / "result.mp4")) as container:
+        stream = container.streams.video[0]
+        assert float(stream.average_rate) == pytest.approx(29.338, abs=0.01)
+        assert sum(1 for _ in container.decode(stream)) == 133
+    assert not list(out.glob("partial-*"))
+    # The video already shows these verdicts: nothing to redraw.
+    assert not redraw_verdicts(clip(), out, {1: "anomalous", 2: "good"})
 
 
 def run_cli(video, out):
