@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from analysis.models import DetectorVersion, Fault, Label, Rep, TrainingRun
-from analysis.selectors import detector_summary, review_queue
+from analysis.selectors import detector_summary, result_video_url, review_queue
 from athletes.selectors import AnyUser
 
 QUEUE_LIMIT = 200
@@ -67,9 +67,7 @@ def queue_items(user: AnyUser, limit: int = QUEUE_LIMIT) -> list[dict[str, Any]]
                 "index": rep.index,
                 "image_url": reverse("rep_image", args=[rep.pk]),
                 "video_url": (
-                    reverse("result_video", args=[session.pk])
-                    if rep.analysis.result_video
-                    else reverse("session_video", args=[session.pk])
+                    result_video_url(rep.analysis) or reverse("session_video", args=[session.pk])
                 ),
                 "start_s": rep.start_s,
                 "end_s": rep.end_s,

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Case, Count, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Abs, Coalesce
+from django.urls import reverse
 
 from analysis.models import Analysis, AnalysisStatus, Rep
 from athletes.models import CoachAssignment
@@ -103,6 +104,16 @@ def media_path(relative: str) -> Path | None:
     if root not in path.parents or not path.is_file():
         return None
     return path
+
+
+def result_video_url(analysis: Analysis) -> str | None:
+    """The annotated video's URL, versioned by the file's time: a redrawn video (new
+    verdicts) must not come from the browser's cache."""
+    path = media_path(analysis.result_video)
+    if path is None:
+        return None
+    stamp = path.stat().st_mtime_ns // 1_000_000
+    return f"{reverse('result_video', args=[analysis.session_id])}?v={stamp}"
 
 
 def analysis_report(analysis: Analysis) -> dict[str, Any]:

@@ -1,6 +1,11 @@
 """django-q2 entry points: take an id, call a service, nothing more."""
 
-from analysis.services import analysis_run, detector_rescore, training_run_execute
+from analysis.services import (
+    analysis_run,
+    analysis_video_redraw,
+    detector_rescore,
+    training_run_execute,
+)
 
 
 def analysis_run_task(analysis_id: int) -> str:
@@ -15,3 +20,7 @@ def training_run_task(run_id: int) -> str:
 
 def detector_rescore_task(version_id: int) -> int:
     return detector_rescore(version_id)
+
+
+def analysis_video_redraw_task(analysis_id: int) -> bool:
+    return analysis_video_redraw(analysis_id)

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis.models import Analysis
@@ -17,6 +16,7 @@ from analysis.selectors import (
     media_path,
     rep_labelable_queryset,
     rep_visible_queryset,
+    result_video_url,
 )
 from analysis.services import analysis_can_retry, analysis_retry
 from athletes.media import media_login_required, ranged_file_response
@@ -37,15 +37,12 @@ def _analysis(session) -> Analysis:
 
 
 def analysis_status_payload(analysis: Analysis) -> dict:
-    session_id = analysis.session_id
     return {
         "status": analysis.status,
         "progress": round(analysis.progress, 1),
         "error": analysis.error,
         "rep_count": analysis.rep_count,
-        "result_video_url": (
-            reverse("result_video", args=[session_id]) if analysis.result_video else None
-        ),
+        "result_video_url": result_video_url(analysis),
     }
 
 

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from analysis.api import CommentSerializer, RepSerializer, comments_respond
+from analysis.selectors import result_video_url
 from analysis.services import analysis_can_retry, analysis_retry
 from athletes.models import Exercise, TrainingSession
 from athletes.selectors import session_visible_queryset, user_role
@@ -83,9 +84,8 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def get_result_video_url(self, obj) -> str | None:
         analysis = self._analysis(obj)
-        if not analysis or not analysis.result_video:
-            return None
-        return _absolute(self.context["request"], reverse("result_video", args=[obj.pk]))
+        url = result_video_url(analysis) if analysis else None
+        return _absolute(self.context["request"], url)
 
     def get_video_url(self, obj) -> str:
         return _absolute(self.context["request"], reverse("session_video", args=[obj.pk]))

@@ -11,6 +11,7 @@ from analysis.services.analyses import (
     analysis_fail_interrupted,
     analysis_retry,
     analysis_run,
+    analysis_video_redraw,
 )
 from analysis.services.detectors import (
     _judges,
@@ -37,6 +38,7 @@ __all__ = [
     "analysis_fail_interrupted",
     "analysis_retry",
     "analysis_run",
+    "analysis_video_redraw",
     "dataset_import",
     "detector_activate",
     "detector_active",

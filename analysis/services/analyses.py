@@ -30,6 +30,7 @@ MESSAGE_NO_REPS = (
     "with the whole body in view."
 )
 TASK_NAME = "analysis.tasks.analysis_run_task"
+REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
 
 
 def analysis_create(*, session, video_info: dict | None = None) -> Analysis:
@@ -141,6 +142,39 @@ def analysis_run(analysis_id: int) -> Analysis | None:
         analysis.timings_ms,
     )
     return analysis
+
+
+def analysis_video_redraw(analysis_id: int) -> bool:
+    """Redraw a finished analysis' annotated video if its reps' verdicts changed since it was
+    drawn (a newer detector re-scored them), so the video's boxes agree with the rep cards.
+    A redraw that fails leaves the previous video in place."""
+    from analysis.pipeline.run import OVERLAY_LANDMARKS, redraw_verdicts
+
+    analysis = (
+        Analysis.objects.select_related("session")
+        .filter(pk=analysis_id, status=AnalysisStatus.DONE)
+        .exclude(result_video="")
+        .first()
+    )
+    if analysis is None:
+        return False
+    out_dir = Path(settings.MEDIA_ROOT) / analysis.output_dir
+    if not (out_dir / OVERLAY_LANDMARKS).exists():
+        logger.info("analysis %s predates redrawable videos; left as it is", analysis_id)
+        return False
+    verdicts = dict(analysis.reps.values_list("index", "verdict"))
+    try:
+        return redraw_verdicts(analysis.session.video.path, out_dir, verdicts)
+    except Exception:
+        logger.exception("analysis %s: the video could not be redrawn", analysis_id)
+        return False
+
+
+def analysis_video_redraw_enqueue(analysis_ids: set[int]) -> None:
+    from django_q.tasks import async_task
+
+    for analysis_id in sorted(analysis_ids):
+        async_task(REDRAW_TASK, analysis_id, task_name=f"redraw-{analysis_id}")
 
 
 def _is_pipeline_error(error: Exception) -> bool:

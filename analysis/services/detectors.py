@@ -3,7 +3,8 @@
 Activation flips `is_active` inside one transaction (the partial unique constraint makes a
 second active row impossible) and logs the switch; rolling back is activating an older
 version. Re-scoring then runs in the background, version by version: it writes the current
-verdict and adds to the verdict history, and never touches labels.
+verdict and adds to the verdict history, and never touches labels; then the annotated
+videos whose verdicts changed are redrawn, one background task per video.
 """
 
 from __future__ import annotations
@@ -119,6 +120,7 @@ def detector_rescore(version_id: int) -> int:
         return 0
     ids = list(Rep.objects.exclude(image="").order_by("pk").values_list("pk", flat=True))
     done = 0
+    analyses: set[int] = set()  # whose annotated videos show verdicts, to redraw after
     for start in range(0, len(ids), RESCORE_BATCH):
         if not DetectorVersion.objects.filter(pk=version_id, is_active=True).exists():
             DetectorVersion.objects.filter(pk=version_id).update(rescore_status="stopped")
@@ -131,9 +133,13 @@ def detector_rescore(version_id: int) -> int:
             for rep, j in zip(reps, judgements, strict=True):
                 verdict_store(rep, version, j)
         done += len(reps)
+        analyses.update(r.analysis_id for r in reps if r.analysis_id)
         DetectorVersion.objects.filter(pk=version_id).update(rescored_count=done)
     DetectorVersion.objects.filter(pk=version_id).update(rescore_status="done")
     logger.info("detector %s re-scored %d reps", version.name, done)
+    from analysis.services.analyses import analysis_video_redraw_enqueue
+
+    analysis_video_redraw_enqueue(analyses)
     return done
 
 

@@ -4,6 +4,7 @@ Tasks run inline here (Q_SYNC in tests/settings.py); `on_commit` callbacks are e
 explicitly because each test runs inside a transaction.
 """
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,15 @@ from django.urls import reverse
 
 from analysis.models import Analysis, DetectorVersion, RepVerdict
 from analysis.pipeline.result import Judgement
-from analysis.services import _judges, analysis_retry, analysis_run, rep_label
+from analysis.selectors import result_video_url
+from analysis.services import (
+    _judges,
+    analysis_retry,
+    analysis_run,
+    analysis_video_redraw,
+    detector_activate,
+    rep_label,
+)
 from athletes.services import session_create
 from tests.conftest import shared_path
 
@@ -105,6 +114,28 @@ def test_an_active_detector_judges_reps_and_keeps_a_verdict_history(
         assert history.count() == 2
     finally:
         _judges.clear()
+
+
+def test_a_newly_activated_detector_redraws_the_annotated_video_with_its_verdicts(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
+    video = Path(settings.MEDIA_ROOT) / analysis.result_video
+    drawn_at, url = video.stat().st_mtime_ns, result_video_url(analysis)
+    version = DetectorVersion.objects.create(name="v-redraw", model_dir="/models/v-redraw")
+    _judges[(version.pk, version.model_dir)] = ThresholdJudge()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):  # re-scoring, then the redraw
+            detector_activate(version=version)
+    finally:
+        _judges.clear()
+    verdicts = dict(analysis.reps.values_list("index", "verdict"))
+    assert set(verdicts.values()) == {"good", "anomalous"}
+    drawn = json.loads((video.parent / "video_verdicts.json").read_text())
+    assert drawn == {str(index): verdict for index, verdict in verdicts.items()}
+    assert video.stat().st_mtime_ns > drawn_at
+    assert result_video_url(analysis) != url  # browsers fetch the new video, not their copy
+    assert not analysis_video_redraw(analysis.pk)  # already shows these verdicts
 
 
 def test_a_curl_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(
