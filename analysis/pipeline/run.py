@@ -208,7 +208,7 @@ def analyze_video(
                 out / RESULT_VIDEO,
                 info,
                 frames,
-                _rep_marks(reps),
+                [RepMark(r.index, r.start_frame, r.verdict) for r in reps],
                 frame_landmarks,
                 lambda share: report(POSE_SHARE + (100 - POSE_SHARE) * share),
             )
@@ -251,10 +251,6 @@ def _per_frame(times, fps, timeline, stages30, probs30, wrist30) -> list[dict]:
             }
         )
     return out
-
-
-def _rep_marks(reps: list[Rep]) -> list[RepMark]:
-    return [RepMark(r.index, r.start_frame, r.verdict) for r in reps]
 
 
 def redraw_verdicts(
