@@ -80,10 +80,12 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     login(page, base, "coach_a", "pw-coach_a-123")
     assert page.inner_text("[data-testid=nav-queue-count]") == "3"
     page.click("[data-testid=nav-queue]")
-    page.wait_for_selector("[data-testid=queue]")
+    # The title is filled in by queue.js: wait for it, not only for the markup.
+    page.wait_for_function(
+        "(document.querySelector('[data-testid=queue-title]') || {}).textContent?.includes('rep 1')"
+    )
     progress = page.locator("[data-testid=queue-progress]")
     assert progress.inner_text() == "0 of 3 labelled"
-    assert "rep 1" in page.inner_text("[data-testid=queue-title]")
     page.keyboard.press("?")
     assert page.is_visible("[data-testid=queue-help]")
     _shot(page, "01-queue-help.png")
