@@ -109,6 +109,7 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     page.screenshot(path=shots / "04-coach-dashboard.png", full_page=True)
     queue.first.locator("a", has_text="Review").click()
     page.wait_for_selector("[data-testid=rep-item]")
+    page.wait_for_load_state("domcontentloaded")  # the page's scripts have run
     page.locator("[data-testid=rep-item]").nth(1).click()
     comment_at = _wait_seeked_near(page, start)
     page.locator("[data-testid=comment-on-rep]").nth(1).click()
@@ -127,6 +128,7 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     page.screenshot(path=shots / "06-athlete-dashboard.png", full_page=True)
     page.locator("[data-testid=my-sessions] a", has_text="Review").first.click()
     page.wait_for_selector("[data-testid=comment]")
+    page.wait_for_load_state("domcontentloaded")
     comment = page.locator("[data-testid=comment]").first
     assert "Hips shoot up first" in comment.inner_text()
     assert "new" in comment.inner_text()
