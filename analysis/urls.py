@@ -8,6 +8,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/retry/", views.session_retry, name="session_retry"),
     path("sessions/<int:session_id>/result.mp4", views.result_video, name="result_video"),
     path("sessions/<int:session_id>/report.json", views.report_json, name="report_json"),
+    path("sessions/<int:session_id>/reps.csv", views.reps_csv, name="reps_csv"),
     path("reps/<int:rep_id>/image.png", views.rep_image, name="rep_image"),
     path("reps/<int:rep_id>/<str:kind>.npy", views.rep_array, name="rep_array"),
     path("queue/", training_views.review_queue_page, name="review_queue"),

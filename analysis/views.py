@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from analysis.exports import analysis_reps_csv
 from analysis.models import Analysis
 from analysis.pages import fault_choices
 from analysis.selectors import (
@@ -117,6 +118,18 @@ def result_video(request: HttpRequest, session_id: int) -> HttpResponse:
 def report_json(request: HttpRequest, session_id: int) -> HttpResponse:
     analysis = _analysis(_session(request, session_id))
     return _serve(request, analysis.report_file, content_type="application/json")
+
+
+@media_login_required
+def reps_csv(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _session(request, session_id)
+    response = HttpResponse(
+        analysis_reps_csv(_analysis(session)), content_type="text/csv; charset=utf-8"
+    )
+    name = f"{session.athlete.username}-{session.performed_at:%Y-%m-%d}-reps.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @media_login_required

@@ -44,6 +44,7 @@ PAGES = [
     ("session_video", "session"),
     ("result_video", "session"),
     ("report_json", "session"),
+    ("reps_csv", "session"),
     ("rep_image", "rep"),
 ]
 API_GETS = [

@@ -1,0 +1,67 @@
+"""A session's reps as CSV, for coaches who keep their own spreadsheets."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from analysis.models import Analysis, Rep
+
+# The kinematics columns, in the order a coach reads them; units are in the names.
+KINEMATICS = [
+    "duration_s",
+    "concentric_s",
+    "eccentric_s",
+    "bar_path_vertical_body_heights",
+    "bar_path_horizontal_body_heights",
+    "hip_angle_bottom_deg",
+    "knee_angle_bottom_deg",
+    "trunk_angle_bottom_deg",
+    "hip_angle_lockout_deg",
+    "knee_angle_lockout_deg",
+    "trunk_angle_lockout_deg",
+    "asymmetry_wrist_height_body_heights",
+    "asymmetry_hip_angle_deg",
+    "asymmetry_knee_angle_deg",
+    "lockout_complete",
+]
+HEADER = (
+    ["rep", "start_s", "lockout_s", "end_s"]
+    + KINEMATICS
+    + ["verdict", "score", "threshold", "deviating_joints", "detector_version"]
+    + ["coach_label", "faults", "label_note", "labelled_by"]
+)
+
+
+def _cell(value: Any) -> Any:
+    """Plain cell text; text a spreadsheet would run as a formula is quoted with '."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def rep_rows(reps: Iterable[Rep]) -> Iterable[list[Any]]:
+    for rep in reps:
+        kin = rep.kinematics or {}
+        row = [rep.index, rep.start_s, rep.lockout_s, rep.end_s]
+        row += [kin.get(k) for k in KINEMATICS]
+        row += [rep.verdict, rep.score, rep.threshold, rep.joints]
+        row += [rep.detector_version.name if rep.detector_version else None]
+        row += [rep.label, rep.faults, rep.label_note]
+        row += [rep.labelled_by.username if rep.labelled_by else None]
+        yield [_cell(v) for v in row]
+
+
+def analysis_reps_csv(analysis: Analysis) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    reps = analysis.reps.select_related("detector_version", "labelled_by").order_by("index")
+    writer.writerows(rep_rows(reps))
+    return out.getvalue()
