@@ -11,6 +11,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/reps.csv", views.reps_csv, name="reps_csv"),
     path("reps/<int:rep_id>/image.png", views.rep_image, name="rep_image"),
     path("reps/<int:rep_id>/<str:kind>.npy", views.rep_array, name="rep_array"),
+    path("compare/", views.rep_compare, name="rep_compare"),
     path("queue/", training_views.review_queue_page, name="review_queue"),
     path("training/", training_views.training_page, name="training"),
     path("training/start/", training_views.training_start_view, name="training_start"),

@@ -9,6 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from analysis.compare import (
+    compare_choices,
+    compare_partner,
+    compare_reps_queryset,
+    compare_rows,
+    compare_side,
+)
 from analysis.exports import analysis_reps_csv
 from analysis.models import Analysis
 from analysis.pages import fault_choices
@@ -81,6 +88,28 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     response = render(request, "analysis/review.html", context)
     session_mark_seen(session=session, user=request.user)  # after: this render shows "new"
     return response
+
+
+@login_required
+def rep_compare(request: HttpRequest) -> HttpResponse:
+    """Two reps side by side: `?a=ID&b=ID`; without `b`, the best other rep of A's set."""
+    reps = compare_reps_queryset(request.user)
+
+    def pick(name: str):
+        value = request.GET.get(name, "")
+        return get_object_or_404(reps, pk=int(value)) if value.isdigit() else None
+
+    a = pick("a")
+    if a is None:
+        raise Http404
+    b = pick("b") if request.GET.get("b") else compare_partner(a)
+    context = {
+        "a": compare_side(a),
+        "b": compare_side(b) if b else None,
+        "rows": compare_rows(a, b),
+        "choices": compare_choices(request.user, [a] + ([b] if b else [])),
+    }
+    return render(request, "analysis/compare.html", context)
 
 
 @login_required

@@ -120,6 +120,21 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     comment = page.locator("[data-testid=comment]").first
     assert "rep 2" in comment.inner_text()
     page.screenshot(path=shots / "05-coach-commented.png", full_page=True)
+
+    # Side by side: rep 1 against the set's best rep, each video playing its own rep.
+    page.locator("[data-testid=compare-rep]").first.click()
+    page.wait_for_selector("[data-testid=compare-video-b]")
+    page.wait_for_load_state("domcontentloaded")
+    both = "[...document.querySelectorAll('.compare-video')]"
+    page.wait_for_function(f"{both}.every(v => v.readyState >= 2)", timeout=15_000)
+    page.click("[data-testid=compare-play]")
+    page.wait_for_function(
+        f"{both}.every(v => !v.paused && v.currentTime > +v.dataset.start + 0.2"
+        " && v.currentTime <= +v.dataset.end + 0.1)",
+        timeout=15_000,
+    )
+    assert page.locator("[data-testid=compare-table] tbody tr").count() >= 5
+    page.screenshot(path=shots / "05b-compare.png", full_page=True)
     _logout(page)
 
     # The athlete sees the new comment, marked unread, and its time link seeks there.
