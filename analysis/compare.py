@@ -17,7 +17,7 @@ from athletes.selectors import AnyUser
 
 CHOICES_LIMIT = 300
 # (kinematics key, what a coach calls it, unit, decimals)
-ROWS = [
+MEASURES = [
     ("duration_s", "Rep duration", "s", 2),
     ("concentric_s", "Time up", "s", 2),
     ("eccentric_s", "Time down", "s", 2),
@@ -75,7 +75,7 @@ def _number(value: Any) -> float | None:
 def compare_rows(a: Rep, b: Rep | None) -> list[dict[str, Any]]:
     """Kinematics side by side with B minus A, as text with the row's decimals."""
     rows = []
-    for key, name, unit, places in ROWS:
+    for key, name, unit, places in MEASURES:
         va = _number((a.kinematics or {}).get(key))
         vb = _number((b.kinematics or {}).get(key)) if b else None
         if va is None and vb is None:

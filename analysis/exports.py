@@ -7,24 +7,12 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from analysis.compare import MEASURES
 from analysis.models import Analysis, Rep
 
-# The kinematics columns, in the order a coach reads them; units are in the names.
-KINEMATICS = [
-    "duration_s",
-    "concentric_s",
-    "eccentric_s",
-    "bar_path_vertical_body_heights",
-    "bar_path_horizontal_body_heights",
-    "hip_angle_bottom_deg",
-    "knee_angle_bottom_deg",
-    "trunk_angle_bottom_deg",
-    "hip_angle_lockout_deg",
-    "knee_angle_lockout_deg",
-    "trunk_angle_lockout_deg",
+# The compare page's measures, then what only a spreadsheet needs; units are in the names.
+KINEMATICS = [key for key, *_ in MEASURES] + [
     "asymmetry_wrist_height_body_heights",
-    "asymmetry_hip_angle_deg",
-    "asymmetry_knee_angle_deg",
     "lockout_complete",
 ]
 HEADER = (

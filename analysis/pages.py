@@ -55,8 +55,13 @@ def queue_items(user: AnyUser, limit: int = QUEUE_LIMIT) -> list[dict[str, Any]]
     """The first `limit` reps of the user's review queue, as the queue page's JSON."""
     reps = review_queue(user).select_related("labelled_by")[:limit]
     items = []
+    videos: dict[int, str] = {}  # one file lookup per set, not per rep
     for rep in reps:
         session = rep.analysis.session
+        if rep.analysis_id not in videos:
+            videos[rep.analysis_id] = result_video_url(rep.analysis) or reverse(
+                "session_video", args=[session.pk]
+            )
         items.append(
             {
                 "id": rep.pk,
@@ -66,9 +71,7 @@ def queue_items(user: AnyUser, limit: int = QUEUE_LIMIT) -> list[dict[str, Any]]
                 "date": session.performed_at.isoformat() if session.performed_at else None,
                 "index": rep.index,
                 "image_url": reverse("rep_image", args=[rep.pk]),
-                "video_url": (
-                    result_video_url(rep.analysis) or reverse("session_video", args=[session.pk])
-                ),
+                "video_url": videos[rep.analysis_id],
                 "start_s": rep.start_s,
                 "end_s": rep.end_s,
                 "verdict": rep.verdict,
