@@ -21,6 +21,8 @@ setup: $(STAMP)
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# Local use: DEBUG on (tracebacks, static files from runserver); a deployment leaves it unset.
+run: export DEBUG ?= 1
 run: migrate
 	$(PY) manage.py seed_demo
 	$(PY) scripts/run_platform.py

@@ -22,6 +22,10 @@ class Profile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.ATHLETE)
+    # May this athlete's reps (with their coaches' labels) train the detector? None = not
+    # asked yet, which counts as no: nothing joins the training set without a yes.
+    training_consent = models.BooleanField(null=True, blank=True)
+    consent_changed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role})"
@@ -45,6 +49,42 @@ class CoachAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coach} coaches {self.athlete}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class RosterInvitation(models.Model):
+    """A coach asks to coach an athlete; only the athlete's yes puts them on the roster."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent_invitations"
+    )
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_invitations"
+    )
+    status = models.CharField(
+        max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coach", "athlete"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coach} invites {self.athlete}: {self.status}"
 
 
 class Exercise(models.TextChoices):

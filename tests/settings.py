@@ -4,6 +4,8 @@ import os
 import tempfile
 
 os.environ.setdefault("Q_SYNC", "true")  # Q_CLUSTER is read once at import: set it before.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-deployments")
+os.environ.setdefault("SECURE_COOKIES", "false")  # the live server speaks plain http
 
 from coach_platform.settings import *  # noqa: E402,F403
 
