@@ -112,13 +112,22 @@ class CommentSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "session", "author", "created_at", "unread"]
 
 
-def comments_respond(request: Request, *, session, rep) -> Response:
-    """GET lists the comments (of the session, or of one rep); POST adds one."""
+def paginated(view, items, serializer_class) -> Response:
+    """A list action's answer in the same pages as the viewsets' own lists."""
+    page = view.paginate_queryset(items)
+    context = {"request": view.request}
+    return view.get_paginated_response(serializer_class(page, many=True, context=context).data)
+
+
+def comments_respond(view, *, session, rep) -> Response:
+    """GET lists the comments (of the session, or of one rep), a page at a time; POST adds
+    one."""
+    request = view.request
     if request.method == "GET":
         comments = comment_list(session, request.user)
         if rep is not None:
             comments = [c for c in comments if c.rep_id == rep.pk]
-        return Response(CommentSerializer(comments, many=True).data)
+        return paginated(view, comments, CommentSerializer)
     params = CommentSerializer(data=request.data)
     params.is_valid(raise_exception=True)
     data = params.validated_data
@@ -157,7 +166,7 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         rep = self.get_object()
         if rep.analysis is None:
             raise ValidationError({"rep": ["Imported reps have no session to comment on."]})
-        return comments_respond(request, session=rep.analysis.session, rep=rep)
+        return comments_respond(self, session=rep.analysis.session, rep=rep)
 
     @extend_schema(request=LabelSerializer, responses=RepSerializer)
     @action(detail=True, methods=["post"])
@@ -189,7 +198,7 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """The rep's label history, newest first."""
         rep = self.get_object()
         history = rep.label_history.select_related("author")
-        return Response(RepLabelSerializer(history, many=True).data)
+        return paginated(self, history, RepLabelSerializer)
 
     @extend_schema(request=ExclusionSerializer, responses=RepSerializer)
     @action(detail=True, methods=["post"], permission_classes=[IsAdmin])

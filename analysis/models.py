@@ -65,6 +65,9 @@ class Analysis(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     queued_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Kept fresh by the running worker (analysis.services.heartbeats); a stale one means the
+    # worker died, and the reaper fails the job so it can be retried.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     # Paths relative to MEDIA_ROOT: never exposed as URLs, served by permission-checked views.
     output_dir = models.CharField(max_length=500, blank=True)

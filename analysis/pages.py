@@ -9,11 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.urls import reverse
 
 from analysis.models import DetectorVersion, Fault, Label, Rep, TrainingRun
-from analysis.selectors import detector_summary, result_video_url, review_queue
+from analysis.selectors import (
+    detector_summary,
+    result_video_url,
+    review_queue,
+    training_set_filter,
+)
 from athletes.selectors import AnyUser
 
 QUEUE_LIMIT = 200
@@ -100,6 +105,7 @@ def training_rep_list(*, source: str = "", label: str = "", excluded: str = "") 
     reps = (
         Rep.objects.exclude(image="")
         .select_related("analysis__session__athlete", "labelled_by", "detector_version")
+        .annotate(in_set=ExpressionWrapper(training_set_filter(), output_field=BooleanField()))
         .order_by("-pk")
     )
     if source:

@@ -70,11 +70,35 @@ def review_queue(user: AnyUser) -> QuerySet[Rep]:
     )
 
 
+# The training set, defined once: a labelled rep with an image that no admin excluded, either
+# imported from a dataset (no analysis) or from an uploaded set whose athlete said yes to
+# training. No answer yet counts as no. Runs, the training page and its counts all use it.
+_CONSENTED = Q(analysis__session__athlete__profile__training_consent=True)
+_LABELLED = Q(label__isnull=False, excluded=False) & ~Q(image="")
+
+
+def training_set_filter() -> Q:
+    """The one definition of the training set, as a filter on `Rep`."""
+    return _LABELLED & (Q(analysis__isnull=True) | _CONSENTED)
+
+
+def training_set_awaiting_consent_filter() -> Q:
+    """Reps that would be in the training set but for their athlete's consent."""
+    return _LABELLED & Q(analysis__isnull=False) & ~_CONSENTED
+
+
+def training_set_queryset() -> QuerySet[Rep]:
+    """Reps a new training run may use (a run snapshots them when it starts)."""
+    return Rep.objects.filter(training_set_filter()).select_related("analysis").order_by("pk")
+
+
 def training_set_summary() -> dict[str, Any]:
     """Counts an admin needs to judge the training set: by label and source, by athlete, by
-    the detector's verdict against the label, and how many reps are excluded."""
+    the detector's verdict against the label, how many reps are excluded, and how many
+    labelled reps (of how many athletes) are left out because their athlete has not said yes."""
     reps = Rep.objects.exclude(image="")
-    in_set = Q(label__isnull=False, excluded=False)
+    in_set = training_set_filter()
+    awaiting = reps.filter(training_set_awaiting_consent_filter())
 
     def table(*fields: str) -> list[dict[str, Any]]:
         return list(
@@ -88,8 +112,17 @@ def training_set_summary() -> dict[str, Any]:
         "in_training": reps.filter(in_set).count(),
         "excluded": reps.filter(excluded=True).count(),
         "unlabelled": reps.filter(label__isnull=True).count(),
+        "no_consent_reps": awaiting.count(),
+        "no_consent_athletes": awaiting.values("analysis__session__athlete").distinct().count(),
         "by_source_label": table("source", "label"),
-        "by_athlete_label": table("analysis__session__athlete__username", "label"),
+        "by_athlete_label": [
+            {**row, "consent": row.pop("analysis__session__athlete__profile__training_consent")}
+            for row in table(
+                "analysis__session__athlete__username",
+                "analysis__session__athlete__profile__training_consent",
+                "label",
+            )
+        ],
         "by_verdict_label": table("verdict", "label"),
     }
 

@@ -31,6 +31,7 @@ from analysis.services import (
 )
 from analysis.services.training_runs import CONFIGS, MAX_EPOCHS
 from athletes.selectors import user_is_admin, user_role
+from coach_platform.pagination import page_of
 
 REPS_PER_PAGE = 40
 DEFAULT_EPOCHS = 20
@@ -133,7 +134,8 @@ def training_start_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def detectors_page(request: HttpRequest) -> HttpResponse:
     _admin_only(request)
-    return render(request, "analysis/detectors.html", {"versions": pages.detector_list()})
+    versions = page_of(request, pages.detector_list())
+    return render(request, "analysis/detectors.html", {"versions": versions})
 
 
 @login_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analysis import training_views, views
+from analysis import data_views, training_views, views
 
 urlpatterns = [
     path("sessions/<int:session_id>/", views.session_review, name="session_review"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("reps/<int:rep_id>/image.png", views.rep_image, name="rep_image"),
     path("reps/<int:rep_id>/<str:kind>.npy", views.rep_array, name="rep_array"),
     path("compare/", views.rep_compare, name="rep_compare"),
+    path("me/data/export.zip", data_views.my_data_export, name="my_data_export"),
     path("queue/", training_views.review_queue_page, name="review_queue"),
     path("training/", training_views.training_page, name="training"),
     path("training/start/", training_views.training_start_view, name="training_start"),

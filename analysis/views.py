@@ -27,9 +27,10 @@ from analysis.selectors import (
     result_video_url,
 )
 from analysis.services import analysis_can_retry, analysis_retry
-from athletes.media import media_login_required, ranged_file_response
+from athletes.media import download_response, media_login_required, ranged_file_response
 from athletes.selectors import comment_list, session_visible_queryset, user_role
 from athletes.services import session_mark_seen
+from coach_platform.pagination import page_of
 
 
 def _session(request: HttpRequest, session_id: int):
@@ -51,6 +52,7 @@ def analysis_status_payload(analysis: Analysis) -> dict:
         "error": analysis.error,
         "rep_count": analysis.rep_count,
         "result_video_url": result_video_url(analysis),
+        "can_retry": analysis_can_retry(analysis),
     }
 
 
@@ -74,12 +76,13 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "session": session,
         "analysis": analysis,
         "reps": reps,
-        "comments": comments,
+        # Newest page first: a comment just posted lands on the page the redirect opens.
+        "comments": page_of(request, comments, per_page=50, param="cpage", last=True),
         "unread_count": sum(c.unread for c in comments),
         "chart": analysis_chart_data(analysis, reps),
         "status": analysis_status_payload(analysis),
         "fps": analysis.video_info.get("fps") or 30,
-        "can_retry": analysis_can_retry(analysis) and analysis.status != "done",
+        "can_retry": analysis_can_retry(analysis),
         "can_mark_reviewed": user_role(request.user) in ("coach", "admin"),
         "any_judged": any(r.verdict for r in reps),
         "can_label": bool(labelable),
@@ -140,23 +143,20 @@ def _serve(request: HttpRequest, relative: str, **kwargs) -> HttpResponse:
 @media_login_required
 def result_video(request: HttpRequest, session_id: int) -> HttpResponse:
     analysis = _analysis(_session(request, session_id))
-    return _serve(request, analysis.result_video, content_type="video/mp4")
+    return _serve(request, analysis.result_video)
 
 
 @media_login_required
 def report_json(request: HttpRequest, session_id: int) -> HttpResponse:
     analysis = _analysis(_session(request, session_id))
-    return _serve(request, analysis.report_file, content_type="application/json")
+    return _serve(request, analysis.report_file)
 
 
 @media_login_required
 def reps_csv(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _session(request, session_id)
-    response = HttpResponse(
-        analysis_reps_csv(_analysis(session)), content_type="text/csv; charset=utf-8"
-    )
     name = f"{session.athlete.username}-{session.performed_at:%Y-%m-%d}-reps.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = download_response(analysis_reps_csv(_analysis(session)), filename=name)
     response["Cache-Control"] = "private, no-cache"
     return response
 
@@ -164,7 +164,7 @@ def reps_csv(request: HttpRequest, session_id: int) -> HttpResponse:
 @media_login_required
 def rep_image(request: HttpRequest, rep_id: int) -> HttpResponse:
     rep = get_object_or_404(rep_visible_queryset(request.user), pk=rep_id)
-    return _serve(request, rep.image, content_type="image/png")
+    return _serve(request, rep.image)
 
 
 @media_login_required
@@ -179,4 +179,4 @@ def rep_array(request: HttpRequest, rep_id: int, kind: str) -> HttpResponse:
     if relative is None:
         raise Http404
     name = f"session{rep.analysis.session_id}-rep{rep.index}-{kind}.npy"
-    return _serve(request, relative, content_type="application/octet-stream", download_name=name)
+    return _serve(request, relative, download_name=name)

@@ -13,8 +13,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 
-from analysis.api import CommentSerializer, RepSerializer, comments_respond
+from analysis.api import CommentSerializer, RepSerializer, comments_respond, paginated
 from analysis.selectors import result_video_url
 from analysis.services import analysis_can_retry, analysis_retry
 from athletes.models import Exercise, TrainingSession
@@ -112,6 +113,12 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     serializer_class = SessionSerializer
 
+    def get_throttles(self):
+        if self.action == "create":  # uploads cost a worker minutes each: a tighter limit
+            self.throttle_scope = "uploads"
+            return [*super().get_throttles(), ScopedRateThrottle()]
+        return super().get_throttles()
+
     def get_queryset(self):
         return (
             session_visible_queryset(self.request.user)
@@ -121,10 +128,11 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request={"multipart/form-data": SessionCreateSerializer})
     def create(self, request: Request) -> Response:
+        body = request.data  # DRF parses lazily: the size-limit handler runs only now
         too_large = upload_error(request._request)
         if too_large:
             raise ValidationError({"video": [too_large]})
-        params = SessionCreateSerializer(data=request.data)
+        params = SessionCreateSerializer(data=body)
         params.is_valid(raise_exception=True)
         data = params.validated_data
         athlete = request.user
@@ -158,21 +166,24 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         session = self.get_object()
         analysis = getattr(session, "analysis", None)
         reps = analysis.reps.select_related("detector_version") if analysis else []
-        return Response(RepSerializer(reps, many=True, context={"request": request}).data)
+        return paginated(self, reps, RepSerializer)
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
-        return comments_respond(request, session=session, rep=None)
+        return comments_respond(self, session=session, rep=None)
 
     @extend_schema(request=None, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
         analysis = getattr(session, "analysis", None)
-        if analysis is None or not analysis_can_retry(analysis) or analysis.status == "done":
-            raise ValidationError({"status": ["Only a failed analysis can be retried."]})
-        analysis_retry(analysis=analysis)
+        if analysis is None or not analysis_can_retry(analysis):  # the review page's rule
+            raise ValidationError({"status": ["Only a failed or stalled analysis can be retried."]})
+        try:
+            analysis_retry(analysis=analysis)
+        except DjangoValidationError as error:  # claimed by a worker in the meantime
+            raise ValidationError({"status": error.messages}) from None
         session = self.get_queryset().get(pk=session.pk)
         return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from analysis.models import AnalysisStatus
-from athletes.models import Exercise
+from athletes.models import COMMENT_MAX_LENGTH, Exercise
 
 
 class SessionUploadForm(forms.Form):
@@ -31,14 +31,35 @@ class SessionUploadForm(forms.Form):
             self.fields["athlete"].widget = forms.HiddenInput()
 
 
-class RosterAddForm(forms.Form):
+class RosterInviteForm(forms.Form):
+    who = forms.CharField(
+        max_length=254,
+        label="Username or e-mail",
+        help_text="They join your roster when they accept on their page.",
+    )
+
+
+class AthleteCreateForm(forms.Form):
     username = forms.CharField(max_length=150)
     email = forms.EmailField(required=False)
     password = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput,
-        help_text="For a new account; leave empty to generate one.",
+        required=False, widget=forms.PasswordInput, help_text="Leave empty to generate one."
     )
+
+
+class RosterAssignForm(forms.Form):
+    """Admins: put an athlete on a coach's roster directly."""
+
+    coach = forms.ModelChoiceField(queryset=None)
+    athlete = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        users = get_user_model().objects.order_by("username")
+        self.fields["coach"].queryset = users.filter(profile__role="coach", is_staff=False)
+        self.fields["athlete"].queryset = users.filter(profile__role="athlete", is_staff=False)
 
 
 class CoachCreateForm(forms.Form):
@@ -50,7 +71,7 @@ class CoachCreateForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    body = forms.CharField(max_length=COMMENT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2}))
     rep = forms.IntegerField(required=False)
     video_time_s = forms.FloatField(required=False, min_value=0)
 

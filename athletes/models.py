@@ -134,6 +134,9 @@ class TrainingSession(models.Model):
         return f"{self.athlete} {self.exercise} {self.performed_at}"
 
 
+COMMENT_MAX_LENGTH = 4000  # a long coaching note fits; a 9 MB page does not
+
+
 class Comment(models.Model):
     """A comment on a session, or on one of its reps, optionally pinned to a video time."""
 
@@ -148,7 +151,7 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
     )
-    body = models.TextField()
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
     video_time_s = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -17,7 +17,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from athletes.models import (
     CoachAssignment,
     Comment,
+    InvitationStatus,
     Role,
+    RosterInvitation,
     SessionReadMarker,
     TrainingSession,
 )
@@ -62,6 +64,25 @@ def roster_list(coach: AnyUser) -> QuerySet:
             Q(profile__role=Role.ATHLETE) | Q(profile__isnull=True), is_staff=False
         ).order_by("username")
     return User.objects.filter(coach_links__coach=coach).order_by("username")
+
+
+def invitations_pending(athlete: AnyUser) -> QuerySet[RosterInvitation]:
+    """Invitations waiting for the athlete's answer."""
+    return RosterInvitation.objects.filter(
+        athlete=athlete, status=InvitationStatus.PENDING
+    ).select_related("coach")
+
+
+def invitations_sent(coach: AnyUser) -> QuerySet[RosterInvitation]:
+    """A coach's invitations still waiting for an answer (the athlete's name is shown only
+    because the coach typed it)."""
+    return RosterInvitation.objects.filter(
+        coach=coach, status=InvitationStatus.PENDING
+    ).select_related("athlete")
+
+
+def coaches_of(athlete: AnyUser) -> QuerySet:
+    return User.objects.filter(athlete_links__athlete=athlete).order_by("username")
 
 
 def athlete_upload_choices(user: AnyUser) -> list:
@@ -126,10 +147,10 @@ def session_list(
         has_unread=Exists(unread),
     )
     if awaiting_review:
-        sessions = sessions.filter(reviewed_at__isnull=True, analysis__status="done").order_by(
-            F("flagged_count").desc(), "-performed_at", "-created_at"
+        return sessions.filter(reviewed_at__isnull=True, analysis__status="done").order_by(
+            F("flagged_count").desc(), "-performed_at", "-created_at", "-pk"
         )
-    return sessions
+    return sessions.order_by("-performed_at", "-created_at", "-pk")
 
 
 def comment_list(session: TrainingSession, user: AnyUser) -> list[Comment]:

@@ -5,9 +5,11 @@ SQLite (WAL, IMMEDIATE transactions) and django-q2's ORM broker are the embedded
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,18 +58,28 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_q",
+    "axes",
     "athletes",
     "analysis",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as its docs ask: turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out username+address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "coach_platform.urls"
@@ -102,9 +114,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Login lock-out (django-axes): every login path (pages, admin, API token) counts failures
+# per username and address; after LOGIN_FAILURE_LIMIT the pair is locked for a while.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "coach_platform.auth.lockout_response"
+AXES_COOLOFF_MESSAGE = "Too many failed logins: this account is locked here for a while."
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -118,8 +141,9 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Trained detector versions (one immutable folder each); empty = MEDIA_ROOT / "detectors".
 DETECTOR_ROOT = os.environ.get("DETECTOR_ROOT", "")
-# A training run whose worker sent no sign of life for this long is considered dead.
-TRAINING_STALE_SECONDS = int(os.environ.get("TRAINING_STALE_SECONDS", 600))
+# A running analysis or training run whose worker sent no heartbeat for this long is dead:
+# the reaper (a django-q2 schedule, every minute) marks it failed, and it can be retried.
+JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"
@@ -130,6 +154,8 @@ LOGOUT_REDIRECT_URL = "login"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
+# Longer videos are refused at upload (probed before anything is stored): a set is minutes.
+VIDEO_MAX_SECONDS = int(os.environ.get("VIDEO_MAX_SECONDS", 300))
 # The size limit is enforced while the body streams in, before memory or temporary file.
 FILE_UPLOAD_HANDLERS = [
     "athletes.uploads.SizeLimitUploadHandler",
@@ -137,18 +163,38 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# API tokens expire: a leaked one stops working; POST /api/auth/token/ gives a new one.
+API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 7)))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "coach_platform.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    # DRF's own throttles: a burst limit and a daily one per user (per address when
+    # anonymous), and a tighter one on uploads. Counts live in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "coach_platform.auth.BurstRateThrottle",
+        "coach_platform.auth.SustainedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "30/min"),
+        "burst": os.environ.get("API_RATE_BURST", "120/min"),
+        "sustained": os.environ.get("API_RATE_SUSTAINED", "10000/day"),
+        "uploads": os.environ.get("API_RATE_UPLOADS", "30/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Deadlift coaching platform API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A verdict and a label share their choices: one name for the schema's enum.
+    "ENUM_NAME_OVERRIDES": {"JudgementEnum": "analysis.models.Verdict"},
 }
 
 Q_CLUSTER = {
@@ -164,6 +210,13 @@ Q_CLUSTER = {
 if os.environ.get("REDIS_URL"):
     Q_CLUSTER.pop("orm")
     Q_CLUSTER["redis"] = os.environ["REDIS_URL"]
+    # Throttle counts shared by every web process (the default is one memory per process).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 
 # --- Transport security. Cookies are Secure whenever DEBUG is off; HSTS and the HTTPS
 # redirect depend on the deployment's own TLS (a proxy in front sets SECURE_PROXY_SSL_HEADER).
@@ -177,6 +230,23 @@ SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", False)
 if os.environ.get("SECURE_PROXY_SSL_HEADER"):  # e.g. "HTTP_X_FORWARDED_PROTO,https"
     SECURE_PROXY_SSL_HEADER = tuple(os.environ["SECURE_PROXY_SSL_HEADER"].split(",", 1))
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site
+# only; no inline script or style attribute anywhere (pages set sizes from their JS files).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Django's admin lives at a path of the deployment's choosing (not the guessable default).
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 

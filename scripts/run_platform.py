@@ -38,19 +38,25 @@ def worker() -> None:
     call_command("qcluster")
 
 
-def fail_interrupted() -> None:
+def reap_before_start() -> None:
+    """No worker of this host runs yet, so every job left `running` lost its worker: the
+    reaper (the same service the every-minute schedule runs) fails them at once, retryable,
+    and enqueues again the tasks that queued analyses lost with the last cluster."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach_platform.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from analysis.services import analysis_fail_interrupted, training_fail_interrupted
+    from analysis.services import jobs_reap
 
-    count = analysis_fail_interrupted()
-    if count:
+    counts = jobs_reap(stale_seconds=0)
+    if counts["analyses_failed"]:
+        count = counts["analyses_failed"]
         print(f"{count} analysis job(s) interrupted by the last stop marked failed (retryable).")
-    if training_fail_interrupted():
+    if counts["training_runs_failed"]:
         print("A training run interrupted by the last stop was marked failed.")
+    if counts["analyses_requeued"]:
+        print(f"{counts['analyses_requeued']} queued analysis job(s) enqueued again.")
 
 
 def banner() -> str:
@@ -74,7 +80,7 @@ def main() -> int:
     if "--worker" in sys.argv:
         worker()
         return 0
-    fail_interrupted()
+    reap_before_start()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     python = sys.executable
     web = subprocess.Popen(

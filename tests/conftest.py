@@ -35,10 +35,22 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
         db.setdefault("TEST", {})["NAME"] = str(TEST_DB_DIR / "test.sqlite3")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counts live in the cache; one test's requests must not limit the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+PERSONA_PASSWORD = "Deadlift-Persona-2026"  # every persona's; passes the password validators
+
+
 def _user(username: str, role: str):
     from athletes.services import user_create
 
-    user, _ = user_create(username=username, role=role, password="pw-" + username + "-123")
+    user, _ = user_create(username=username, role=role, password=PERSONA_PASSWORD)
     return user
 
 
@@ -152,3 +164,76 @@ def session_a(athlete_a):
 @pytest.fixture
 def session_b(athlete_b):
     return make_session(athlete_b)
+
+
+# --- a real django-q2 worker -----------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def qcluster_start(transactional_db, monkeypatch, request):
+    """Start real django-q2 clusters (`run_platform.py --worker`, as `make run` does) on the
+    file-backed test database and media folder; the test's own side enqueues instead of
+    running tasks inline. `qcluster_start(**env)` returns the Popen; each cluster is its own
+    process group (`os.killpg` kills it whole, as a crash would) and is stopped after the
+    test. Logs: test-artifacts/<test folder>/worker-<test module>[-n].log."""
+    import contextlib
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings
+    from django.db import connection
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", False)
+    db_name = connection.settings_dict["NAME"]
+    assert Path(db_name).is_file(), "a real worker needs a file-backed test database"
+    parts = request.module.__name__.split(".")
+    artifacts = ROOT / "test-artifacts" / (parts[1] if len(parts) > 2 else "tests")
+    artifacts.mkdir(parents=True, exist_ok=True)
+    started: list[tuple[subprocess.Popen, object]] = []
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
+            "DATABASE_URL": f"sqlite:///{db_name}",
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "DETECTOR_ROOT": str(settings.DETECTOR_ROOT or ""),  # versions land where tests look
+            "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
+            "Q_SYNC": "false",
+            "Q_WORKERS": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "DEBUG": "true",
+            **extra_env,
+        }
+        suffix = f"-{len(started) + 1}" if started else ""
+        log = (artifacts / f"worker-{parts[-1]}{suffix}.log").open("w")
+        worker = subprocess.Popen(
+            [sys.executable, str(ROOT / "scripts" / "run_platform.py"), "--worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        started.append((worker, log))
+        return worker
+
+    yield start
+    for worker, log in started:
+        if worker.poll() is None:
+            worker.terminate()  # qcluster stops its workers, then itself
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):  # whatever is left of its group
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
+        log.close()
+
+
+@pytest.fixture
+def qcluster(qcluster_start):
+    """One real django-q2 cluster on the test database (see `qcluster_start`)."""
+    return qcluster_start()

@@ -22,6 +22,11 @@ class VideoInfo:
     rotation: int = 0  # degrees applied to honour the phone's rotation metadata
     codec: str = ""
     variable_frame_rate: bool = False
+    # What the bytes are, as the demuxer decoded them (never the file's name): its format
+    # name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "avi", ...) and, for the ISO/QuickTime
+    # family, the major brand ("isom", "qt", ...).
+    container: str = ""
+    brand: str = ""
 
 
 @dataclass

@@ -48,6 +48,15 @@ class Frame:
         return image
 
 
+# FFmpeg would otherwise pick any of its demuxers from the file's content, playlists among
+# them (HLS, concat) that open further files or URLs named inside an upload. Only containers
+# that hold a clip (GIF too: short clips are shared that way), from the local file itself.
+OPEN_OPTIONS = {
+    "format_whitelist": "mov,matroska,avi,mpegts,mpeg,flv,asf,ivf,h264,hevc,gif",
+    "protocol_whitelist": "file",
+}
+
+
 def _open(path: str | Path):
     import av
 
@@ -57,7 +66,7 @@ def _open(path: str | Path):
     if os.path.getsize(path) == 0:
         raise VideoUnreadable("The file is empty.")
     try:
-        container = av.open(str(path))
+        container = av.open(str(path), container_options=OPEN_OPTIONS)
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError) as exc:
         raise VideoUnreadable(
             "The file could not be read as a video (it may be corrupt, truncated or not a "
@@ -120,7 +129,11 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
         duration = float(stream.duration * stream.time_base) if stream.duration else 0.0
         if not duration and container.duration:
             duration = container.duration / 1_000_000
-        codec = stream.codec_context.name
+        context = stream.codec_context
+        # The codec's own name ("av1"), not the decoder's ("libdav1d").
+        codec = getattr(context.codec, "canonical_name", "") or context.name
+        container_format = container.format.name
+        brand = str(container.metadata.get("major_brand", "")).strip()
     finally:
         container.close()
     shape = None
@@ -144,6 +157,8 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
         height=shape[0],
         duration_s=duration,
         codec=codec,
+        container=container_format,
+        brand=brand,
     )
 
 
@@ -167,4 +182,6 @@ def describe_video(
         rotation=rotation,
         codec=probe.codec,
         variable_frame_rate=vfr,
+        container=probe.container,
+        brand=probe.brand,
     )

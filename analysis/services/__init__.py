@@ -6,11 +6,12 @@ One module per subject; the public functions are re-exported here so callers imp
 
 from analysis.services.analyses import (
     analysis_can_retry,
+    analysis_claim,
     analysis_create,
     analysis_enqueue,
-    analysis_fail_interrupted,
     analysis_retry,
     analysis_run,
+    analysis_run_next,
     analysis_video_redraw,
 )
 from analysis.services.detectors import (
@@ -21,9 +22,9 @@ from analysis.services.detectors import (
     judge_load,
 )
 from analysis.services.labels import rep_exclude, rep_include, rep_label
+from analysis.services.reaper import jobs_reap
 from analysis.services.training_runs import (
     TrainingBusy,
-    training_fail_interrupted,
     training_run_execute,
     training_start,
 )
@@ -33,21 +34,22 @@ __all__ = [
     "TrainingBusy",
     "_judges",
     "analysis_can_retry",
+    "analysis_claim",
     "analysis_create",
     "analysis_enqueue",
-    "analysis_fail_interrupted",
     "analysis_retry",
     "analysis_run",
+    "analysis_run_next",
     "analysis_video_redraw",
     "dataset_import",
     "detector_activate",
     "detector_active",
     "detector_rescore",
+    "jobs_reap",
     "judge_load",
     "rep_exclude",
     "rep_include",
     "rep_label",
-    "training_fail_interrupted",
     "training_run_execute",
     "training_start",
 ]

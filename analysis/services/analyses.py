@@ -1,24 +1,41 @@
-"""Writes about analyses: create and enqueue a job, run it, store its result.
+"""Writes about analyses: create and enqueue a job, claim and run it, store its result.
 
-`analysis_run` is what the django-q2 task calls. It is idempotent: reps are upserted by
-index, verdicts by (rep, detector version), so running it twice leaves one set of reps.
-Every failure ends as a stored sentence for the person, never as a crashed worker.
+A job runs only after a worker claims it: one UPDATE ... WHERE status='queued' turns it
+`running` and counts an attempt; a duplicate or late delivery of the task finds nothing to
+claim and does nothing. The task does not run the analysis it was enqueued for but the next
+one by fairness (the athlete with the fewest analyses running or started in the last hour
+first, then the oldest queued), so one athlete's many or long uploads do not hold the worker
+while another athlete's clip waits. Every enqueue adds one task, so there are as many tasks
+as queued analyses and every one of them runs.
+
+A run writes into a new folder beside the current result and swaps on success (the rows
+point at the new files in the transaction that stores the reps; the old folders go after the
+commit). A failure or a crash removes the new folder: the previous result stays served.
+Every later write checks the claim (status running, this attempt), so a run the reaper gave
+up on cannot overwrite a newer one. Every failure ends as a stored sentence for the person,
+never as a crashed worker.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep
 from analysis.services.detectors import detector_active, judge_load, verdict_store
+from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before, stale_q
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +46,17 @@ MESSAGE_NO_REPS = (
     "No complete deadlift rep was found: the bar should start on the floor and reach lockout, "
     "with the whole body in view."
 )
+MESSAGE_WORKER_STOPPED = "The worker stopped while analysing this set. Retry it."
+MESSAGE_FINISHED = "This analysis has finished; only a failed or stalled one can run again."
+MESSAGE_IN_PROGRESS = "This analysis is still in progress."
 TASK_NAME = "analysis.tasks.analysis_run_task"
 REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
+FAIRNESS_WINDOW = timedelta(hours=1)
+OUTPUT_PREFIX = "analysis"  # sessions/<folder>/analysis-<attempt>-<random>/ (legacy: analysis/)
+
+
+class ClaimLost(Exception):
+    """The run is no longer this worker's: reaped, retried or finished elsewhere."""
 
 
 def analysis_create(*, session, video_info: dict | None = None) -> Analysis:
@@ -41,6 +67,7 @@ def analysis_create(*, session, video_info: dict | None = None) -> Analysis:
 
 
 def analysis_enqueue(analysis: Analysis) -> None:
+    """One task per queued analysis, after commit; the task runs the next fair one."""
     from django_q.tasks import async_task
 
     analysis_id = analysis.pk
@@ -49,59 +76,152 @@ def analysis_enqueue(analysis: Analysis) -> None:
     )
 
 
-def analysis_retry(*, analysis: Analysis) -> Analysis:
-    """Queue a failed (or stuck) analysis again; the upload itself is never touched."""
-    if not analysis_can_retry(analysis):
-        from django.core.exceptions import ValidationError
+def analysis_can_retry(analysis: Analysis) -> bool:
+    """The one retry rule (review page and API): a failed analysis, or a queued or running
+    one without a sign of life for JOB_STALE_SECONDS (its worker is gone). Never a done one:
+    its result stays as it is."""
+    if analysis.status == AnalysisStatus.FAILED:
+        return True
+    if analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
+        return job_is_stale(analysis, "queued_at")
+    return False
 
-        raise ValidationError("This analysis is still in progress.")
-    with transaction.atomic():
-        Analysis.objects.filter(pk=analysis.pk).update(
-            status=AnalysisStatus.QUEUED,
-            progress=0.0,
-            error="",
-            queued_at=timezone.now(),
-            started_at=None,
-            finished_at=None,
+
+def analysis_retry(*, analysis: Analysis) -> Analysis:
+    """Queue a failed (or stalled) analysis again; the upload and the current result are
+    never touched (a re-run writes beside them). Refused with a sentence otherwise."""
+    analysis.refresh_from_db()  # decide on the row as it is now, not as a caller last saw it
+    if not analysis_can_retry(analysis):
+        raise ValidationError(
+            MESSAGE_FINISHED if analysis.status == AnalysisStatus.DONE else MESSAGE_IN_PROGRESS
         )
+    fields: dict[str, Any] = {
+        "status": AnalysisStatus.QUEUED,
+        "progress": 0.0,
+        "error": "",
+        "started_at": None,
+        "heartbeat_at": None,
+        "finished_at": None,
+    }
+    if analysis.status != AnalysisStatus.QUEUED:  # a stuck queued job keeps its place in line
+        fields["queued_at"] = timezone.now()
+    with transaction.atomic():
+        # Only from the state this decision saw: a worker that claimed it meanwhile wins.
+        same = Q(status=analysis.status, attempts=analysis.attempts)
+        if not Analysis.objects.filter(same, pk=analysis.pk).update(**fields):
+            raise ValidationError(MESSAGE_IN_PROGRESS)
         analysis_enqueue(analysis)
     analysis.refresh_from_db()
     return analysis
 
 
-def analysis_can_retry(analysis: Analysis) -> bool:
-    """Failed and done jobs can run again; so can one stuck longer than the task timeout
-    (its worker was killed)."""
-    if analysis.status in (AnalysisStatus.FAILED, AnalysisStatus.DONE):
-        return True
-    timeout = settings.Q_CLUSTER.get("timeout", 3600)
-    since = analysis.started_at or analysis.queued_at
-    return (timezone.now() - since).total_seconds() > timeout + 60
+def analysis_claim(analysis_id: int | None = None) -> tuple[int, int] | None:
+    """Atomically take a queued analysis: `analysis_id`, or else the next one by fairness.
+
+    Returns (analysis id, attempt), or None when there is nothing to take (a duplicate
+    delivery, or another worker was faster). The attempt number is the claim: later writes
+    of this run match it."""
+    for _ in range(20):
+        pk = analysis_id if analysis_id is not None else _next_fair()
+        if pk is None:
+            return None
+        now = timezone.now()
+        claimed = Analysis.objects.filter(pk=pk, status=AnalysisStatus.QUEUED).update(
+            status=AnalysisStatus.RUNNING,
+            progress=0.0,
+            error="",
+            started_at=now,
+            heartbeat_at=now,
+            finished_at=None,
+            attempts=F("attempts") + 1,
+        )
+        if claimed:
+            return pk, Analysis.objects.values_list("attempts", flat=True).get(pk=pk)
+        if analysis_id is not None:
+            return None
+    return None
+
+
+def _next_fair() -> int | None:
+    """The queued analysis to run next: its athlete has the fewest analyses running or
+    started in the last hour, then it was queued first."""
+    recent = timezone.now() - FAIRNESS_WINDOW
+    load = (
+        Analysis.objects.filter(session__athlete=OuterRef("session__athlete"))
+        .filter(Q(status=AnalysisStatus.RUNNING) | Q(started_at__gte=recent))
+        .order_by()
+        .values("session__athlete")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Analysis.objects.filter(status=AnalysisStatus.QUEUED)
+        .annotate(load=Coalesce(Subquery(load), 0))
+        .order_by("load", "queued_at", "pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _media_relative(path: Path) -> str:
     return str(path.resolve().relative_to(Path(settings.MEDIA_ROOT).resolve()))
 
 
+def _session_dir(folder: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / "sessions" / folder
+
+
+def _output_dirs(folder: str) -> list[Path]:
+    """Every analysis output folder of a session (never its upload folder)."""
+    root = _session_dir(folder)
+    if not root.is_dir():
+        return []
+    return [
+        p
+        for p in root.iterdir()
+        if p.is_dir() and (p.name == OUTPUT_PREFIX or p.name.startswith(OUTPUT_PREFIX + "-"))
+    ]
+
+
+def _remove_output_dirs(folder: str, keep: Path | None = None) -> None:
+    for path in _output_dirs(folder):
+        if keep is None or path.resolve() != keep.resolve():
+            shutil.rmtree(path, ignore_errors=True)
+
+
 def analysis_run(analysis_id: int) -> Analysis | None:
-    """Run the pipeline for one analysis and store what it found."""
-    started = time.monotonic()
-    analysis = Analysis.objects.select_related("session").filter(pk=analysis_id).first()
-    if analysis is None:
-        logger.warning("analysis %s no longer exists; nothing to do", analysis_id)
+    """Claim this analysis if it is queued and run it (tests, commands). A duplicate or late
+    delivery finds it taken, finished or gone and does nothing."""
+    claim = analysis_claim(analysis_id)
+    if claim is None:
+        logger.info(
+            "analysis %s is not queued (taken, finished or gone): nothing to do", analysis_id
+        )
+        return Analysis.objects.filter(pk=analysis_id).first()
+    return _analysis_execute(*claim)
+
+
+def analysis_run_next() -> Analysis | None:
+    """Claim the next queued analysis by fairness and run it (the task body)."""
+    claim = analysis_claim()
+    if claim is None:
+        logger.info("no queued analysis left: nothing to do")
         return None
-    Analysis.objects.filter(pk=analysis_id).update(
-        status=AnalysisStatus.RUNNING,
-        progress=0.0,
-        error="",
-        started_at=timezone.now(),
-        finished_at=None,
-        attempts=analysis.attempts + 1,
-    )
+    return _analysis_execute(*claim)
+
+
+def _analysis_execute(analysis_id: int, attempt: int) -> Analysis:
+    with job_heartbeat(Analysis, analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt):
+        return _analysis_compute(analysis_id, attempt)
+
+
+def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
+    """Run the pipeline into a new folder and store what it found (see the module's doc)."""
+    started = time.monotonic()
+    analysis = Analysis.objects.select_related("session").get(pk=analysis_id)
     session = analysis.session
-    out_dir = Path(settings.MEDIA_ROOT) / "sessions" / session.folder / "analysis"
-    # Derived files only: the upload lives in another folder and is never touched.
-    shutil.rmtree(out_dir, ignore_errors=True)
+    # Beside the current result, never over it; the upload lives in another folder.
+    out_dir = _session_dir(session.folder) / f"{OUTPUT_PREFIX}-{attempt}-{secrets.token_hex(3)}"
     out_dir.mkdir(parents=True, exist_ok=True)
 
     warnings: list[str] = []
@@ -119,21 +239,37 @@ def analysis_run(analysis_id: int) -> Analysis | None:
         from analysis.pipeline.run import analyze_video
 
         result = analyze_video(
-            session.video.path, out_dir, judge=judge, progress=_progress_writer(analysis_id)
+            session.video.path,
+            out_dir,
+            judge=judge,
+            progress=_progress_writer(analysis_id, attempt),
         )
     except Exception as error:
+        shutil.rmtree(out_dir, ignore_errors=True)
         if _is_pipeline_error(error):
             logger.info("analysis %s refused the video: %s", analysis_id, error)
-            return _analysis_fail(analysis_id, str(error))
+            return _analysis_fail(analysis_id, attempt, str(error))
         logger.exception("analysis %s crashed", analysis_id)
-        return _analysis_fail(analysis_id, MESSAGE_CRASHED)
+        return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED)
 
     if not result.exercise.is_deadlift:
-        return _analysis_fail(analysis_id, result.exercise.message, result=result, out_dir=out_dir)
+        message = result.exercise.message
+        return _analysis_fail(analysis_id, attempt, message, result=result, out_dir=out_dir)
     if not result.reps:
-        return _analysis_fail(analysis_id, MESSAGE_NO_REPS, result=result, out_dir=out_dir)
+        return _analysis_fail(analysis_id, attempt, MESSAGE_NO_REPS, result=result, out_dir=out_dir)
 
-    analysis = _analysis_store(analysis_id, result, out_dir, version, warnings)
+    try:
+        analysis = _analysis_store(analysis_id, attempt, result, out_dir, version, warnings)
+    except ClaimLost:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        logger.warning(
+            "analysis %s attempt %s was given up on; result discarded", analysis_id, attempt
+        )
+        return Analysis.objects.get(pk=analysis_id)
+    except Exception:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        logger.exception("analysis %s: storing the result failed", analysis_id)
+        return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED)
     logger.info(
         "analysis %s done: %d reps in %.1f s, timings_ms=%s",
         analysis_id,
@@ -185,9 +321,10 @@ def _is_pipeline_error(error: Exception) -> bool:
     return isinstance(error, PipelineError)
 
 
-def _progress_writer(analysis_id: int):
+def _progress_writer(analysis_id: int, attempt: int):
     """A throttled progress callback: one small UPDATE per percent and second at most."""
     last = {"value": -1.0, "at": 0.0}
+    mine = Analysis.objects.filter(pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt)
 
     def write(percent: float) -> None:
         now = time.monotonic()
@@ -195,43 +332,99 @@ def _progress_writer(analysis_id: int):
         if percent - last["value"] < 1.0 or now - last["at"] < 0.5:
             return
         last.update(value=percent, at=now)
-        Analysis.objects.filter(pk=analysis_id).update(progress=round(percent, 1))
+        mine.update(progress=round(percent, 1), heartbeat_at=timezone.now())
 
     return write
 
 
+def _has_result(analysis: Analysis) -> bool:
+    """A previous run left a result people may be looking at (reps, an annotated video)."""
+    return bool(analysis.result_video) or analysis.reps.exists()
+
+
 def _analysis_fail(
-    analysis_id: int, message: str, *, result=None, out_dir: Path | None = None
+    analysis_id: int, attempt: int, message: str, *, result=None, out_dir: Path | None = None
 ) -> Analysis:
+    """Mark this run failed with a sentence. The new folder is kept only for a first result's
+    report.json (what was found instead of a deadlift); over a previous result it is removed
+    and the previous files and paths stay as they were."""
     fields: dict[str, Any] = {
         "status": AnalysisStatus.FAILED,
         "error": message,
         "finished_at": timezone.now(),
     }
-    if result is not None:
-        fields.update(
-            exercise_detected=result.exercise.name,
-            timings_ms=result.timings_ms,
-            warnings=list(result.warnings),
-            rep_count=0,
+    keep = None
+    with transaction.atomic():
+        analysis = (
+            Analysis.objects.select_for_update()
+            .select_related("session")
+            .filter(pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt)
+            .first()
         )
-        report = out_dir / "report.json" if out_dir else None
-        if report is not None and report.exists():
-            fields["report_file"] = _media_relative(report)
-    Analysis.objects.filter(pk=analysis_id).update(**fields)
+        if analysis is not None and result is not None and not _has_result(analysis):
+            fields.update(
+                exercise_detected=result.exercise.name,
+                timings_ms=_jsonable(result.timings_ms),
+                warnings=list(result.warnings),
+                rep_count=0,
+            )
+            report = out_dir / "report.json" if out_dir else None
+            if report is not None and report.exists():
+                fields.update(
+                    report_file=_media_relative(report), output_dir=_media_relative(out_dir)
+                )
+                keep = out_dir
+        if analysis is not None:
+            Analysis.objects.filter(pk=analysis_id).update(**fields)
+            if keep is not None:  # earlier failures' reports go once this one is stored
+                folder = analysis.session.folder
+                transaction.on_commit(lambda: _remove_output_dirs(folder, keep=keep))
+        else:
+            logger.warning(
+                "analysis %s attempt %s was given up on; failure not stored", analysis_id, attempt
+            )
+    if keep is None and out_dir is not None:
+        shutil.rmtree(out_dir, ignore_errors=True)
     return Analysis.objects.get(pk=analysis_id)
+
+
+def _keep_files(rep: Rep, out_dir: Path) -> None:
+    """A labelled rep that a re-run did not find again keeps its row (labels are never lost
+    to re-analysis) and so its files: copied into the new folder before the old one goes."""
+    from analysis.selectors import media_path
+
+    kept = out_dir / "kept"
+    for field in ("image", "orientation", "magnitude", "landmarks"):
+        source = media_path(getattr(rep, field))
+        if source is None or out_dir.resolve() in source.parents:
+            continue
+        kept.mkdir(exist_ok=True)
+        target = kept / f"rep{rep.index}-{source.name}"
+        shutil.copy2(source, target)
+        setattr(rep, field, _media_relative(target))
+    rep.save(update_fields=["image", "orientation", "magnitude", "landmarks"])
 
 
 def _analysis_store(
     analysis_id: int,
+    attempt: int,
     result,
     out_dir: Path,
     version: DetectorVersion | None,
     warnings: list[str],
 ) -> Analysis:
+    """Store the reps and point the rows at the new folder, in one transaction; the old
+    folders are removed after it commits. Raises ClaimLost when the run is not ours any more."""
     now = timezone.now()
     with transaction.atomic():
-        analysis = Analysis.objects.select_for_update().get(pk=analysis_id)
+        analysis = (
+            Analysis.objects.select_for_update()
+            .select_related("session")
+            .filter(pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt)
+            .first()
+        )
+        if analysis is None:
+            raise ClaimLost(analysis_id)
 
         def rel(path: str | None) -> str:
             return _media_relative(out_dir / path) if path else ""
@@ -265,8 +458,9 @@ def _analysis_store(
         # A re-run that finds fewer reps drops the extra rows (comments stay on the session),
         # except reps a coach labelled: labels are never lost to re-analysis.
         gone = analysis.reps.exclude(pk__in=kept)
-        for index in gone.filter(label__isnull=False).values_list("index", flat=True):
-            warnings.append(f"Rep {index} was not found again; kept for its coach's label.")
+        for rep in gone.filter(label__isnull=False):
+            warnings.append(f"Rep {rep.index} was not found again; kept for its coach's label.")
+            _keep_files(rep, out_dir)
         gone.filter(label__isnull=True).delete()
 
         report = out_dir / "report.json"
@@ -275,6 +469,7 @@ def _analysis_store(
         analysis.progress = 100.0
         analysis.error = ""
         analysis.finished_at = now
+        analysis.heartbeat_at = now
         analysis.output_dir = _media_relative(out_dir)
         analysis.result_video = _media_relative(video) if video and video.exists() else ""
         analysis.report_file = _media_relative(report) if report.exists() else ""
@@ -285,6 +480,10 @@ def _analysis_store(
         analysis.warnings = list(result.warnings) + warnings
         analysis.detector_version = version
         analysis.save()
+        # The swap: the rows now point into out_dir; the previous folders go once that is
+        # committed (a rollback leaves them, and the rows that point at them, as they were).
+        folder = analysis.session.folder
+        transaction.on_commit(lambda: _remove_output_dirs(folder, keep=out_dir))
     return analysis
 
 
@@ -301,12 +500,56 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def analysis_fail_interrupted() -> int:
-    """Mark jobs left `running` by a worker that was stopped as failed, so they can be
-    retried at once. Only for the single-host launcher, before its worker starts: with
-    workers on several hosts a running job may be alive elsewhere."""
-    return Analysis.objects.filter(status=AnalysisStatus.RUNNING).update(
-        status=AnalysisStatus.FAILED,
-        error="The worker stopped while analysing this set. Retry it.",
-        finished_at=timezone.now(),
+def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
+    """The reaper's part for analyses (see analysis.services.reaper).
+
+    A running analysis without a sign of life for `stale_seconds` (JOB_STALE_SECONDS) lost
+    its worker: it is marked failed with a sentence, retryable at once, and the folder its
+    run was writing is removed. Queued analyses that waited that long while the broker holds
+    fewer pending tasks than there are queued analyses lost their task (a killed cluster's
+    prefetched task is gone with Redis, locked for `retry` seconds with the ORM broker): as
+    many tasks as are missing are enqueued again. An extra task is harmless: it finds
+    nothing to claim.
+    """
+    now = timezone.now()
+    limit = stale_before(stale_seconds, now=now)
+    stale = Q(status=AnalysisStatus.RUNNING) & stale_q(limit, "queued_at")
+    failed = 0
+    for pk, attempt, folder in Analysis.objects.filter(stale).values_list(
+        "pk", "attempts", "session__folder"
+    ):
+        rows = Analysis.objects.filter(stale, pk=pk, attempts=attempt).update(
+            status=AnalysisStatus.FAILED, error=MESSAGE_WORKER_STOPPED, finished_at=now
+        )
+        if rows:
+            failed += 1
+            logger.warning("analysis %s: its worker stopped (no heartbeat); marked failed", pk)
+            for path in _output_dirs(folder):
+                if path.name.startswith(f"{OUTPUT_PREFIX}-{attempt}-"):
+                    shutil.rmtree(path, ignore_errors=True)
+    return {"analyses_failed": failed, "analyses_requeued": _requeue_lost(limit)}
+
+
+def _requeue_lost(limit) -> int:
+    from django_q.brokers import get_broker
+    from django_q.tasks import async_task
+
+    queued = Analysis.objects.filter(status=AnalysisStatus.QUEUED)
+    waiting = list(
+        queued.filter(queued_at__lt=limit).order_by("queued_at", "pk").values_list("pk", flat=True)
     )
+    if not waiting:
+        return 0
+    try:
+        # ORM: unlocked tasks (and ones whose lock expired); Redis: the list's length. Other
+        # kinds of task count too, so this errs on the side of enqueueing too few; the next
+        # round, once they have run, makes up for it.
+        pending = int(get_broker().queue_size() or 0)
+    except Exception:
+        logger.warning("the broker's queue size is unknown; no task enqueued again", exc_info=True)
+        return 0
+    missing = min(len(waiting), queued.count() - pending)
+    for pk in waiting[: max(missing, 0)]:
+        logger.warning("analysis %s waited without a task in the broker; enqueued again", pk)
+        async_task(TASK_NAME, pk, task_name=f"analysis-{pk}")
+    return max(missing, 0)

@@ -5,6 +5,12 @@ both labels, trains on the rest, evaluates the new version and the active one on
 held-out reps, and only then registers the version (and activates it when asked to and it
 wins). Anything that fails on the way marks the run failed and leaves the active version
 exactly as it was; a half-written model folder is removed.
+
+While a run executes, a heartbeat keeps `heartbeat_at` fresh (analysis.services.heartbeats,
+the same mechanism as analyses'); a run without one for JOB_STALE_SECONDS lost its worker and
+the reaper marks it failed, releasing the one-run-at-a-time slot. If that worker was only
+slow and finishes later, its result is not registered: the run is checked in the
+transaction that would register the version.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from analysis.services.detectors import (
     judge_load,
     rep_images,
 )
+from analysis.services.heartbeats import job_heartbeat, stale_before, stale_q
 from analysis.services.training_set import rep_group, training_set_queryset
 
 logger = logging.getLogger(__name__)
@@ -39,6 +46,8 @@ CONFIGS = ("native", "seed")
 MAX_EPOCHS = 500
 MIN_GOOD_REPS = 8
 HELDOUT_FRACTION = 0.2
+MESSAGE_WORKER_STOPPED = "The worker stopped during training (no sign of life). Start a new run."
+MESSAGE_NEVER_PICKED_UP = "The run was never picked up by a worker."
 
 
 class TrainingBusy(Exception):
@@ -47,6 +56,10 @@ class TrainingBusy(Exception):
 
 class TrainingDataError(ValueError):
     """The training set cannot make a detector; the message says what is missing."""
+
+
+class RunAbandoned(Exception):
+    """The run was given up on (reaped) while this worker was still training it."""
 
 
 def training_start(
@@ -67,7 +80,7 @@ def training_start(
         raise ValidationError(f"config must be one of: {', '.join(CONFIGS)}.")
     if epochs is not None and not 1 <= int(epochs) <= MAX_EPOCHS:
         raise ValidationError(f"epochs must be between 1 and {MAX_EPOCHS}.")
-    _fail_stale_runs()
+    training_reap()
     params = {"config": config, "epochs": int(epochs) if epochs else None, "seed": int(seed)}
     try:
         with transaction.atomic():
@@ -96,39 +109,46 @@ def _enqueue(run_id: int) -> None:
     async_task(TASK_NAME, run_id, task_name=f"training-{run_id}")
 
 
-def _fail_stale_runs() -> None:
+def training_reap(*, stale_seconds: float | None = None) -> int:
     """An open run with no sign of life (its worker was killed) must not block training
-    forever: mark it failed. Queued runs may wait behind analyses, so they get longer."""
+    for ever: mark it failed. Queued runs may wait behind analyses, so they get the broker's
+    `retry` time before they count as never picked up. Returns how many were failed."""
     now = timezone.now()
-    running_limit = now - timedelta(seconds=settings.TRAINING_STALE_SECONDS)
-    queued_limit = now - timedelta(seconds=settings.Q_CLUSTER.get("retry", 4200))
-    for run in TrainingRun.objects.filter(is_open=True):
-        last = run.heartbeat_at or run.started_at or run.created_at
-        if run.status == TrainingStatus.RUNNING and last < running_limit:
-            _run_fail(run.pk, "The worker stopped during training (no sign of life).")
-        elif run.status == TrainingStatus.QUEUED and run.created_at < queued_limit:
-            _run_fail(run.pk, "The run was never picked up by a worker.")
-
-
-def training_fail_interrupted() -> int:
-    """At single-host start-up: runs left `running` lost their worker; close them."""
-    ids = list(
-        TrainingRun.objects.filter(status=TrainingStatus.RUNNING).values_list("pk", flat=True)
+    running = TrainingRun.objects.filter(
+        stale_q(stale_before(stale_seconds, now=now), "created_at"),
+        is_open=True,
+        status=TrainingStatus.RUNNING,
     )
-    for run_id in ids:
-        _run_fail(run_id, "The worker stopped during training. Start a new run.")
-    return len(ids)
+    queued_limit = now - timedelta(seconds=settings.Q_CLUSTER.get("retry", 4200))
+    queued = TrainingRun.objects.filter(
+        is_open=True, status=TrainingStatus.QUEUED, created_at__lt=queued_limit
+    )
+    failed = 0
+    for run_id in running.values_list("pk", flat=True):
+        # The same staleness again in the UPDATE: a heartbeat that just came in wins.
+        failed += _run_fail(run_id, MESSAGE_WORKER_STOPPED, within=running)
+    for run_id in queued.values_list("pk", flat=True):
+        failed += _run_fail(run_id, MESSAGE_NEVER_PICKED_UP, within=queued)
+    return failed
 
 
-def _run_fail(run_id: int, message: str) -> None:
-    TrainingRun.objects.filter(pk=run_id, is_open=True).update(
+def _run_fail(run_id: int, message: str, within=None) -> int:
+    """Close an open run as failed (is_open released: another run may start)."""
+    runs = TrainingRun.objects.all() if within is None else within
+    rows = runs.filter(pk=run_id, is_open=True).update(
         status=TrainingStatus.FAILED, is_open=False, error=message, finished_at=timezone.now()
     )
-    shutil.rmtree(detector_root() / f".partial-run-{run_id}", ignore_errors=True)
+    if rows:
+        logger.warning("training run %s failed: %s", run_id, message)
+        shutil.rmtree(detector_root() / f".partial-run-{run_id}", ignore_errors=True)
+    return rows
 
 
 def _run_update(run_id: int, **fields: Any) -> None:
-    TrainingRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), **fields)
+    """Progress of a live run (a reaped one is left as the reaper closed it)."""
+    TrainingRun.objects.filter(pk=run_id, status=TrainingStatus.RUNNING, is_open=True).update(
+        heartbeat_at=timezone.now(), **fields
+    )
 
 
 EpochHook = Callable[[int, dict[str, float]], None]
@@ -146,7 +166,11 @@ def training_run_execute(run_id: int, on_epoch: EpochHook | None = None) -> Trai
     run = TrainingRun.objects.get(pk=run_id)
     partial = detector_root() / f".partial-run-{run_id}"
     try:
-        version = _train_and_register(run, partial, on_epoch)
+        with job_heartbeat(TrainingRun, run_id, status=TrainingStatus.RUNNING, is_open=True):
+            version, activate = _train_and_register(run, partial, on_epoch)
+    except RunAbandoned:
+        logger.warning("training run %s was given up on; its result is not registered", run_id)
+        shutil.rmtree(partial, ignore_errors=True)
     except TrainingDataError as error:
         logger.info("training run %s refused: %s", run_id, error)
         _run_fail(run_id, str(error))
@@ -154,20 +178,16 @@ def training_run_execute(run_id: int, on_epoch: EpochHook | None = None) -> Trai
         logger.exception("training run %s failed", run_id)
         _run_fail(run_id, f"Training failed: {type(error).__name__}: {error}")
     else:
-        activate = run.auto_activate and version.metrics.get("beats_active", False)
-        TrainingRun.objects.filter(pk=run_id).update(
-            status=TrainingStatus.DONE,
-            is_open=False,
-            phase="done",
-            finished_at=timezone.now(),
-            activated=activate,
-        )
         if activate:
             detector_activate(version=version, author=run.requested_by, automatic=True)
     return TrainingRun.objects.get(pk=run_id)
 
 
-def _train_and_register(run: TrainingRun, partial, on_epoch: EpochHook | None) -> DetectorVersion:
+def _train_and_register(
+    run: TrainingRun, partial, on_epoch: EpochHook | None
+) -> tuple[DetectorVersion, bool]:
+    """Train, evaluate and register the version; the run is closed as done in the same
+    transaction. Returns the version and whether it should be activated."""
     from analysis.detector import AnomalyDetector
     from analysis.detector.data import sha256_file, split_by_group
 
@@ -238,6 +258,12 @@ def _train_and_register(run: TrainingRun, partial, on_epoch: EpochHook | None) -
     metrics.update(training=det.metrics_, params=det.get_params(), fit_seconds=fit_seconds)
 
     with transaction.atomic():
+        # Still this worker's run? A reaped run (the worker looked dead) registers nothing.
+        alive = TrainingRun.objects.select_for_update().filter(
+            pk=run.pk, status=TrainingStatus.RUNNING, is_open=True
+        )
+        if not alive.exists():
+            raise RunAbandoned(run.pk)
         name = _version_name()
         # The folder name is unique even if an old database's folders are still there.
         final = detector_root() / f"{name}-{timezone.now():%Y%m%d-%H%M%S}-run{run.pk}"
@@ -245,8 +271,16 @@ def _train_and_register(run: TrainingRun, partial, on_epoch: EpochHook | None) -
         version = DetectorVersion.objects.create(
             name=name, model_dir=str(final), metrics=metrics, notes=f"training run #{run.pk}"
         )
-        TrainingRun.objects.filter(pk=run.pk).update(version=version)
-    return version
+        activate = run.auto_activate and metrics.get("beats_active", False)
+        TrainingRun.objects.filter(pk=run.pk).update(
+            version=version,
+            status=TrainingStatus.DONE,
+            is_open=False,
+            phase="done",
+            finished_at=timezone.now(),
+            activated=activate,
+        )
+    return version, activate
 
 
 def _abs(relative: str):

@@ -1,7 +1,8 @@
 """The training set: importing labelled SkeleMotion images, and the snapshot a run trains on.
 
 The set is every rep with a label, an image, and no exclusion: coach-labelled reps from
-uploaded sets plus imported datasets (reps without a video). Good reps train the
+uploaded sets whose athlete consented to training, plus imported datasets (reps without a
+video). Its one definition is `analysis.selectors.training_set_filter`. Good reps train the
 autoencoder; anomalous reps tune the thresholds and test the result.
 """
 
@@ -19,6 +20,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from analysis.models import SOURCE_PLATFORM, Label, Rep, RepLabel
+from analysis.selectors import training_set_queryset  # defined once, there
+
+__all__ = ["ImportResult", "dataset_import", "rep_group", "training_set_queryset"]
 
 SOURCE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 
@@ -96,16 +100,6 @@ def dataset_import(folder: Path | str, *, label: str, source: str) -> ImportResu
             known.add(sha)
             result.created += 1
     return result
-
-
-def training_set_queryset():
-    """Reps a new training run may use: labelled, with an image, not excluded."""
-    return (
-        Rep.objects.filter(label__isnull=False, excluded=False)
-        .exclude(image="")
-        .select_related("analysis")
-        .order_by("pk")
-    )
 
 
 def rep_group(rep: Rep) -> str:

@@ -4,6 +4,9 @@
 
   // While the analysis runs: poll its status, show progress, reload when it ends.
   var card = document.getElementById("status-card");
+  var fill = document.getElementById("progress-fill");
+  // The bar's width is set here, not in a style attribute (the CSP allows none).
+  if (fill) fill.style.width = (parseFloat(fill.dataset.progress) || 0) + "%";
   if (card && card.dataset.status !== "failed") {
     var poll = function () {
       fetch(card.dataset.statusUrl, { credentials: "same-origin", cache: "no-store" })
@@ -11,7 +14,7 @@
         .then(function (s) {
           document.getElementById("status-badge").textContent = s.status;
           document.getElementById("status-badge").className = "badge status-" + s.status;
-          document.getElementById("progress-fill").style.width = s.progress + "%";
+          fill.style.width = s.progress + "%";
           document.getElementById("progress-text").textContent = Math.round(s.progress);
           if (s.status === "running") document.getElementById("status-title").textContent = "Analysing…";
           if (s.status === "done" || s.status === "failed") window.location.reload();

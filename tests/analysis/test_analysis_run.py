@@ -21,7 +21,6 @@ from analysis.selectors import result_video_url
 from analysis.services import (
     _judges,
     analysis_retry,
-    analysis_run,
     analysis_video_redraw,
     detector_activate,
     rep_label,
@@ -60,7 +59,7 @@ class ThresholdJudge:
         ]
 
 
-def test_an_upload_becomes_reps_with_files_and_a_rerun_does_not_duplicate_them(
+def test_an_upload_becomes_reps_with_files_and_a_rerun_swaps_folders_without_duplicates(
     athlete_a, admin_user, django_capture_on_commit_callbacks
 ):
     analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
@@ -78,14 +77,31 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_does_not_duplicate_them(
         assert "duration_s" in rep.kinematics
     assert (media / analysis.result_video).is_file()
 
-    # Run again, now with an active detector that cannot load: same rep rows (upserted,
-    # not duplicated), still not judged, and a warning that says why.
+    first_dir = media / analysis.output_dir
+    assert first_dir.name.startswith("analysis-1-") and first_dir.is_dir()
+
+    # Run again (a failed one may be retried), now with an active detector that cannot
+    # load: same rep rows (upserted, not duplicated), still not judged, and a warning that
+    # says why. The re-run wrote into a new folder; the rows point into it and the old
+    # folder is gone once that was committed.
     DetectorVersion.objects.create(name="broken", model_dir="/nonexistent", is_active=True)
     pks = [r.pk for r in reps]
     rep_label(rep=reps[0], author=admin_user, label="anomalous", faults=["jerky"])
-    analysis = analysis_run(analysis.pk)
-    assert analysis.status == "done"
+    Analysis.objects.filter(pk=analysis.pk).update(status="failed")
+    with django_capture_on_commit_callbacks(execute=True):
+        analysis_retry(analysis=analysis)
+    analysis.refresh_from_db()
+    assert analysis.status == "done" and analysis.attempts == 2
     assert [r.pk for r in analysis.reps.all()] == pks
+    new_dir = media / analysis.output_dir
+    assert new_dir.name.startswith("analysis-2-") and not first_dir.exists()
+    assert sorted(p.name for p in new_dir.parent.iterdir()) == sorted(["upload", new_dir.name])
+    for path in [analysis.result_video, analysis.report_file] + [
+        getattr(rep, field)
+        for rep in analysis.reps.all()
+        for field in ("image", "orientation", "magnitude", "landmarks")
+    ]:
+        assert (media / path).is_file() and new_dir in (media / path).parents
     assert analysis.reps.get(pk=pks[0]).label == "anomalous"  # labels survive re-analysis
     assert any("broken" in w for w in analysis.warnings)
     assert not analysis.reps.exclude(verdict=None).exists()

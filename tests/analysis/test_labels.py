@@ -96,7 +96,7 @@ def test_the_label_api_answers_coach_athlete_and_stranger_differently(session_a,
     )  # fmt: skip
     assert body["verdict"] == "good"  # the model's verdict, a different field
     assert client.post(url, {"label": "maybe"}, format="json").status_code == 400
-    history = client.get(f"/api/reps/{rep.pk}/labels/").json()
+    history = client.get(f"/api/reps/{rep.pk}/labels/").json()["results"]
     assert [h["to_label"] for h in history] == ["anomalous"]
 
     client.force_authenticate(session_a.athlete)  # sees the rep, may not label it

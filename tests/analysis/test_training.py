@@ -23,6 +23,8 @@ from analysis.services import (
     training_start,
 )
 from analysis.services.detectors import detector_root
+from analysis.services.training_set import training_set_queryset
+from athletes.privacy import consent_set
 from tests.conftest import make_session, shared_path
 
 GOOD_VIDEOS = ("deadlift2", "deadlift6", "deadlift7", "deadlift10", "deadlift12", "deadlift16")
@@ -88,13 +90,18 @@ def test_import_copies_labels_skips_duplicates_and_rejects_what_is_not_skelemoti
 
 
 def test_a_training_run_makes_a_version_with_its_metrics_and_leaves_activation_to_the_admin(
-    seed_subset, django_capture_on_commit_callbacks, athlete_a, coach_a
+    seed_subset, django_capture_on_commit_callbacks, athlete_a, coach_a, athlete_b, coach_other
 ):
-    # A coach's label joins the training set beside the imported reps.
+    # A coach's label joins the training set beside the imported reps, once the athlete
+    # said yes; the labelled rep of an athlete who did not answer stays out.
+    consent_set(athlete_a, True)
     session = make_session(athlete_a, reps=1)
     coach_rep = session.analysis.reps.get()
     shutil.copy(_a_valid_png(), _media(coach_rep.image))
     rep_label(rep=coach_rep, author=coach_a, label="good")
+    unconsented = make_session(athlete_b, reps=1).analysis.reps.get()
+    shutil.copy(_a_valid_png(), _media(unconsented.image))
+    rep_label(rep=unconsented, author=coach_other, label="good")
 
     run = _train(django_capture_on_commit_callbacks)
     assert run.status == "done", run.error
@@ -104,6 +111,7 @@ def test_a_training_run_makes_a_version_with_its_metrics_and_leaves_activation_t
     snap = run.snapshot
     assert snap["reps"] == n_good + n_bad + 1
     assert coach_rep.pk in snap["train_rep_ids"] + snap["heldout_rep_ids"]
+    assert unconsented.pk not in snap["train_rep_ids"] + snap["heldout_rep_ids"]
     assert snap["heldout_good"] > 0 and snap["heldout_anomalous"] > 0
     assert not set(snap["train_rep_ids"]) & set(snap["heldout_rep_ids"])
     held_groups = set(Rep.objects.filter(pk__in=snap["heldout_rep_ids"]).values_list("group"))
@@ -121,6 +129,12 @@ def test_a_training_run_makes_a_version_with_its_metrics_and_leaves_activation_t
     assert (Path(version.model_dir) / "manifest.json").is_file()
     assert not list(detector_root().glob(".partial-*"))
 
+    # Withdrawing consent leaves the next runs' set; the trained version stays as it was.
+    consent_set(athlete_a, False)
+    assert not training_set_queryset().filter(pk=coach_rep.pk).exists()
+    run.refresh_from_db()
+    assert run.version == version and run.snapshot == snap
+
 
 def test_activation_rescores_without_touching_labels_and_rollback_restores_the_old_version(
     seed_subset, django_capture_on_commit_callbacks, athlete_a, coach_a, admin_user
@@ -129,6 +143,7 @@ def test_activation_rescores_without_touching_labels_and_rollback_restores_the_o
     reps = list(session.analysis.reps.all())
     for rep in reps:
         shutil.copy(_a_valid_png(), _media(rep.image))
+    consent_set(athlete_a, True)  # the labelled rep joins the training set
     rep_label(rep=reps[0], author=coach_a, label="anomalous", faults=["jerky"])
 
     first = _train(django_capture_on_commit_callbacks).version
@@ -161,7 +176,7 @@ def test_activation_rescores_without_touching_labels_and_rollback_restores_the_o
         response = client.post(f"/api/detectors/{target.pk}/activate/")
     assert response.status_code == 200 and response.json()["is_active"]
     assert list(DetectorVersion.objects.filter(is_active=True)) == [target]
-    listed = client.get("/api/detectors/").json()
+    listed = client.get("/api/detectors/").json()["results"]
     assert {v["name"]: v["is_active"] for v in listed} == {
         "test-v1": False, first.name: target == first, second.name: target == second,
     }  # fmt: skip
@@ -207,4 +222,25 @@ def test_a_failing_run_leaves_the_active_version_in_place(
     assert run.status == "failed" and run.error.startswith("Training failed")
     assert run.version is None and not run.is_open
     assert list(DetectorVersion.objects.filter(is_active=True)) == [active]
+    assert not list(detector_root().glob(".partial-*"))
+
+
+def test_a_run_the_reaper_gave_up_on_registers_nothing_when_it_finishes_late(
+    seed_subset, admin_user
+):
+    """A worker that looked dead (no heartbeat for JOB_STALE_SECONDS) but was only slow:
+    the reaper failed its run and freed the slot; its late result is thrown away."""
+    from analysis.services import jobs_reap
+
+    active = DetectorVersion.objects.create(name="v-active", model_dir="/x", is_active=True)
+    run = training_start(author=admin_user, enqueue=False, epochs=2)
+
+    def reaped_meanwhile(epoch, logs):
+        if epoch == 0:
+            jobs_reap(stale_seconds=0)
+
+    run = training_run_execute(run.pk, on_epoch=reaped_meanwhile)
+    assert run.status == "failed" and "worker stopped" in run.error and not run.is_open
+    assert run.version is None and run.epoch == 1  # nothing written after it was reaped
+    assert list(DetectorVersion.objects.all()) == [active] and active.is_active
     assert not list(detector_root().glob(".partial-*"))

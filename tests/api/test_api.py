@@ -11,7 +11,7 @@ from tests.conftest import shared_path
 def api(athlete_a) -> APIClient:
     client = APIClient()
     token = client.post(
-        "/api/auth/token/", {"username": "athlete_a", "password": "pw-athlete_a-123"}
+        "/api/auth/token/", {"username": "athlete_a", "password": "Deadlift-Persona-2026"}
     ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
@@ -39,9 +39,9 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
     assert video_response.status_code == 206
 
     listed = api.get("/api/sessions/").json()
-    assert [s["id"] for s in listed] == [body["id"]]
+    assert listed["count"] == 1 and [s["id"] for s in listed["results"]] == [body["id"]]
 
-    reps = api.get(f"/api/sessions/{body['id']}/reps/").json()
+    reps = api.get(f"/api/sessions/{body['id']}/reps/").json()["results"]
     assert [r["index"] for r in reps] == [1, 2]
     for rep in reps:
         assert {"id", "start_s", "end_s", "verdict", "score", "joints", "kinematics"} <= rep.keys()
@@ -57,8 +57,9 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
         f"/api/sessions/{body['id']}/comments/", {"body": "Good set"}, format="json"
     )
     assert session_comment.status_code == 201 and session_comment.json()["rep"] is None
-    assert len(api.get(f"/api/sessions/{body['id']}/comments/").json()) == 2
-    assert [c["body"] for c in api.get(f"/api/reps/{rep_id}/comments/").json()] == ["Lockout?"]
+    assert api.get(f"/api/sessions/{body['id']}/comments/").json()["count"] == 2
+    rep_comments = api.get(f"/api/reps/{rep_id}/comments/").json()["results"]
+    assert [c["body"] for c in rep_comments] == ["Lockout?"]
 
 
 def test_a_coach_uploads_on_behalf_of_an_athlete_on_the_roster(coach_a, athlete_a, athlete_b):

@@ -2,14 +2,11 @@
 and a real django-q2 `qcluster` worker in a subprocess sharing the test database (a file,
 see tests/conftest.py) and media folder, so nothing runs inline."""
 
-import os
-import subprocess
-import sys
+import functools
+import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "e2e"
@@ -28,55 +25,77 @@ CHROMIUM_ARGS = [
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
 
 
-@pytest.fixture
-def qcluster(transactional_db, monkeypatch, request):
-    """A real django-q2 cluster on the test database; the web side enqueues instead of
-    running tasks inline. Its log: test-artifacts/e2e/worker-<test module>.log."""
-    from django_q.conf import Conf
+# The real django-q2 worker (`qcluster`) is a shared fixture: tests/conftest.py.
 
-    monkeypatch.setattr(Conf, "SYNC", False)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    db_name = connection.settings_dict["NAME"]
-    assert Path(db_name).is_file(), "the browser test needs a file-backed test database"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
-        "DATABASE_URL": f"sqlite:///{db_name}",
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "DETECTOR_ROOT": str(settings.DETECTOR_ROOT or ""),  # versions land where tests look
-        "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
-        "Q_SYNC": "false",
-        "Q_WORKERS": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "DEBUG": "true",
-    }
-    module = request.module.__name__.rsplit(".", 1)[-1]
-    log = (ARTIFACTS / f"worker-{module}.log").open("w")
-    worker = subprocess.Popen(
-        [sys.executable, str(ROOT / "scripts" / "run_platform.py"), "--worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    log.close()
+
+# What Chromium writes to the console when the Content-Security-Policy blocks something
+# ("Refused to apply inline style because it violates the following Content Security
+# Policy directive: ...").
+CSP_MARKERS = ("Content Security Policy", "Content-Security-Policy", "Refused to")
 
 
 @pytest.fixture
-def browser():
+def csp_violations() -> list[str]:
+    """Every CSP violation any page of the test's browser reported (see `browser`)."""
+    return []
+
+
+def watch_csp(page, found: list[str]) -> None:
+    """Collect the page's CSP violations into `found`, as "<url>: <message>"; and make the
+    page's `wait_for_function` work under the policy (see `_wait_for_function`)."""
+
+    def on_console(message) -> None:
+        if any(marker in message.text for marker in CSP_MARKERS):
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.wait_for_function = functools.partial(_wait_for_function, page)
+
+
+def _wait_for_function(page, expression: str, *, arg=None, timeout=None, polling=None):
+    """Playwright's `wait_for_function` runs its string through the page's own `eval`, which
+    the policy refuses (no 'unsafe-eval'); `evaluate` goes through the DevTools protocol,
+    outside the page's policy. Polls (every 100 ms unless `polling` says otherwise), riding
+    out navigations; returns the first truthy value."""
+    from playwright.sync_api import Error
+
+    timeout = 30_000 if timeout is None else timeout
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            value = page.evaluate(expression, arg)
+        except Error as error:  # e.g. the page navigated mid-evaluation: try again
+            value, last = None, error
+        else:
+            last = None
+            if value:
+                return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout:.0f} ms: {expression}") from last
+        page.wait_for_timeout(polling if isinstance(polling, (int, float)) else 100)
+
+
+@pytest.fixture
+def browser(csp_violations):
+    """Chromium; every page of every context it opens is watched for CSP violations, and a
+    test whose pages had any fails at its end (the policy is in coach_platform/settings.py)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        new_context = instance.new_context
+
+        def watched_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.on("page", lambda page: watch_csp(page, csp_violations))
+            return context
+
+        instance.new_context = watched_context
         yield instance
         instance.close()
+    assert csp_violations == [], "pages broke the Content-Security-Policy:\n" + "\n".join(
+        csp_violations
+    )
 
 
 def login(page, base: str, username: str, password: str) -> None:

@@ -67,6 +67,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     learning_world, qcluster, live_server, browser
 ):
     from analysis.models import DetectorVersion, Rep, RepLabel, TrainingRun
+    from athletes.models import Profile
 
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
@@ -76,8 +77,21 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     page.on("dialog", lambda dialog: dialog.accept())  # the activation confirm()
     rep1, rep2, rep3 = learning_world["reps"]
 
+    # The athlete is asked once, on their dashboard, whether their labelled reps may train
+    # the detector, and says yes (without it their reps would stay out of the run).
+    login(page, base, "athlete_a", "Deadlift-Persona-2026")
+    page.goto(f"{base}/me/")
+    page.wait_for_selector("[data-testid=consent-prompt]")
+    assert "Your videos are never shared" in page.inner_text("[data-testid=consent-prompt]")
+    _shot(page, "00-consent-asked.png")
+    page.click("[data-testid=consent-yes]")
+    page.wait_for_selector(".messages")
+    assert page.locator("[data-testid=consent-prompt]").count() == 0
+    assert Profile.objects.get(user__username="athlete_a").training_consent is True
+    logout(page)
+
     # The coach sees 3 reps waiting and labels them from the keyboard only.
-    login(page, base, "coach_a", "pw-coach_a-123")
+    login(page, base, "coach_a", "Deadlift-Persona-2026")
     assert page.inner_text("[data-testid=nav-queue-count]") == "3"
     page.click("[data-testid=nav-queue]")
     # The title is filled in by queue.js: wait for it, not only for the markup.
@@ -151,7 +165,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
 
     # The admin starts a 2-epoch run from the page; the worker trains it while the page
     # follows phase, epochs and losses.
-    login(page, base, "boss", "pw-boss-123")
+    login(page, base, "boss", "Deadlift-Persona-2026")
     page.click("[data-testid=nav-training]")
     page.wait_for_selector("[data-testid=training-stats]")
     assert page.locator("[data-testid=run-none]").count() == 1
@@ -180,6 +194,8 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
         page.wait_for_timeout(200)
     run = TrainingRun.objects.get()
     assert status == "done", f"{statuses}: {run.error}"
+    used = run.snapshot["train_rep_ids"] + run.snapshot["heldout_rep_ids"]
+    assert {rep1.pk, rep2.pk, rep3.pk} <= set(used)  # the athlete consented
     page.wait_for_selector("[data-testid=run-version]")
     assert page.inner_text("[data-testid=run-epoch]").endswith("of 2")
     assert page.locator("#loss-chart path.line").count() >= 1

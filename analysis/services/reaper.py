@@ -1,0 +1,28 @@
+"""The reaper: jobs whose worker died are failed (retryable at once) and lost tasks return.
+
+django-q2 runs it every minute on whichever cluster is up (a `Schedule` row made by
+analysis/migrations/0005_reaper_schedule.py, func `analysis.tasks.jobs_reap_task`), so a
+plain `qcluster` restart, or another host's cluster, cleans up after a killed worker. The
+single-host launcher (scripts/run_platform.py) also calls it once before its worker starts,
+with `stale_seconds=0`: no worker is running then, so every running job is dead.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from analysis.services.analyses import analysis_reap
+from analysis.services.training_runs import training_reap
+
+logger = logging.getLogger(__name__)
+
+
+def jobs_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
+    """Fail running analyses and training runs without a heartbeat for `stale_seconds`
+    (default JOB_STALE_SECONDS) and enqueue again the tasks of queued analyses that lost
+    theirs. Returns what it did, by kind."""
+    counts = analysis_reap(stale_seconds=stale_seconds)
+    counts["training_runs_failed"] = training_reap(stale_seconds=stale_seconds)
+    if any(counts.values()):
+        logger.warning("reaper: %s", counts)
+    return counts
