@@ -321,10 +321,17 @@ def _is_pipeline_error(error: Exception) -> bool:
     return isinstance(error, PipelineError)
 
 
+def _claimed(analysis_id: int, attempt: int):
+    """The analysis while this run still holds it: running, and this attempt."""
+    return Analysis.objects.filter(
+        pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt
+    ).select_related("session")
+
+
 def _progress_writer(analysis_id: int, attempt: int):
     """A throttled progress callback: one small UPDATE per percent and second at most."""
     last = {"value": -1.0, "at": 0.0}
-    mine = Analysis.objects.filter(pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt)
+    mine = _claimed(analysis_id, attempt)
 
     def write(percent: float) -> None:
         now = time.monotonic()
@@ -355,12 +362,7 @@ def _analysis_fail(
     }
     keep = None
     with transaction.atomic():
-        analysis = (
-            Analysis.objects.select_for_update()
-            .select_related("session")
-            .filter(pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt)
-            .first()
-        )
+        analysis = _claimed(analysis_id, attempt).select_for_update().first()
         if analysis is not None and result is not None and not _has_result(analysis):
             fields.update(
                 exercise_detected=result.exercise.name,
@@ -417,12 +419,7 @@ def _analysis_store(
     folders are removed after it commits. Raises ClaimLost when the run is not ours any more."""
     now = timezone.now()
     with transaction.atomic():
-        analysis = (
-            Analysis.objects.select_for_update()
-            .select_related("session")
-            .filter(pk=analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt)
-            .first()
-        )
+        analysis = _claimed(analysis_id, attempt).select_for_update().first()
         if analysis is None:
             raise ClaimLost(analysis_id)
 
