@@ -18,7 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from analysis.api import CommentSerializer, RepSerializer, comments_respond, paginated
 from analysis.selectors import result_video_url
 from analysis.services import analysis_can_retry, analysis_retry
-from athletes.models import Exercise, TrainingSession
+from athletes.models import NOTES_MAX_LENGTH, Exercise, TrainingSession
 from athletes.selectors import session_visible_queryset, user_role
 from athletes.services import session_create
 from athletes.uploads import upload_error
@@ -102,7 +102,9 @@ class SessionCreateSerializer(serializers.Serializer):
     load_kg = serializers.DecimalField(
         max_digits=6, decimal_places=1, min_value=0, required=False, allow_null=True
     )
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTES_MAX_LENGTH
+    )
     athlete = serializers.IntegerField(
         required=False, help_text="Athlete's user id, when a coach uploads on their behalf."
     )

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from analysis.models import AnalysisStatus
-from athletes.models import COMMENT_MAX_LENGTH, Exercise
+from athletes.models import COMMENT_MAX_LENGTH, NOTES_MAX_LENGTH, Exercise
 
 
 class SessionUploadForm(forms.Form):
@@ -17,7 +17,9 @@ class SessionUploadForm(forms.Form):
     load_kg = forms.DecimalField(
         label="Load (kg)", required=False, min_value=0, max_digits=6, decimal_places=1
     )
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(
+        required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, athletes, **kwargs):
         super().__init__(*args, **kwargs)

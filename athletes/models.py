@@ -87,6 +87,9 @@ class RosterInvitation(models.Model):
         return f"{self.coach} invites {self.athlete}: {self.status}"
 
 
+NOTES_MAX_LENGTH = 2000  # what the athlete says about a set
+
+
 class Exercise(models.TextChoices):
     DEADLIFT = "deadlift", "Deadlift"
 
@@ -115,7 +118,7 @@ class TrainingSession(models.Model):
     exercise = models.CharField(max_length=32, choices=Exercise.choices, default=Exercise.DEADLIFT)
     performed_at = models.DateField(default=timezone.localdate)
     load_kg = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

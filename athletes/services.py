@@ -24,6 +24,7 @@ from django.utils import timezone
 from athletes.media import stored_video_suffix
 from athletes.models import (
     COMMENT_MAX_LENGTH,
+    NOTES_MAX_LENGTH,
     CoachAssignment,
     Comment,
     Exercise,
@@ -196,6 +197,8 @@ def session_create(
         raise PermissionDenied("You cannot upload for this athlete.")
     if exercise not in Exercise.values:
         raise ValidationError(f"Only these exercises are analysed: {', '.join(Exercise.values)}.")
+    if len(notes or "") > NOTES_MAX_LENGTH:
+        raise ValidationError(f"Notes have at most {NOTES_MAX_LENGTH} characters.")
     limit = settings.UPLOAD_MAX_BYTES
     if video.size is not None and video.size > limit:
         raise ValidationError(

@@ -164,3 +164,17 @@ def test_dashboards_are_paginated(athlete_a):
 
 def test_the_admin_lives_at_the_configured_path():
     assert reverse("admin:index") == "/" + settings.ADMIN_PATH
+
+
+def test_a_huge_session_note_is_refused_before_the_video_is_looked_at(athlete_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from athletes.models import NOTES_MAX_LENGTH, TrainingSession
+
+    api = APIClient()
+    api.force_authenticate(athlete_a)
+    video = SimpleUploadedFile("set.mp4", b"\x00" * 1024, content_type="video/mp4")
+    notes = "n" * (NOTES_MAX_LENGTH + 1)
+    response = api.post("/api/sessions/", {"video": video, "notes": notes})
+    assert response.status_code == 400 and "notes" in response.json()
+    assert not TrainingSession.objects.exists()
