@@ -207,6 +207,9 @@ Q_CLUSTER = {
     "orm": "default",
     "sync": _env_bool("Q_SYNC", False),
 }
+# Analyses of one athlete running at once: one worker fewer than a cluster has, so one
+# athlete's uploads never hold every worker (with one worker, fairness orders the queue).
+ANALYSES_PER_ATHLETE = int(os.environ.get("ANALYSES_PER_ATHLETE", max(1, Q_CLUSTER["workers"] - 1)))
 if os.environ.get("REDIS_URL"):
     Q_CLUSTER.pop("orm")
     Q_CLUSTER["redis"] = os.environ["REDIS_URL"]

@@ -143,8 +143,8 @@ def analysis_claim(analysis_id: int | None = None) -> tuple[int, int] | None:
 
 
 def _next_fair() -> int | None:
-    """The queued analysis to run next: its athlete has the fewest analyses running or
-    started in the last hour, then it was queued first."""
+    """The queued analysis to run next: its athlete has fewer than ANALYSES_PER_ATHLETE
+    running and the fewest running or started in the last hour, then it was queued first."""
     recent = timezone.now() - FAIRNESS_WINDOW
     load = (
         Analysis.objects.filter(session__athlete=OuterRef("session__athlete"))
@@ -154,9 +154,20 @@ def _next_fair() -> int | None:
         .annotate(n=Count("pk"))
         .values("n")
     )
+    running = (
+        Analysis.objects.filter(
+            session__athlete=OuterRef("session__athlete"), status=AnalysisStatus.RUNNING
+        )
+        .order_by()
+        .values("session__athlete")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Analysis.objects.filter(status=AnalysisStatus.QUEUED)
-        .annotate(load=Coalesce(Subquery(load), 0))
+        .annotate(load=Coalesce(Subquery(load), 0), running=Coalesce(Subquery(running), 0))
+        # An athlete never holds every worker: one at the cap waits for their own to finish.
+        .filter(running__lt=settings.ANALYSES_PER_ATHLETE)
         .order_by("load", "queued_at", "pk")
         .values_list("pk", flat=True)
         .first()
@@ -211,8 +222,21 @@ def analysis_run_next() -> Analysis | None:
 
 
 def _analysis_execute(analysis_id: int, attempt: int) -> Analysis:
-    with job_heartbeat(Analysis, analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt):
-        return _analysis_compute(analysis_id, attempt)
+    try:
+        with job_heartbeat(Analysis, analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt):
+            return _analysis_compute(analysis_id, attempt)
+    finally:
+        _tasks_top_up()
+
+
+def _tasks_top_up() -> None:
+    """A task that found only analyses of athletes at their cap ran nothing; once one of
+    theirs finishes, the queued analyses get their tasks back (without waiting for the
+    reaper). Inline (sync) task running has no broker to count."""
+    from django_q.conf import Conf
+
+    if not Conf.SYNC:
+        _requeue_lost(timezone.now())
 
 
 def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:

@@ -74,6 +74,22 @@ def test_five_uploads_of_one_athlete_and_one_of_another_interleave(athlete_a, at
     assert order == [a[0].pk, b.pk, a[1].pk, a[2].pk, a[3].pk, a[4].pk]
 
 
+def test_an_athlete_never_holds_more_workers_than_the_cap(athlete_a, athlete_b, settings):
+    """With two workers (cap one per athlete) A's second upload waits while A's first runs,
+    so the other worker stays free for B's clip."""
+    settings.ANALYSES_PER_ATHLETE = 1
+    a1, a2 = _queued(athlete_a, minutes_ago=10), _queued(athlete_a, minutes_ago=9)
+    assert analysis_claim()[0] == a1.pk
+    assert analysis_claim() is None  # only A's left, and A is at the cap
+    b = _queued(athlete_b, minutes_ago=0)
+    assert analysis_claim()[0] == b.pk
+    _finish(a1.pk)
+    assert analysis_claim()[0] == a2.pk
+    settings.ANALYSES_PER_ATHLETE = 2
+    a3 = _queued(athlete_a, minutes_ago=0)
+    assert analysis_claim()[0] == a3.pk  # A now runs two: the cap allows it
+
+
 def test_fairness_counts_analyses_running_or_started_in_the_last_hour(athlete_a, athlete_b):
     busy = make_session(athlete_a).analysis  # A's set analysed 20 minutes ago
     Analysis.objects.filter(pk=busy.pk).update(started_at=timezone.now() - timedelta(minutes=20))
