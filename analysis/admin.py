@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from analysis.models import Analysis, DetectorVersion, Rep, RepVerdict
+from analysis.models import Analysis, Comment, DetectorVersion, Rep, RepVerdict, SessionReadMarker
 
 
 @admin.register(DetectorVersion)
@@ -27,3 +27,12 @@ class RepAdmin(admin.ModelAdmin):
 class RepVerdictAdmin(admin.ModelAdmin):
     list_display = ["rep", "detector_version", "verdict", "score", "created_at"]
     raw_id_fields = ["rep"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["id", "session", "rep", "author", "video_time_s", "created_at"]
+    raw_id_fields = ["session", "rep", "author"]
+
+
+admin.site.register(SessionReadMarker)

@@ -1,4 +1,5 @@
-"""Judging a session: the analysis job, its reps, the verdict history and detector versions.
+"""Judging a session: the analysis job, its reps, the verdict history, detector versions, and
+what people say about a session (comments, what they have read).
 
 A rep's current verdict sits on the rep (fast to list and filter); every verdict ever made
 is also kept in `RepVerdict`, so re-scoring with a new detector version adds history rather
@@ -289,3 +290,53 @@ class TrainingRun(models.Model):
 
     def __str__(self) -> str:
         return f"training run {self.pk}: {self.status}"
+
+
+COMMENT_MAX_LENGTH = 4000  # a long coaching note fits; a 9 MB page does not
+
+
+class Comment(models.Model):
+    """A comment on a session, or on one of its reps, optionally pinned to a video time.
+
+    Part of the review, so it lives here; its table keeps the name it had when comments
+    lived in `athletes` (migrations moved the model, not the rows)."""
+
+    session = models.ForeignKey(
+        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="comments"
+    )
+    rep = models.ForeignKey(
+        Rep,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    video_time_s = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "athletes_comment"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:40]}"
+
+
+class SessionReadMarker(models.Model):
+    """When a person last looked at a session: comments by others after it are unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session = models.ForeignKey(
+        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="read_markers"
+    )
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "athletes_sessionreadmarker"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "session"], name="unique_read_marker")
+        ]

@@ -1,8 +1,19 @@
 from django.urls import path
 
-from analysis import data_views, training_views, views
+from analysis import data_views, session_views, training_views, views
 
 urlpatterns = [
+    path("coach/", session_views.coach_dashboard, name="coach_dashboard"),
+    path("me/", session_views.athlete_dashboard, name="athlete_dashboard"),
+    path("athletes/<int:athlete_id>/", session_views.athlete_detail, name="athlete_detail"),
+    path("sessions/new/", session_views.session_upload_page, name="session_upload"),
+    path("sessions/<int:session_id>/video/", session_views.session_video, name="session_video"),
+    path("sessions/<int:session_id>/comments/", session_views.comment_add, name="comment_add"),
+    path(
+        "sessions/<int:session_id>/reviewed/",
+        session_views.session_reviewed,
+        name="session_reviewed",
+    ),
     path("sessions/<int:session_id>/", views.session_review, name="session_review"),
     path("sessions/<int:session_id>/status/", views.session_status, name="session_status"),
     path("sessions/<int:session_id>/retry/", views.session_retry, name="session_retry"),

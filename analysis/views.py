@@ -21,15 +21,15 @@ from analysis.models import Analysis
 from analysis.pages import fault_choices
 from analysis.selectors import (
     analysis_chart_data,
+    comment_list,
     media_path,
     rep_labelable_queryset,
     rep_visible_queryset,
     result_video_url,
 )
-from analysis.services import analysis_can_retry, analysis_retry
-from athletes.media import download_response, media_login_required, ranged_file_response
-from athletes.selectors import comment_list, session_visible_queryset, user_role
-from athletes.services import session_mark_seen
+from analysis.services import analysis_can_retry, analysis_retry, session_mark_seen
+from athletes.selectors import session_visible_queryset, user_role
+from coach_platform.media import download_response, media_login_required, ranged_file_response
 from coach_platform.pagination import page_of
 
 

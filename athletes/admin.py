@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from athletes.models import CoachAssignment, Comment, Profile, SessionReadMarker, TrainingSession
+from athletes.models import CoachAssignment, Profile, TrainingSession
 
 
 @admin.register(Profile)
@@ -22,12 +22,3 @@ class TrainingSessionAdmin(admin.ModelAdmin):
     list_filter = ["exercise", "performed_at"]
     search_fields = ["athlete__username", "notes"]
     raw_id_fields = ["athlete", "uploaded_by", "reviewed_by"]
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["id", "session", "rep", "author", "video_time_s", "created_at"]
-    raw_id_fields = ["session", "rep", "author"]
-
-
-admin.site.register(SessionReadMarker)

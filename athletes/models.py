@@ -1,4 +1,4 @@
-"""People and what they upload: roles, coach-athlete assignments, training sessions, comments.
+"""People and what they upload: roles, coach-athlete assignments, invitations, training sessions.
 
 The role lives on a profile row; an admin is a staff user (Django's own flag), so the
 admin site and the platform agree on who is an admin.
@@ -135,46 +135,3 @@ class TrainingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.athlete} {self.exercise} {self.performed_at}"
-
-
-COMMENT_MAX_LENGTH = 4000  # a long coaching note fits; a 9 MB page does not
-
-
-class Comment(models.Model):
-    """A comment on a session, or on one of its reps, optionally pinned to a video time."""
-
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="comments")
-    rep = models.ForeignKey(
-        "analysis.Rep",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="comments",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
-    )
-    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
-    video_time_s = models.FloatField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.author}: {self.body[:40]}"
-
-
-class SessionReadMarker(models.Model):
-    """When a person last looked at a session: comments by others after it are unread."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    session = models.ForeignKey(
-        TrainingSession, on_delete=models.CASCADE, related_name="read_markers"
-    )
-    last_seen_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "session"], name="unique_read_marker")
-        ]

@@ -4,12 +4,9 @@ from athletes import privacy_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("coach/", views.coach_dashboard, name="coach_dashboard"),
-    path("me/", views.athlete_dashboard, name="athlete_dashboard"),
     path("me/data/", privacy_views.privacy_page, name="privacy"),
     path("me/data/consent/", privacy_views.consent_update, name="privacy_consent"),
     path("me/data/delete/", privacy_views.account_delete, name="account_delete"),
-    path("athletes/<int:athlete_id>/", views.athlete_detail, name="athlete_detail"),
     path("roster/", views.roster, name="roster"),
     path("roster/<int:athlete_id>/remove/", views.roster_remove, name="roster_remove"),
     path(
@@ -19,8 +16,4 @@ urlpatterns = [
     ),
     path("coaches/<int:coach_id>/leave/", views.coach_leave, name="coach_leave"),
     path("coaches/", views.coaches, name="coaches"),
-    path("sessions/new/", views.session_upload, name="session_upload"),
-    path("sessions/<int:session_id>/video/", views.session_video, name="session_video"),
-    path("sessions/<int:session_id>/comments/", views.comment_add, name="comment_add"),
-    path("sessions/<int:session_id>/reviewed/", views.session_reviewed, name="session_reviewed"),
 ]

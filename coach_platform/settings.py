@@ -158,7 +158,7 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
 VIDEO_MAX_SECONDS = int(os.environ.get("VIDEO_MAX_SECONDS", 300))
 # The size limit is enforced while the body streams in, before memory or temporary file.
 FILE_UPLOAD_HANDLERS = [
-    "athletes.uploads.SizeLimitUploadHandler",
+    "coach_platform.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

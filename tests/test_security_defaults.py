@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from athletes.models import COMMENT_MAX_LENGTH
+from analysis.models import COMMENT_MAX_LENGTH
 from tests.conftest import make_session
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,4 +1,5 @@
-"""AnomalyDetector: autoencoder + latent Gaussian KDE + learned thresholds, sklearn-style.
+"""AnomalyDetector: autoencoder + latent Gaussian KDE + learned thresholds, a scikit-learn
+estimator (hyperparameters in __init__, learned state with a trailing underscore).
 
 fit() splits the normal reps by video: most videos train the autoencoder and the density,
 the held-out videos drive early stopping and calibrate the thresholds (reps of one video are
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator
 
 from . import calibration as cal
 from .data import check_images, split_by_group
@@ -38,8 +40,12 @@ class Scores:
     joints: list[list[str]] = field(default_factory=list)  # top joints, most deviating first
 
 
-class AnomalyDetector:
+class AnomalyDetector(BaseEstimator):
     """Anomaly detector for SkeleMotion rep images.
+
+    A scikit-learn estimator: `__init__` stores the hyperparameters as given (get_params,
+    set_params and clone come from BaseEstimator, and get_params() is what a saved version's
+    config.json holds); everything fit() or load() learns ends with an underscore.
 
     Args:
         config: "native" (45x100 padded to 48x104, the default) or "seed" (256x256).
@@ -74,7 +80,7 @@ class AnomalyDetector:
         seed: int = 0,
     ) -> None:
         self.config = config
-        self.filters = tuple(int(f) for f in filters)
+        self.filters = filters
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -86,27 +92,14 @@ class AnomalyDetector:
         self.top_k = top_k
         self.seed = seed
 
-    # ---- sklearn-style plumbing -------------------------------------------------------
-    def get_params(self) -> dict[str, Any]:
-        keys = [
-            "config",
-            "filters",
-            "epochs",
-            "batch_size",
-            "learning_rate",
-            "patience",
-            "validation_fraction",
-            "false_alarm_rate",
-            "bandwidth",
-            "weight",
-            "top_k",
-            "seed",
-        ]
-        return {k: (list(v) if isinstance(v := getattr(self, k), tuple) else v) for k in keys}
-
     @property
     def input_config(self) -> Any:
         return get_config(self.config)
+
+    @property
+    def encoder_filters(self) -> tuple[int, ...]:
+        """`filters` as the network builder takes them (a saved config holds a list)."""
+        return tuple(int(f) for f in self.filters)
 
     # ---- training ---------------------------------------------------------------------
     def fit(
@@ -141,7 +134,7 @@ class AnomalyDetector:
 
         keras.utils.set_random_seed(self.seed)
         tf.config.experimental.enable_op_determinism()
-        net = build_autoencoder(cfg, self.filters)
+        net = build_autoencoder(cfg, self.encoder_filters)
         trainer = keras.Model(net.input, net.outputs[1])
         trainer.compile(optimizer=keras.optimizers.Adam(self.learning_rate), loss="mse")
         x_train = preprocess(normal[train_idx], cfg)

@@ -151,7 +151,7 @@ def load_detector(path: Path) -> AnomalyDetector:
         config = json.loads((path / "config.json").read_text())
         cal = json.loads((path / "calibration.json").read_text())
         det = AnomalyDetector(**config["params"])
-        net = build_autoencoder(det.input_config, det.filters)
+        net = build_autoencoder(det.input_config, det.encoder_filters)
         net.load_weights(path / WEIGHTS)
         with np.load(path / DENSITY) as dens:
             kde = GaussianKDE(dens["points"], float(dens["bandwidth"]))

@@ -1,4 +1,5 @@
-"""Every write about judging: analyses, labels, the training set, training runs, versions.
+"""Every write about judging: uploads, analyses, comments, labels, the training set, training
+runs, versions.
 
 One module per subject; the public functions are re-exported here so callers import
 `analysis.services` and need not know the split.
@@ -14,6 +15,7 @@ from analysis.services.analyses import (
     analysis_run_next,
     analysis_video_redraw,
 )
+from analysis.services.comments import comment_create, session_mark_seen
 from analysis.services.detectors import (
     _judges,
     detector_activate,
@@ -29,6 +31,7 @@ from analysis.services.training_runs import (
     training_start,
 )
 from analysis.services.training_set import dataset_import
+from analysis.services.uploads import session_upload
 
 __all__ = [
     "TrainingBusy",
@@ -41,6 +44,7 @@ __all__ = [
     "analysis_run",
     "analysis_run_next",
     "analysis_video_redraw",
+    "comment_create",
     "dataset_import",
     "detector_activate",
     "detector_active",
@@ -50,6 +54,8 @@ __all__ = [
     "rep_exclude",
     "rep_include",
     "rep_label",
+    "session_mark_seen",
+    "session_upload",
     "training_run_execute",
     "training_start",
 ]

@@ -36,6 +36,7 @@ from django.utils import timezone
 from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep
 from analysis.services.detectors import detector_active, judge_load, verdict_store
 from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before, stale_q
+from analysis.services.jsonable import jsonable
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,6 @@ MESSAGE_WORKER_STOPPED = "The worker stopped while analysing this set. Retry it.
 MESSAGE_FINISHED = "This analysis has finished; only a failed or stalled one can run again."
 MESSAGE_IN_PROGRESS = "This analysis is still in progress."
 TASK_NAME = "analysis.tasks.analysis_run_task"
-REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
 FAIRNESS_WINDOW = timedelta(hours=1)
 OUTPUT_PREFIX = "analysis"  # sessions/<folder>/analysis-<attempt>-<random>/ (legacy: analysis/)
 
@@ -330,13 +330,6 @@ def analysis_video_redraw(analysis_id: int) -> bool:
         return False
 
 
-def analysis_video_redraw_enqueue(analysis_ids: set[int]) -> None:
-    from django_q.tasks import async_task
-
-    for analysis_id in sorted(analysis_ids):
-        async_task(REDRAW_TASK, analysis_id, task_name=f"redraw-{analysis_id}")
-
-
 def _is_pipeline_error(error: Exception) -> bool:
     try:
         from analysis.pipeline.errors import PipelineError
@@ -390,7 +383,7 @@ def _analysis_fail(
         if analysis is not None and result is not None and not _has_result(analysis):
             fields.update(
                 exercise_detected=result.exercise.name,
-                timings_ms=_jsonable(result.timings_ms),
+                timings_ms=jsonable(result.timings_ms),
                 warnings=list(result.warnings),
                 rep_count=0,
             )
@@ -462,8 +455,8 @@ def _analysis_store(
                 "lockout_s": r.lockout_s,
                 "end_s": r.end_s,
                 "complete": r.complete,
-                "stages": _jsonable(r.stages),
-                "kinematics": _jsonable(r.kinematics),
+                "stages": jsonable(r.stages),
+                "kinematics": jsonable(r.kinematics),
                 "image": rel(r.image),
                 "orientation": rel(r.orientation),
                 "magnitude": rel(r.magnitude),
@@ -496,8 +489,8 @@ def _analysis_store(
         analysis.report_file = _media_relative(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
         analysis.rep_count = len(result.reps)
-        analysis.video_info = _jsonable(result.report().get("input", {}))
-        analysis.timings_ms = _jsonable(result.timings_ms)
+        analysis.video_info = jsonable(result.report().get("input", {}))
+        analysis.timings_ms = jsonable(result.timings_ms)
         analysis.warnings = list(result.warnings) + warnings
         analysis.detector_version = version
         analysis.save()
@@ -506,19 +499,6 @@ def _analysis_store(
         folder = analysis.session.folder
         transaction.on_commit(lambda: _remove_output_dirs(folder, keep=out_dir))
     return analysis
-
-
-def _jsonable(value: Any) -> Any:
-    """numpy scalars and tuples out of the pipeline's dicts, so JSONField can store them."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):
-        return value.item()
-    if isinstance(value, float) and value != value:  # NaN is not JSON
-        return None
-    return value
 
 
 def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import DetectorActivation, DetectorVersion, Rep, RepVerdict
+from analysis.services.jsonable import jsonable
 
 logger = logging.getLogger(__name__)
 RESCORE_TASK = "analysis.tasks.detector_rescore_task"
+REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
 RESCORE_BATCH = 64
 
 # Loaded detectors per worker process: loading TensorFlow weights costs seconds.
@@ -102,6 +104,15 @@ def _rescore_enqueue(version_id: int) -> None:
     async_task(RESCORE_TASK, version_id, task_name=f"rescore-{version_id}")
 
 
+def analysis_video_redraw_enqueue(analysis_ids: set[int]) -> None:
+    """One background redraw per annotated video whose verdicts a re-scoring changed (the
+    task is `analyses.analysis_video_redraw`; enqueued by name, so no import goes back)."""
+    from django_q.tasks import async_task
+
+    for analysis_id in sorted(analysis_ids):
+        async_task(REDRAW_TASK, analysis_id, task_name=f"redraw-{analysis_id}")
+
+
 def detector_rescore(version_id: int) -> int:
     """Score every stored rep with this version, if it is still the active one.
 
@@ -137,8 +148,6 @@ def detector_rescore(version_id: int) -> int:
         DetectorVersion.objects.filter(pk=version_id).update(rescored_count=done)
     DetectorVersion.objects.filter(pk=version_id).update(rescore_status="done")
     logger.info("detector %s re-scored %d reps", version.name, done)
-    from analysis.services.analyses import analysis_video_redraw_enqueue
-
     analysis_video_redraw_enqueue(analyses)
     return done
 
@@ -171,6 +180,4 @@ def verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
 
 
 def _plain(value: Any) -> Any:
-    from analysis.services.analyses import _jsonable
-
-    return _jsonable(value or {})
+    return jsonable(value or {})

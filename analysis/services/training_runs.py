@@ -4,7 +4,9 @@ A run snapshots the training set, holds out whole videos (sessions or imported v
 both labels, trains on the rest, evaluates the new version and the active one on the same
 held-out reps, and only then registers the version (and activates it when asked to and it
 wins). Anything that fails on the way marks the run failed and leaves the active version
-exactly as it was; a half-written model folder is removed.
+exactly as it was; a half-written model folder is removed. The pure rules (the split by
+video, the held-out reports, whether the new version beats the active one) live in
+analysis/detector/selection.py; this module runs the job around them.
 
 While a run executes, a heartbeat keeps `heartbeat_at` fresh (analysis.services.heartbeats,
 the same mechanism as analyses'); a run without one for JOB_STALE_SECONDS lost its worker and
@@ -45,7 +47,6 @@ TASK_NAME = "analysis.tasks.training_run_task"
 CONFIGS = ("native", "seed")
 MAX_EPOCHS = 500
 MIN_GOOD_REPS = 8
-HELDOUT_FRACTION = 0.2
 MESSAGE_WORKER_STOPPED = "The worker stopped during training (no sign of life). Start a new run."
 MESSAGE_NEVER_PICKED_UP = "The run was never picked up by a worker."
 
@@ -189,7 +190,8 @@ def _train_and_register(
     """Train, evaluate and register the version; the run is closed as done in the same
     transaction. Returns the version and whether it should be activated."""
     from analysis.detector import AnomalyDetector
-    from analysis.detector.data import sha256_file, split_by_group
+    from analysis.detector.data import sha256_file
+    from analysis.detector.selection import split_by_video
 
     _run_update(run.pk, phase="snapshot")
     reps, images = rep_images(list(training_set_queryset()))
@@ -202,7 +204,7 @@ def _train_and_register(
             f"training set has {n_good}. Label more reps or import a dataset."
         )
     seed = int(run.params.get("seed", 0))
-    train, held = _split_by_video(groups, labels, seed, split_by_group)
+    train, held = split_by_video(groups, labels, seed)
     normal = train[~labels[train]]
     anomalous = train[labels[train]]
     shas = [sha256_file(_abs(r.image)) for r in reps]
@@ -289,95 +291,34 @@ def _abs(relative: str):
     return media_path(relative)
 
 
-def _split_by_video(groups, labels, seed: int, split_by_group) -> tuple[np.ndarray, np.ndarray]:
-    """Hold out about HELDOUT_FRACTION of the videos of each kind (videos whose reps are
-    mostly good, mostly anomalous), so both labels reach the held-out side when they can."""
-    train, held = [], []
-    majority = {g: labels[groups == g].mean() > 0.5 for g in set(groups.tolist())}
-    for kind in (False, True):
-        idx = np.flatnonzero([majority[g] == kind for g in groups])
-        if len(idx) == 0:
-            continue
-        tr, he = split_by_group(groups[idx].tolist(), HELDOUT_FRACTION, seed)
-        train.extend(idx[tr])
-        held.extend(idx[he])
-    return np.sort(np.array(train, dtype=int)), np.sort(np.array(held, dtype=int))
-
-
 def _version_name() -> str:
-    n = DetectorVersion.objects.count() + 1
-    while DetectorVersion.objects.filter(name=f"v{n}").exists():
-        n += 1
-    return f"v{n}"
+    from analysis.detector.selection import next_version_name
 
-
-def _report(judge, images: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-    """The dissertation's report on these reps, plus the scores of each true class."""
-    from analysis.detector.evaluation import evaluate
-
-    judgements = judge.judge(images)
-    scores = np.array([j.score for j in judgements])
-    pred = np.array([j.verdict == "anomalous" for j in judgements])
-    report = evaluate(y.astype(int), pred.astype(int), scores)
-    report["scores"] = {
-        "good": [round(float(s), 4) for s in scores[~y]],
-        "anomalous": [round(float(s), 4) for s in scores[y]],
-    }
-    return report
+    return next_version_name(
+        DetectorVersion.objects.count(),
+        taken=lambda name: DetectorVersion.objects.filter(name=name).exists(),
+    )
 
 
 def _evaluate(det, model_dir, images, y, shas) -> dict[str, Any]:
-    """The new version and the active one on the same held-out reps.
-
-    The active version may have trained on some of them (an earlier snapshot): the
-    comparison uses only held-out reps neither version saw, when both labels remain.
-    """
+    """The new version and the active one on the same held-out reps (selection.py)."""
     from analysis.detector.judge import DetectorJudge
+    from analysis.detector.selection import compare_versions
 
     new = DetectorJudge(det, model_dir.name)
-    metrics: dict[str, Any] = {"heldout": _report(new, images, y) if len(y) else None}
+    return compare_versions(new, _active_version(), images, y, shas)
+
+
+def _active_version():
+    """The active version, loaded for the comparison (None when there is none). An
+    unloadable one is returned with the error: it loses by default."""
+    from analysis.detector.selection import ActiveVersion, training_hashes
+
     active = detector_active()
-    comparison: dict[str, Any] = {"active": None}
-    if active is not None:
-        comparison["active"] = active.name
-        try:
-            old = judge_load(active)
-        except Exception as error:  # an unloadable active version loses by default
-            comparison["error"] = f"{active.name} could not be loaded: {error}"
-            old = None
-        if old is not None and len(y):
-            seen = {img.get("sha256") for img in old.detector.manifest_.get("training_images", [])}
-            fresh = np.array([s not in seen for s in shas], dtype=bool)
-            use = fresh if len(set(y[fresh].tolist())) == 2 else np.ones(len(y), bool)
-            comparison.update(
-                reps=int(use.sum()),
-                excluded_seen_by_active=int((~use).sum()),
-                new=_summary(_report(new, images[use], y[use])),
-                old=_summary(_report(old, images[use], y[use])),
-            )
-    metrics["comparison"] = comparison
-    metrics["beats_active"] = _beats(comparison)
-    return metrics
-
-
-def _summary(report: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "accuracy": report["accuracy"],
-        "roc_auc": report["roc_auc"],
-        "anomaly_recall": report["Anomaly"]["recall"],
-        "good_recall": report["Good Deadlift Form"]["recall"],
-    }
-
-
-def _beats(comparison: dict[str, Any]) -> bool:
-    """A new version wins when there is no usable active one, or when its ROC AUC (then
-    accuracy) on the same held-out reps is higher."""
-    if comparison.get("active") is None or "error" in comparison:
-        return True
-    if "new" not in comparison:
-        return False
-
-    def key(s: dict[str, Any]) -> tuple[float, float]:
-        return (s["roc_auc"] if s["roc_auc"] is not None else -1.0, s["accuracy"])
-
-    return key(comparison["new"]) > key(comparison["old"])
+    if active is None:
+        return None
+    try:
+        old = judge_load(active)
+    except Exception as error:
+        return ActiveVersion(active.name, error=f"{active.name} could not be loaded: {error}")
+    return ActiveVersion(active.name, old, training_hashes(old.detector.manifest_))

@@ -24,8 +24,8 @@ from analysis.services import (
     analysis_video_redraw,
     detector_activate,
     rep_label,
+    session_upload,
 )
-from athletes.services import session_create
 from tests.conftest import shared_path
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
@@ -35,7 +35,7 @@ CURL = ("videos", "jrplatin+FormFit", "curl.mp4")
 def _upload(athlete, path: Path, capture, **extra):
     video = SimpleUploadedFile(path.name, path.read_bytes(), content_type="video/mp4")
     with capture(execute=True):
-        session = session_create(uploaded_by=athlete, athlete=athlete, video=video, **extra)
+        session = session_upload(uploaded_by=athlete, athlete=athlete, video=video, **extra)
     return Analysis.objects.get(session=session)
 
 
@@ -191,7 +191,7 @@ def test_a_video_with_nobody_in_it_fails_with_a_sentence(
 def test_a_file_that_is_not_a_video_is_refused_and_nothing_is_kept(athlete_a):
     video = SimpleUploadedFile("notes.mp4", b"this is text, not a video" * 100)
     with pytest.raises(ValidationError):
-        session_create(uploaded_by=athlete_a, athlete=athlete_a, video=video)
+        session_upload(uploaded_by=athlete_a, athlete=athlete_a, video=video)
     assert not Analysis.objects.exists()
     assert not list((Path(settings.MEDIA_ROOT) / "sessions").glob("*/upload/notes*"))
 

@@ -18,9 +18,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from analysis.models import Analysis
-from analysis.services import analysis_can_retry, analysis_retry, jobs_reap
+from analysis.services import analysis_can_retry, analysis_retry, jobs_reap, session_upload
 from analysis.services.analyses import MESSAGE_WORKER_STOPPED
-from athletes.services import session_create
 from tests.conftest import shared_path
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
@@ -47,7 +46,7 @@ def test_a_killed_worker_fails_its_job_which_a_fresh_worker_then_completes(
     began = time.monotonic()
     worker = qcluster_start(JOB_STALE_SECONDS=str(STALE))
     video = SimpleUploadedFile(path.name, path.read_bytes(), content_type="video/mp4")
-    session = session_create(uploaded_by=athlete_a, athlete=athlete_a, video=video)
+    session = session_upload(uploaded_by=athlete_a, athlete=athlete_a, video=video)
     analysis = Analysis.objects.get(session=session)
 
     def running_with_progress():

@@ -14,12 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import Analysis, DetectorVersion, Rep, RepLabel, TrainingRun
+from analysis.models import Analysis, Comment, DetectorVersion, Rep, RepLabel, TrainingRun
 from analysis.selectors import training_set_queryset, training_set_summary
-from analysis.services import rep_exclude, rep_label
-from athletes.models import CoachAssignment, Comment, Profile, TrainingSession
+from analysis.services import comment_create, rep_exclude, rep_label
+from athletes.models import CoachAssignment, Profile, TrainingSession
 from athletes.privacy import account_erase, consent_set
-from athletes.services import comment_create
 from tests.conftest import PERSONA_PASSWORD, make_session
 
 User = get_user_model()

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from athletes.models import Comment
-from athletes.selectors import comment_list, session_list, user_role
-from athletes.services import coach_create, comment_create, session_mark_seen
+from analysis.models import Comment
+from analysis.selectors import comment_list, session_list
+from analysis.services import comment_create, session_mark_seen
+from athletes.selectors import user_role
+from athletes.services import coach_create
 
 
 def test_admin_creates_a_coach_and_nobody_else_can(admin_user, coach_a):

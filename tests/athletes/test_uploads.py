@@ -18,9 +18,9 @@ from django.utils.http import content_disposition_header
 from rest_framework.test import APIClient
 
 from analysis.models import TrainingRun
-from athletes.media import stored_video_suffix
 from athletes.models import Profile, TrainingSession
-from athletes.uploads import duration_text, size_text
+from coach_platform.media import stored_video_suffix
+from coach_platform.uploads import duration_text, size_text
 from tests.conftest import make_session, shared_path
 
 TOO_LONG = re.compile(

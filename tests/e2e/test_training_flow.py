@@ -40,12 +40,11 @@ def learning_world(transactional_db, tmp_path, athlete_a, coach_a, admin_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from analysis.models import Rep
-    from analysis.services import dataset_import
-    from athletes.services import session_create
+    from analysis.services import dataset_import, session_upload
 
     clip = shared_path(*CLIP)
     video = SimpleUploadedFile("deadlift.mp4", clip.read_bytes(), content_type="video/mp4")
-    session = session_create(uploaded_by=athlete_a, athlete=athlete_a, video=video)
+    session = session_upload(uploaded_by=athlete_a, athlete=athlete_a, video=video)
     session.analysis.refresh_from_db()
     assert session.analysis.status == "done", session.analysis.error
     reps = list(Rep.objects.filter(analysis__session=session).order_by("index"))

@@ -1,0 +1,317 @@
+"""The named steps `analyze_video` runs, each with plain input and output.
+
+pose pass -> time base (30 fps) -> reps -> images and kinematics -> verdicts -> video.
+
+Three cadences meet here: input frames (what the file holds and the annotated video shows),
+posed frames (the input frames pose estimation saw: a 60 fps clip only needs every other
+one) and the 30 fps grid everything downstream counts in. The pose pass and the video
+step decode the video (and check_input reads its header); the steps between are functions
+of arrays, rep_images also writing each rep's files where it is told.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .errors import NoPersonVisible, VideoUnreadable
+from .overlay import MAX_SIDE, RepMark, write_overlay_video
+from .people import person_counter
+from .pose import POSE_MAX_SIDE, PoseEstimator, PoseTrack
+from .reps import RepSpan, rule_stages
+from .result import AnalysisResult, Rep, RepJudge, VideoInfo
+from .skelemotion import write_rep_images
+from .timebase import FPS, Timeline, nearest_index, resample
+from .video import Frame, describe_video, iter_frames
+
+PEOPLE_EVERY_S = 0.5  # how often people are counted
+MULTI_PERSON_WARN = 0.3  # share of counted frames with several people that earns a warning
+MIN_PERSON_SHARE = 0.2  # below this share of frames with a person, there is nothing to judge
+RESULT_VIDEO = "result.mp4"
+OVERLAY_LANDMARKS = "overlay_landmarks.npy"  # per input frame x, y: what the video draws
+
+
+class Timer:
+    """Milliseconds per named cost centre; `with timer("pose"): ...` adds to "pose"."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.ms[name] = self.ms.get(name, 0.0) + (time.perf_counter() - t0) * 1000
+
+
+def timed_frames(path: Path, timer: Timer, name: str, max_side: int) -> Iterator[Frame]:
+    """Iterate frames, charging decode time to `name`."""
+    frames = iter_frames(path, max_side=max_side)
+    while True:
+        with timer(name):
+            frame = next(frames, None)
+        if frame is None:
+            return
+        yield frame
+
+
+# ---- 1. pose pass ---------------------------------------------------------------------------
+@dataclass
+class PosePass:
+    """What the one decode for pose yields."""
+
+    frame_times: list[float]  # per input frame, seconds
+    posed: list[int]  # input frame indices that went through pose estimation
+    track: PoseTrack  # per posed frame
+    people: list[int]  # people counted every PEOPLE_EVERY_S (empty if not counted)
+    shape: tuple[int, int, int] | None  # full-size (height, width, 3); None: nothing decoded
+    rotation: int = 0
+
+
+def pose_pass(
+    video_path: Path,
+    timer: Timer | None = None,
+    on_decoded: Callable[[int], None] | None = None,
+) -> PosePass:
+    """Decode every frame; estimate pose on those that reach the next 30 fps grid point (so
+    nothing is estimated twice) and count people twice a second. Charges "decode", "pose"
+    and "people" to `timer`; tells `on_decoded` how many frames are decoded, every 15."""
+    timer = timer or Timer()
+    shape, rotation = None, 0
+    frame_times: list[float] = []
+    posed: list[int] = []
+    people: list[int] = []
+    next_t = next_count = 0.0
+    counter = person_counter()
+    with PoseEstimator() as estimator:
+        for frame in timed_frames(video_path, timer, "decode", POSE_MAX_SIDE):
+            frame_times.append(frame.time_s)
+            shape, rotation = (*frame.size[::-1], 3), frame.rotation
+            if frame.time_s >= next_t:
+                with timer("decode"):
+                    image = frame.image  # only frames that meet pose are converted
+                with timer("pose"):
+                    estimator.process(image, frame.time_s)
+                if counter is not None and frame.time_s >= next_count:
+                    with timer("people"):
+                        people.append(counter.count(image))
+                    next_count = frame.time_s + PEOPLE_EVERY_S
+                posed.append(frame.index)
+                next_t = frame.time_s + 0.75 / FPS
+            if frame.index % 15 == 0 and on_decoded is not None:
+                on_decoded(frame.index + 1)
+        track = estimator.track()
+    return PosePass(frame_times, posed, track, people, shape, rotation)
+
+
+def check_input(
+    video_path: Path, poses: PosePass, expected_frames: int
+) -> tuple[VideoInfo, list[str]]:
+    """The decoded video's facts and warnings; raises VideoUnreadable when nothing decoded
+    and NoPersonVisible when a person is seen too rarely to judge anything."""
+    if poses.shape is None:
+        raise VideoUnreadable("The file holds no decodable video frames.")
+    info = describe_video(video_path, poses.frame_times, poses.shape, poses.rotation)
+    warnings = []
+    if info.frames < 0.9 * expected_frames - 2:
+        warnings.append(
+            f"Only {info.frames} of the {expected_frames} frames the file announces could be "
+            "decoded: it may be truncated. The analysis covers what was decoded."
+        )
+    found = poses.track.found
+    found_share = float(found.mean())
+    if found_share < MIN_PERSON_SHARE:
+        raise NoPersonVisible(
+            "No person was visible in the video."
+            if not found.any()
+            else f"A person was visible in only {found_share:.0%} of the video: film the "
+            "whole body for the whole set."
+        )
+    return info, warnings
+
+
+# ---- 2. time base ---------------------------------------------------------------------------
+@dataclass
+class Track30:
+    """The lifter on the 30 fps grid, and per input frame what the overlay draws."""
+
+    timeline: Timeline  # landmarks on the grid; source_frame as input frame numbers
+    world: np.ndarray  # (M, 33, 3) world landmarks on the grid
+    frame_landmarks: np.ndarray  # (N, 33, 4) per input frame, the nearest posed frame's
+
+    @property
+    def landmarks(self) -> np.ndarray:
+        return self.timeline.landmarks
+
+
+def time_base(poses: PosePass) -> Track30:
+    """Resample the posed frames onto the 30 fps grid."""
+    track = poses.track
+    timeline = resample(track.times, track.landmarks, track.found)
+    frame_landmarks = track.landmarks[nearest_index(track.times, np.asarray(poses.frame_times))]
+    timeline.source_frame = np.asarray(poses.posed)[timeline.source_frame]
+    world = resample(track.times, track.world, track.found).landmarks
+    return Track30(timeline, world, frame_landmarks)
+
+
+# ---- 3. reps (segmentation itself is reps.segment_reps) -------------------------------------
+class Stages(NamedTuple):
+    """Per grid frame: "up", "down" or "neutral", and the top class's probability."""
+
+    labels: list[str]
+    probs: np.ndarray
+
+
+def grid_stages(
+    lm30: np.ndarray, shoulder_ratio: np.ndarray, model_path: str | Path | None = None
+) -> Stages:
+    """Per grid frame stage and probability: a trained model if given, else the rule."""
+    if model_path:
+        from .stage_model import StageModel
+
+        stages, probs = StageModel.load(model_path).predict(lm30)
+        return Stages(list(stages), np.nan_to_num(np.asarray(probs, dtype=float)))
+    return Stages(*rule_stages(shoulder_ratio))
+
+
+# ---- 4. images and kinematics ---------------------------------------------------------------
+def rep_images(
+    lm30: np.ndarray, spans: list[RepSpan], out: Path
+) -> tuple[list[dict[str, str]], list[np.ndarray]]:
+    """Write each rep's SkeleMotion files under out/reps/; returns their paths (relative to
+    `out`) and the PNGs read back as RGB arrays, as the detector's dataset holds them."""
+    import cv2
+
+    files, images = [], []
+    for i, span in enumerate(spans, start=1):
+        seq = lm30[span.start : span.end + 1, :, :3]
+        seq = seq[np.isfinite(seq[:, 0, 0])]  # only frames where a pose was found
+        paths = write_rep_images(seq, out / "reps" / f"rep_{i:02d}")
+        files.append({k: str(p.relative_to(out)) for k, p in paths.items()})
+        images.append(cv2.imread(str(paths["image"]))[:, :, ::-1])
+    return files, images
+
+
+def rep_records(
+    spans: list[RepSpan],
+    source_frame: np.ndarray,
+    stages: Stages,
+    info: VideoInfo,
+    kinematics: list[dict[str, Any]],
+    files: list[dict[str, str]],
+) -> list[Rep]:
+    """Reps in input frame numbers and seconds, with their stage shares, kinematics and
+    files (one of each per span)."""
+
+    def frame_of(k: int) -> int:
+        return int(min(source_frame[min(k, len(source_frame) - 1)], info.frames - 1))
+
+    reps = []
+    for i, (span, kin, paths) in enumerate(zip(spans, kinematics, files, strict=True), start=1):
+        seg_stages = stages.labels[span.start : span.end + 1]
+        shares = {
+            s: round(seg_stages.count(s) / max(len(seg_stages), 1), 3)
+            for s in ("up", "down", "neutral")
+        }
+        mean_prob = round(float(np.mean(stages.probs[span.start : span.end + 1])), 3)
+        reps.append(
+            Rep(
+                index=i,
+                start_frame=frame_of(span.start),
+                lockout_frame=frame_of(span.lockout),
+                end_frame=frame_of(span.end),
+                start_s=round(frame_of(span.start) / info.fps, 3),
+                lockout_s=round(frame_of(span.lockout) / info.fps, 3),
+                end_s=round(frame_of(span.end) / info.fps, 3),
+                complete=span.complete,
+                stages=shares | {"mean_probability": mean_prob},
+                kinematics=kin,
+                **paths,
+            )
+        )
+    return reps
+
+
+# ---- 5. verdicts ----------------------------------------------------------------------------
+def judge_reps(reps: list[Rep], images: list[np.ndarray], judge: RepJudge) -> list[Rep]:
+    """The reps with the judge's verdict, score, threshold and joints."""
+    if not images:
+        return list(reps)
+    judgements = judge.judge(np.stack(images))
+    return [
+        replace(
+            rep,
+            verdict=j.verdict,
+            score=j.score,
+            threshold=j.threshold,
+            joints=j.joints,
+            detector_version=judge.version,
+        )
+        for rep, j in zip(reps, judgements, strict=True)
+    ]
+
+
+# ---- per input frame, the report and the warnings -------------------------------------------
+def frame_table(
+    times: list[float], fps: float, timeline: Timeline, stages: Stages, wrist30: np.ndarray
+) -> list[dict[str, Any]]:
+    """Stage, probability and bar (wrist) height per input frame, for charts and overlay."""
+    out = []
+    for i, t in enumerate(times):
+        k = timeline.grid_index(t)
+        bar = wrist30[k] if np.isfinite(wrist30[k]) else None
+        out.append(
+            {
+                "t": round(i / fps, 3),
+                "stage": stages.labels[k],
+                "prob": round(float(stages.probs[k]), 3),
+                "bar_y": round(float(bar), 3) if bar is not None else None,
+            }
+        )
+    return out
+
+
+def crowd_warnings(result: AnalysisResult) -> list[str]:
+    """A warning when several people were in view often enough to confuse the tracker."""
+    if result.multi_person_share < MULTI_PERSON_WARN:
+        return []
+    return [
+        f"More than one person was visible in {result.multi_person_share:.0%} of the "
+        "video. The analysis follows one of them: check in the annotated video that the "
+        "skeleton stays on the lifter, or film the lifter alone."
+    ]
+
+
+# ---- 6. video -------------------------------------------------------------------------------
+def draw_video(
+    video_path: Path,
+    out: Path,
+    result: AnalysisResult,
+    frame_landmarks: np.ndarray,
+    timer: Timer | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> str:
+    """Decode the video again and write the annotated one (skeleton, stage, verdicts) to
+    out/RESULT_VIDEO, keeping the landmarks it draws so that it can be redrawn when a newer
+    detector changes the verdicts. Charges decoding to "video_decode", tells `on_progress`
+    the share of frames drawn; returns the file's name."""
+    timer = timer or Timer()
+    np.save(out / OVERLAY_LANDMARKS, frame_landmarks[:, :, :2].astype(np.float32))
+    write_overlay_video(
+        timed_frames(video_path, timer, "video_decode", MAX_SIDE),
+        out / RESULT_VIDEO,
+        result.video,
+        result.frames,
+        [RepMark(r.index, r.start_frame, r.verdict) for r in result.reps],
+        frame_landmarks,
+        on_progress,
+    )
+    return RESULT_VIDEO

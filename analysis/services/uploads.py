@@ -1,0 +1,122 @@
+"""An upload: a new training session with its video, and the analysis that will judge it.
+
+Who may upload for whom is the athletes app's answer (`athlete_can_be_uploaded_for`); what
+a video must be (size, container, length) is decided here, before anything is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import unicodedata
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from analysis.services.analyses import analysis_create
+from athletes.models import NOTES_MAX_LENGTH, Exercise, TrainingSession
+from athletes.selectors import athlete_can_be_uploaded_for
+from coach_platform.media import stored_video_suffix
+from coach_platform.uploads import duration_text, size_text, upload_local_path
+
+logger = logging.getLogger(__name__)
+
+
+def session_upload(
+    *,
+    uploaded_by,
+    athlete,
+    video: UploadedFile,
+    exercise: str = Exercise.DEADLIFT,
+    performed_at: date | None = None,
+    load_kg: Decimal | float | None = None,
+    notes: str = "",
+) -> TrainingSession:
+    """Accept an uploaded set: check who and what, store the video, queue its analysis.
+
+    The file is refused when it is over the size limit, does not decode as video, or is
+    longer than `VIDEO_MAX_SECONDS`. It is probed before anything is stored (from the
+    temporary file Django streamed it to, never whole in memory), and stored under a name
+    the server chooses from the container the decoder found (`original.mp4`, ...): the
+    client's file name is kept only as text to show.
+    """
+    from analysis.pipeline.errors import VideoUnreadable
+    from analysis.pipeline.video import probe_video  # PyAV: imported when needed
+
+    if not athlete_can_be_uploaded_for(uploaded_by, athlete):
+        raise PermissionDenied("You cannot upload for this athlete.")
+    if exercise not in Exercise.values:
+        raise ValidationError(f"Only these exercises are analysed: {', '.join(Exercise.values)}.")
+    if len(notes or "") > NOTES_MAX_LENGTH:
+        raise ValidationError(f"Notes have at most {NOTES_MAX_LENGTH} characters.")
+    limit = settings.UPLOAD_MAX_BYTES
+    if video.size is not None and video.size > limit:
+        raise ValidationError(
+            f"The video is {size_text(video.size)}; the limit is {size_text(limit)}."
+        )
+    if video.size == 0:
+        raise ValidationError("The video file is empty.")
+    with upload_local_path(video) as local:
+        try:
+            info = probe_video(local)
+        except VideoUnreadable as error:
+            raise ValidationError(str(error)) from error
+        except Exception as error:  # a probe crash is still a refusal, never a 500
+            logger.exception("probe_video failed on an upload named %r", video.name)
+            raise ValidationError("This file could not be read as a video.") from error
+    max_seconds = settings.VIDEO_MAX_SECONDS
+    if info.duration_s > max_seconds:
+        raise ValidationError(
+            f"The video is {duration_text(info.duration_s, whole_minutes=False)} long; the "
+            f"limit is {duration_text(max_seconds)}. Trim it to the set before uploading."
+        )
+
+    session = TrainingSession(
+        athlete=athlete,
+        uploaded_by=uploaded_by,
+        folder=f"{timezone.now():%Y%m%d}-{uuid.uuid4().hex[:12]}",
+        original_filename=_display_filename(video.name),
+        video_size=video.size or 0,
+        exercise=exercise,
+        performed_at=performed_at or timezone.localdate(),
+        load_kg=load_kg,
+        notes=notes,
+    )
+    suffix = stored_video_suffix(info.container, info.codec, info.brand)
+    session.video.save(f"original{suffix}", video, save=False)
+    stored = Path(session.video.path)
+    try:
+        with transaction.atomic():
+            session.save()
+            analysis_create(session=session, video_info=_info_dict(info))
+    except Exception:
+        shutil.rmtree(stored.parent.parent, ignore_errors=True)
+        raise
+    logger.info(
+        "session %s uploaded by %s for %s (%d bytes)",
+        session.pk,
+        uploaded_by.username,
+        athlete.username,
+        session.video_size,
+    )
+    return session
+
+
+def _display_filename(name: str | None) -> str:
+    """The client's file name as text to show: its last path part (either slash), without
+    control or invisible formatting characters (line breaks, bidi overrides)."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
+    return name[:255] or "video"
+
+
+def _info_dict(info) -> dict:
+    keys = ("frames", "fps", "width", "height", "duration_s", "rotation", "codec")
+    return {k: getattr(info, k, None) for k in keys}

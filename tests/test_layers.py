@@ -1,0 +1,123 @@
+"""The house rules on imports, read from the source: `analysis` -> `athletes` ->
+`coach_platform`, never back; the pipeline and the detector are plain Python (no Django, no
+other part of the `analysis` app; the pipeline does not know the detector); no two service
+modules import each other, however far round.
+
+Every import counts, at module level or inside a function (a lazy import is still a
+dependency). Migrations are history and are not read."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _sources(folder: str) -> list[Path]:
+    return sorted(p for p in (ROOT / folder).rglob("*.py") if "migrations" not in p.parts)
+
+
+def imports_of(path: Path, module: str | None = None) -> set[str]:
+    """Every module `path` (the module named `module`) imports: absolute names, relative
+    imports resolved, and for `from X import y` also `X.y`, which is a module when `y` is."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    package = (module or _module_name(path)).split(".")
+    if path.name != "__init__.py":
+        package = package[:-1]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _is_under(name: str, top: str) -> bool:
+    return name == top or name.startswith(top + ".")
+
+
+def test_the_import_reader_sees_lazy_and_relative_imports(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("def f():\n    import django.db\n    from . import video\n")
+    found = imports_of(probe, "analysis.pipeline.probe")
+    assert "django.db" in found and "analysis.pipeline.video" in found
+
+
+@pytest.mark.parametrize(
+    "path", _sources("athletes") + _sources("coach_platform"), ids=_module_name
+)
+def test_athletes_and_the_project_never_import_analysis(path):
+    bad = sorted(name for name in imports_of(path) if _is_under(name, "analysis"))
+    assert not bad, f"{_module_name(path)} imports {bad}"
+
+
+@pytest.mark.parametrize("path", _sources("coach_platform"), ids=_module_name)
+def test_the_project_helpers_never_import_athletes(path):
+    bad = sorted(name for name in imports_of(path) if _is_under(name, "athletes"))
+    assert not bad, f"{_module_name(path)} imports {bad}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    _sources("analysis/pipeline") + _sources("analysis/detector"),
+    ids=_module_name,
+)
+def test_the_pipeline_and_the_detector_are_plain_python(path):
+    own = _module_name(path).split(".")[:2]  # analysis.pipeline or analysis.detector
+    allowed = {"analysis.pipeline", "analysis.detector"}
+    if own == ["analysis", "pipeline"]:
+        allowed = {"analysis.pipeline"}  # verdicts reach the overlay as data
+    bad = []
+    for name in sorted(imports_of(path)):
+        if _is_under(name, "django") or _is_under(name, "rest_framework"):
+            bad.append(name)
+        elif _is_under(name, "analysis") and name != "analysis":
+            if not any(_is_under(name, top) for top in allowed):
+                bad.append(name)
+        elif name == "analysis" or _is_under(name, "athletes") or _is_under(name, "coach_platform"):
+            bad.append(name)
+    assert not bad, f"{_module_name(path)} imports {bad}"
+
+
+def test_no_two_service_modules_import_each_other():
+    modules = {_module_name(p): p for p in _sources("analysis/services")}
+    graph = {
+        name: {other for other in imports_of(path) if other in modules and other != name}
+        for name, path in modules.items()
+    }
+    cycles = []
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        path.append(name)
+        for other in sorted(graph[name]):
+            if state.get(other) == 1:
+                cycles.append(path[path.index(other) :] + [other])
+            elif other not in state:
+                visit(other)
+        path.pop()
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name)
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
