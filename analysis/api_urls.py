@@ -2,7 +2,10 @@
 
 from rest_framework.routers import DefaultRouter
 
-from analysis.api import DetectorVersionViewSet, RepViewSet, SessionViewSet, TrainingRunViewSet
+from analysis.views.api.detectors import DetectorVersionViewSet
+from analysis.views.api.reps import RepViewSet
+from analysis.views.api.sessions import SessionViewSet
+from analysis.views.api.training import TrainingRunViewSet
 
 router = DefaultRouter()
 router.register("sessions", SessionViewSet, basename="api-session")

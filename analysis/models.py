@@ -10,6 +10,8 @@ analysis (no video), only an image and a label.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -45,31 +47,62 @@ class DetectorVersion(models.Model):
         return self.name + (" (active)" if self.is_active else "")
 
 
-class AnalysisStatus(models.TextChoices):
+class JobStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
 
 
-class Analysis(models.Model):
+AnalysisStatus = TrainingStatus = JobStatus  # both jobs share one life cycle
+
+
+class Job(models.Model):
+    """What the two background jobs (analyses, training runs) share: queued -> running ->
+    done | failed, a sentence when failed, and a heartbeat while running, kept fresh by the
+    worker (analysis.services.heartbeats). A running job whose last sign of life is older
+    than JOB_STALE_SECONDS lost its worker: the reaper fails it so it can be run again."""
+
+    ASKED_AT = "created_at"  # the field that says when the job was asked for
+
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    error = models.TextField(blank=True)  # a sentence for the person, when failed
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def last_sign_of_life(self) -> datetime:
+        return self.heartbeat_at or self.started_at or getattr(self, self.ASKED_AT)
+
+    @classmethod
+    def silent_since(cls, moment: datetime) -> models.Q:
+        """Jobs whose last sign of life (heartbeat, else start, else when asked for) is
+        before `moment`."""
+        return (
+            models.Q(heartbeat_at__lt=moment)
+            | models.Q(heartbeat_at__isnull=True, started_at__lt=moment)
+            | models.Q(
+                heartbeat_at__isnull=True,
+                started_at__isnull=True,
+                **{f"{cls.ASKED_AT}__lt": moment},
+            )
+        )
+
+
+class Analysis(Job):
     """The background job for one session, and a summary of its result."""
+
+    ASKED_AT = "queued_at"
 
     session = models.OneToOneField(
         "athletes.TrainingSession", on_delete=models.CASCADE, related_name="analysis"
     )
-    status = models.CharField(
-        max_length=16, choices=AnalysisStatus.choices, default=AnalysisStatus.QUEUED
-    )
     progress = models.FloatField(default=0.0)  # percent, 0..100
-    error = models.TextField(blank=True)  # a sentence for the person, when failed
-    attempts = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)  # a run's claim: its attempt number
     queued_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    # Kept fresh by the running worker (analysis.services.heartbeats); a stale one means the
-    # worker died, and the reaper fails the job so it can be retried.
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     # Paths relative to MEDIA_ROOT: never exposed as URLs, served by permission-checked views.
     output_dir = models.CharField(max_length=500, blank=True)
     result_video = models.CharField(max_length=500, blank=True)
@@ -88,10 +121,6 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"analysis of session {self.session_id}: {self.status}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (AnalysisStatus.DONE, AnalysisStatus.FAILED)
 
 
 class Verdict(models.TextChoices):
@@ -248,15 +277,9 @@ class DetectorActivation(models.Model):
         ordering = ["-created_at", "-pk"]
 
 
-TrainingStatus = AnalysisStatus  # the same life cycle: queued -> running -> done | failed
-
-
-class TrainingRun(models.Model):
+class TrainingRun(Job):
     """One training of a new detector version; at most one is open (queued or running)."""
 
-    status = models.CharField(
-        max_length=16, choices=TrainingStatus.choices, default=TrainingStatus.QUEUED
-    )
     # True while queued or running; the partial unique constraint makes "one run at a time"
     # hold even when two requests race.
     is_open = models.BooleanField(default=True)
@@ -274,11 +297,7 @@ class TrainingRun(models.Model):
         DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="run"
     )
     activated = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

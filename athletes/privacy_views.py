@@ -1,5 +1,5 @@
 """The "Privacy & data" page: an athlete's consent to training, the download of all their
-data (served by `analysis.data_views`), and deleting their account. Thin: check who asks,
+data (served by `analysis.views.data`), and deleting their account. Thin: check who asks,
 call `athletes.privacy`, render.
 
 Everything here is about the person asking: no id in any URL, so nobody can act for

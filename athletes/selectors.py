@@ -1,8 +1,8 @@
 """Reads: who a person is, whom they coach, and which sessions they may see.
 
 `session_visible_queryset` is the one place that decides visibility; every page, media file
-and API endpoint starts from it (or from `analysis.selectors.rep_visible_queryset`, built on
-it), so a check forgotten in a template cannot leak a session.
+and API endpoint starts from it (or from `analysis.selectors.reps.rep_visible_queryset`,
+built on it), so a check forgotten in a template cannot leak a session.
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def user_role(user: AnyUser) -> str | None:
 
 def user_is_admin(user: AnyUser) -> bool:
     return user_role(user) == Role.ADMIN
+
+
+def user_can_review(user: AnyUser) -> bool:
+    """Coaches and admins: they keep rosters, review sessions and label reps."""
+    return user_role(user) in (Role.COACH, Role.ADMIN)
 
 
 def session_visible_queryset(user: AnyUser) -> QuerySet[TrainingSession]:

@@ -21,7 +21,7 @@ from athletes.models import (
     RosterInvitation,
     TrainingSession,
 )
-from athletes.selectors import user_role
+from athletes.selectors import user_can_review, user_role
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -73,7 +73,7 @@ def coach_create(*, created_by, username: str, password: str | None = None, emai
 
 
 def _require_coach(user) -> None:
-    if user_role(user) not in (Role.COACH, Role.ADMIN):
+    if not user_can_review(user):
         raise PermissionDenied("Only a coach can have a roster.")
 
 
@@ -157,7 +157,7 @@ def roster_remove_athlete(*, coach, athlete) -> None:
 
 
 def session_mark_reviewed(*, session: TrainingSession, user) -> None:
-    if user_role(user) not in (Role.COACH, Role.ADMIN):
+    if not user_can_review(user):
         raise PermissionDenied("Only a coach marks a session reviewed.")
     session.reviewed_at = timezone.now()
     session.reviewed_by = user

@@ -1,6 +1,6 @@
 """Pages about people: rosters, invitations, coaches. Thin: parse, call a selector or
 service, render. (The dashboards, which list sessions with their analyses, live in
-`analysis.session_views`.)
+`analysis.views.sessions`.)
 """
 
 from __future__ import annotations
@@ -15,7 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from athletes.forms import AthleteCreateForm, CoachCreateForm, RosterAssignForm, RosterInviteForm
-from athletes.selectors import invitations_sent, roster_list, user_is_admin, user_role
+from athletes.selectors import (
+    invitations_sent,
+    roster_list,
+    user_can_review,
+    user_is_admin,
+    user_role,
+)
 from athletes.services import (
     athlete_account_create,
     coach_create,
@@ -43,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) not in ("coach", "admin"):
+    if not user_can_review(request.user):
         raise Http404
     is_post = request.method == "POST"
     action = request.POST.get("action") if is_post else None

@@ -1,7 +1,7 @@
 """The house rules on imports, read from the source: `analysis` -> `athletes` ->
 `coach_platform`, never back; the pipeline and the detector are plain Python (no Django, no
 other part of the `analysis` app; the pipeline does not know the detector); no two service
-modules import each other, however far round.
+modules (nor two selector or view modules) import each other, however far round.
 
 Every import counts, at module level or inside a function (a lazy import is still a
 dependency). Migrations are history and are not read."""
@@ -96,8 +96,10 @@ def test_the_pipeline_and_the_detector_are_plain_python(path):
     assert not bad, f"{_module_name(path)} imports {bad}"
 
 
-def test_no_two_service_modules_import_each_other():
-    modules = {_module_name(p): p for p in _sources("analysis/services")}
+@pytest.mark.parametrize("package", ["analysis/services", "analysis/selectors", "analysis/views"])
+def test_no_two_service_modules_import_each_other(package):
+    """Nor two selector modules, nor two view modules: each package is split by subject."""
+    modules = {_module_name(p): p for p in _sources(package)}
     graph = {
         name: {other for other in imports_of(path) if other in modules and other != name}
         for name, path in modules.items()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .data import split_by_group
+from .evaluation import LABELS
 
 if TYPE_CHECKING:
     from analysis.pipeline.result import RepJudge
@@ -59,11 +60,12 @@ def heldout_report(judge: RepJudge, images: np.ndarray, y: np.ndarray) -> dict[s
 
 def summary(report: dict[str, Any]) -> dict[str, Any]:
     """The figures two versions are compared on."""
+    good, anomaly = LABELS  # the report's class names, as `evaluate` wrote them
     return {
         "accuracy": report["accuracy"],
         "roc_auc": report["roc_auc"],
-        "anomaly_recall": report["Anomaly"]["recall"],
-        "good_recall": report["Good Deadlift Form"]["recall"],
+        "anomaly_recall": report[anomaly]["recall"],
+        "good_recall": report[good]["recall"],
     }
 
 

@@ -23,7 +23,7 @@ from analysis.services.detectors import (
     detector_rescore,
     judge_load,
 )
-from analysis.services.labels import rep_exclude, rep_include, rep_label
+from analysis.services.labels import rep_exclude, rep_include, rep_label, rep_label_authorize
 from analysis.services.reaper import jobs_reap
 from analysis.services.training_runs import (
     TrainingBusy,
@@ -54,6 +54,7 @@ __all__ = [
     "rep_exclude",
     "rep_include",
     "rep_label",
+    "rep_label_authorize",
     "session_mark_seen",
     "session_upload",
     "training_run_execute",

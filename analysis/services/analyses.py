@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep
 from analysis.services.detectors import detector_active, judge_load, verdict_store
-from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before, stale_q
+from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before
 from analysis.services.jsonable import jsonable
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def analysis_can_retry(analysis: Analysis) -> bool:
     if analysis.status == AnalysisStatus.FAILED:
         return True
     if analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
-        return job_is_stale(analysis, "queued_at")
+        return job_is_stale(analysis)
     return False
 
 
@@ -93,7 +93,11 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
     analysis.refresh_from_db()  # decide on the row as it is now, not as a caller last saw it
     if not analysis_can_retry(analysis):
         raise ValidationError(
-            MESSAGE_FINISHED if analysis.status == AnalysisStatus.DONE else MESSAGE_IN_PROGRESS
+            {
+                "status": MESSAGE_FINISHED
+                if analysis.status == AnalysisStatus.DONE
+                else MESSAGE_IN_PROGRESS
+            }
         )
     fields: dict[str, Any] = {
         "status": AnalysisStatus.QUEUED,
@@ -109,7 +113,7 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
         # Only from the state this decision saw: a worker that claimed it meanwhile wins.
         same = Q(status=analysis.status, attempts=analysis.attempts)
         if not Analysis.objects.filter(same, pk=analysis.pk).update(**fields):
-            raise ValidationError(MESSAGE_IN_PROGRESS)
+            raise ValidationError({"status": MESSAGE_IN_PROGRESS})
         analysis_enqueue(analysis)
     analysis.refresh_from_db()
     return analysis
@@ -410,7 +414,7 @@ def _analysis_fail(
 def _keep_files(rep: Rep, out_dir: Path) -> None:
     """A labelled rep that a re-run did not find again keeps its row (labels are never lost
     to re-analysis) and so its files: copied into the new folder before the old one goes."""
-    from analysis.selectors import media_path
+    from analysis.selectors.media import media_path
 
     kept = out_dir / "kept"
     for field in ("image", "orientation", "magnitude", "landmarks"):
@@ -514,7 +518,7 @@ def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
     """
     now = timezone.now()
     limit = stale_before(stale_seconds, now=now)
-    stale = Q(status=AnalysisStatus.RUNNING) & stale_q(limit, "queued_at")
+    stale = Q(status=AnalysisStatus.RUNNING) & Analysis.silent_since(limit)
     failed = 0
     for pk, attempt, folder in Analysis.objects.filter(stale).values_list(
         "pk", "attempts", "session__folder"

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from analysis.models import Analysis, Rep, TrainingRun
-from analysis.selectors import media_path
+from analysis.selectors.media import media_path
 from athletes.models import CoachAssignment, Profile, RosterInvitation, TrainingSession
 from athletes.selectors import AnyUser
 

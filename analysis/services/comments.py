@@ -26,15 +26,18 @@ def comment_create(
 ) -> Comment:
     body = (body or "").strip()
     if not body:
-        raise ValidationError("A comment needs some text.")
+        raise ValidationError({"body": "A comment needs some text."})
     if len(body) > COMMENT_MAX_LENGTH:
         raise ValidationError(
-            f"A comment has at most {COMMENT_MAX_LENGTH} characters (this one has {len(body)})."
+            {
+                "body": f"A comment has at most {COMMENT_MAX_LENGTH} characters "
+                f"(this one has {len(body)})."
+            }
         )
     if rep is not None and rep.analysis.session_id != session.pk:
-        raise ValidationError("That rep belongs to another session.")
+        raise ValidationError({"rep": "That rep belongs to another session."})
     if video_time_s is not None and video_time_s < 0:
-        raise ValidationError("The video time cannot be negative.")
+        raise ValidationError({"video_time_s": "The video time cannot be negative."})
     comment = Comment.objects.create(
         session=session, rep=rep, author=author, body=body, video_time_s=video_time_s
     )

@@ -54,7 +54,7 @@ def rep_images(reps: list[Rep]) -> tuple[list[Rep], np.ndarray]:
     """The reps whose SkeleMotion PNG can be read, and their images (N, 45, 100, 3) uint8."""
     from PIL import Image
 
-    from analysis.selectors import media_path
+    from analysis.selectors.media import media_path
 
     kept, images = [], []
     for rep in reps:

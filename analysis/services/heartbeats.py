@@ -40,21 +40,8 @@ def stale_before(seconds: float | None = None, now: datetime | None = None) -> d
     return (now or timezone.now()) - timedelta(seconds=seconds)
 
 
-def stale_q(limit: datetime, created: str) -> models.Q:
-    """Rows whose last sign of life (heartbeat, else start, else `created`) is before `limit`."""
-    return (
-        models.Q(heartbeat_at__lt=limit)
-        | models.Q(heartbeat_at__isnull=True, started_at__lt=limit)
-        | models.Q(heartbeat_at__isnull=True, started_at__isnull=True, **{f"{created}__lt": limit})
-    )
-
-
-def last_sign_of_life(job, created: str) -> datetime:
-    return job.heartbeat_at or job.started_at or getattr(job, created)
-
-
-def job_is_stale(job, created: str, now: datetime | None = None) -> bool:
-    return last_sign_of_life(job, created) < stale_before(now=now)
+def job_is_stale(job, now: datetime | None = None) -> bool:
+    return job.last_sign_of_life() < stale_before(now=now)
 
 
 @contextmanager

@@ -9,10 +9,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Fault, Label, Rep, RepExclusion, RepLabel
-from analysis.selectors import rep_labelable_queryset
+from analysis.selectors.reps import rep_labelable_queryset
 from athletes.selectors import user_is_admin
 
 MAX_NOTE = 2000
+
+
+def rep_label_authorize(*, rep: Rep, author) -> None:
+    """The one label permission (service, API, before it reads the body): the athlete's
+    coaches and admins; refused with a sentence otherwise."""
+    if not rep_labelable_queryset(author).filter(pk=rep.pk).exists():
+        raise PermissionDenied("Only the athlete's coaches and admins may label this rep.")
 
 
 def rep_label(*, rep: Rep, author, label: str, faults: Iterable[str] = (), note: str = "") -> Rep:
@@ -20,21 +27,21 @@ def rep_label(*, rep: Rep, author, label: str, faults: Iterable[str] = (), note:
 
     Only the athlete's coaches and admins may label; the model's verdict is not touched.
     """
-    if not rep_labelable_queryset(author).filter(pk=rep.pk).exists():
-        raise PermissionDenied("Only the athlete's coaches and admins may label this rep.")
+    rep_label_authorize(rep=rep, author=author)
     if label not in Label.values:
-        raise ValidationError(f"Label must be one of: {', '.join(Label.values)}.")
+        raise ValidationError({"label": f"Label must be one of: {', '.join(Label.values)}."})
     faults = list(dict.fromkeys(faults))  # unique, in the order given
     unknown = [f for f in faults if f not in Fault.values]
     if unknown:
+        choices = ", ".join(Fault.values)
         raise ValidationError(
-            f"Unknown fault {', '.join(unknown)}; choose from {', '.join(Fault.values)}."
+            {"faults": f"Unknown fault {', '.join(unknown)}; choose from {choices}."}
         )
     note = (note or "").strip()
     if Fault.OTHER in faults and not note:
-        raise ValidationError("The fault 'other' needs a note saying what it is.")
+        raise ValidationError({"note": "The fault 'other' needs a note saying what it is."})
     if len(note) > MAX_NOTE:
-        raise ValidationError(f"The note is longer than {MAX_NOTE} characters.")
+        raise ValidationError({"note": f"The note is longer than {MAX_NOTE} characters."})
     with transaction.atomic():
         rep = Rep.objects.select_for_update().get(pk=rep.pk)
         if rep.label == label and rep.faults == faults and rep.label_note == note:
@@ -59,7 +66,7 @@ def _exclusion_set(rep: Rep, author, excluded: bool, reason: str) -> Rep:
         raise PermissionDenied("Only admins may change the training set.")
     reason = (reason or "").strip()
     if excluded and not reason:
-        raise ValidationError("Say why this rep is excluded from training.")
+        raise ValidationError({"reason": "Say why this rep is excluded from training."})
     with transaction.atomic():
         rep = Rep.objects.select_for_update().get(pk=rep.pk)
         if rep.excluded == excluded:

@@ -39,7 +39,7 @@ from analysis.services.detectors import (
     judge_load,
     rep_images,
 )
-from analysis.services.heartbeats import job_heartbeat, stale_before, stale_q
+from analysis.services.heartbeats import job_heartbeat, stale_before
 from analysis.services.training_set import rep_group, training_set_queryset
 
 logger = logging.getLogger(__name__)
@@ -116,7 +116,7 @@ def training_reap(*, stale_seconds: float | None = None) -> int:
     `retry` time before they count as never picked up. Returns how many were failed."""
     now = timezone.now()
     running = TrainingRun.objects.filter(
-        stale_q(stale_before(stale_seconds, now=now), "created_at"),
+        TrainingRun.silent_since(stale_before(stale_seconds, now=now)),
         is_open=True,
         status=TrainingStatus.RUNNING,
     )
@@ -286,7 +286,7 @@ def _train_and_register(
 
 
 def _abs(relative: str):
-    from analysis.selectors import media_path
+    from analysis.selectors.media import media_path
 
     return media_path(relative)
 

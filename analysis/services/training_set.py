@@ -2,7 +2,7 @@
 
 The set is every rep with a label, an image, and no exclusion: coach-labelled reps from
 uploaded sets whose athlete consented to training, plus imported datasets (reps without a
-video). Its one definition is `analysis.selectors.training_set_filter`. Good reps train the
+video). Its one definition is `analysis.selectors.training.training_set_filter`. Good reps train the
 autoencoder; anomalous reps tune the thresholds and test the result.
 """
 
@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from analysis.models import SOURCE_PLATFORM, Label, Rep, RepLabel
-from analysis.selectors import training_set_queryset  # defined once, there
+from analysis.selectors.training import training_set_queryset  # defined once, there
 
 __all__ = ["ImportResult", "dataset_import", "rep_group", "training_set_queryset"]
 

@@ -53,29 +53,34 @@ def session_upload(
     if not athlete_can_be_uploaded_for(uploaded_by, athlete):
         raise PermissionDenied("You cannot upload for this athlete.")
     if exercise not in Exercise.values:
-        raise ValidationError(f"Only these exercises are analysed: {', '.join(Exercise.values)}.")
+        raise ValidationError(
+            {"exercise": f"Only these exercises are analysed: {', '.join(Exercise.values)}."}
+        )
     if len(notes or "") > NOTES_MAX_LENGTH:
-        raise ValidationError(f"Notes have at most {NOTES_MAX_LENGTH} characters.")
+        raise ValidationError({"notes": f"Notes have at most {NOTES_MAX_LENGTH} characters."})
     limit = settings.UPLOAD_MAX_BYTES
     if video.size is not None and video.size > limit:
         raise ValidationError(
-            f"The video is {size_text(video.size)}; the limit is {size_text(limit)}."
+            {"video": f"The video is {size_text(video.size)}; the limit is {size_text(limit)}."}
         )
     if video.size == 0:
-        raise ValidationError("The video file is empty.")
+        raise ValidationError({"video": "The video file is empty."})
     with upload_local_path(video) as local:
         try:
             info = probe_video(local)
         except VideoUnreadable as error:
-            raise ValidationError(str(error)) from error
+            raise ValidationError({"video": str(error)}) from error
         except Exception as error:  # a probe crash is still a refusal, never a 500
             logger.exception("probe_video failed on an upload named %r", video.name)
-            raise ValidationError("This file could not be read as a video.") from error
+            raise ValidationError({"video": "This file could not be read as a video."}) from error
     max_seconds = settings.VIDEO_MAX_SECONDS
     if info.duration_s > max_seconds:
         raise ValidationError(
-            f"The video is {duration_text(info.duration_s, whole_minutes=False)} long; the "
-            f"limit is {duration_text(max_seconds)}. Trim it to the set before uploading."
+            {
+                "video": f"The video is {duration_text(info.duration_s, whole_minutes=False)} "
+                f"long; the limit is {duration_text(max_seconds)}. Trim it to the set before "
+                "uploading."
+            }
         )
 
     session = TrainingSession(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 
 from analysis.models import Fault
-from analysis.pages import queue_count
-from athletes.selectors import AnyUser, user_role
+from analysis.selectors.reps import queue_count
+from athletes.selectors import AnyUser, user_can_review
 
 register = template.Library()
 FAULT_NAMES = {value: str(label).lower() for value, label in Fault.choices}
@@ -15,7 +15,7 @@ FAULT_NAMES = {value: str(label).lower() for value, label in Fault.choices}
 @register.simple_tag
 def review_queue_count(user: AnyUser) -> int | None:
     """None for people without a queue, so the nav shows no link at all."""
-    if user_role(user) not in ("coach", "admin"):
+    if not user_can_review(user):
         return None
     return queue_count(user)
 

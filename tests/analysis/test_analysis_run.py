@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from analysis.models import Analysis, DetectorVersion, RepVerdict
 from analysis.pipeline.result import Judgement
-from analysis.selectors import result_video_url
+from analysis.selectors.media import result_video_url
 from analysis.services import (
     _judges,
     analysis_retry,

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
 from analysis.models import Rep, RepExclusion, RepLabel
-from analysis.selectors import review_queue
+from analysis.selectors.reps import review_queue
 from analysis.services import rep_exclude, rep_include, rep_label
 from tests.conftest import make_session
 

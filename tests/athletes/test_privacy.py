@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis.models import Analysis, Comment, DetectorVersion, Rep, RepLabel, TrainingRun
-from analysis.selectors import training_set_queryset, training_set_summary
+from analysis.selectors.training import training_set_queryset, training_set_summary
 from analysis.services import comment_create, rep_exclude, rep_label
 from athletes.models import CoachAssignment, Profile, TrainingSession
 from athletes.privacy import account_erase, consent_set

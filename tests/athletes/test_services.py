@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis.models import Comment
-from analysis.selectors import comment_list, session_list
+from analysis.selectors.sessions import comment_list, session_list
 from analysis.services import comment_create, session_mark_seen
 from athletes.selectors import user_role
 from athletes.services import coach_create

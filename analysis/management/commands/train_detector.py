@@ -29,7 +29,7 @@ class Command(BaseCommand):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         from tqdm import tqdm
 
-        from analysis.selectors import detector_summary
+        from analysis.selectors.detectors import detector_summary
         from analysis.services import TrainingBusy, training_run_execute, training_start
 
         try:

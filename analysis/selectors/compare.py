@@ -12,7 +12,8 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from analysis.models import Rep
-from analysis.selectors import rep_visible_queryset, result_video_url
+from analysis.selectors.media import result_video_url
+from analysis.selectors.reps import rep_visible_queryset
 from athletes.selectors import AnyUser
 
 CHOICES_LIMIT = 300

@@ -1,10 +1,6 @@
 """Pages about sessions as they are judged: the dashboards (sessions with their analysis'
-status and flags, progress), the upload, the original video, comments, "reviewed". Thin:
-parse, call a selector or service, render.
-
-Every session lookup goes through `session_visible_queryset`, so a session someone may not
-see is a 404, the same as one that does not exist.
-"""
+status and flags, progress), the upload, the review page, the job's status and retry,
+comments, "reviewed", and the session's files (original, annotated video, report, CSV)."""
 
 from __future__ import annotations
 
@@ -12,25 +8,37 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis.forms import CommentForm, SessionFilterForm, SessionUploadForm
-from analysis.selectors import athlete_progress, media_path, rep_visible_queryset, session_list
-from analysis.services import comment_create, session_upload
+from analysis.selectors.export import analysis_reps_csv
+from analysis.selectors.media import analysis_chart_data, result_video_url
+from analysis.selectors.reps import fault_choices, rep_labelable_queryset, rep_visible_queryset
+from analysis.selectors.sessions import athlete_progress, comment_list, session_list
+from analysis.services import (
+    analysis_can_retry,
+    analysis_retry,
+    comment_create,
+    session_mark_seen,
+    session_upload,
+)
+from analysis.views.api.sessions import SessionSerializer
+from analysis.views.common import analysis_or_404, media_file_response, session_or_404
+from athletes.models import Role
 from athletes.selectors import (
     athlete_upload_choices,
     athlete_visible_queryset,
     coaches_of,
     invitations_pending,
     roster_list,
-    session_visible_queryset,
+    user_can_review,
     user_role,
 )
 from athletes.services import session_mark_reviewed
-from coach_platform.media import media_login_required, ranged_file_response
+from coach_platform.media import download_response, media_login_required
 from coach_platform.pagination import page_of
 from coach_platform.uploads import duration_text, size_text, upload_error
 
@@ -39,9 +47,10 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+# --- dashboards ----------------------------------------------------------------------------
 @login_required
 def coach_dashboard(request: HttpRequest) -> HttpResponse:
-    if user_role(request.user) == "athlete":
+    if user_role(request.user) == Role.ATHLETE:
         return redirect("athlete_dashboard")
     filters = SessionFilterForm(request.GET or None)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
@@ -87,6 +96,7 @@ def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
     return _athlete_page(request, athlete)
 
 
+# --- upload --------------------------------------------------------------------------------
 @login_required
 def session_upload_page(request: HttpRequest) -> HttpResponse:
     athletes = athlete_upload_choices(request.user)
@@ -131,21 +141,74 @@ def session_upload_page(request: HttpRequest) -> HttpResponse:
     return render(request, "analysis/upload.html", {"form": form, **limits})
 
 
-@media_login_required
-def session_video(request: HttpRequest, session_id: int) -> HttpResponse:
-    """The original upload, typed by its stored name (`original.mp4`...): a file stored
-    under another suffix by an older version (`original.html`) is only ever a download."""
-    session = get_object_or_404(session_visible_queryset(request.user), pk=session_id)
-    path = media_path(session.video.name)
-    if path is None:
-        raise Http404
-    return ranged_file_response(request, path)
+# --- the review page, the job's status -----------------------------------------------------
+def _status(request: HttpRequest, session) -> dict:
+    """The session and its job's state: the API's session JSON, one payload for both."""
+    return SessionSerializer(session, context={"request": request}).data
+
+
+@login_required
+def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = session_or_404(request, session_id)
+    analysis = analysis_or_404(session)
+    reps = list(analysis.reps.select_related("detector_version", "labelled_by"))
+    labelable = set(
+        rep_labelable_queryset(request.user).filter(analysis=analysis).values_list("pk", flat=True)
+    )
+    comments = comment_list(session, request.user)
+    by_rep: dict[int, list] = {}
+    for comment in comments:
+        if comment.rep_id:
+            by_rep.setdefault(comment.rep_id, []).append(comment)
+    for rep in reps:
+        rep.comment_count = len(by_rep.get(rep.pk, []))
+        rep.can_label = rep.pk in labelable
+    context = {
+        "session": session,
+        "analysis": analysis,
+        "reps": reps,
+        # Newest page first: a comment just posted lands on the page the redirect opens.
+        "comments": page_of(request, comments, per_page=50, param="cpage", last=True),
+        "unread_count": sum(c.unread for c in comments),
+        "chart": analysis_chart_data(analysis, reps),
+        "status": _status(request, session),
+        "result_video_url": result_video_url(analysis),
+        "fps": analysis.video_info.get("fps") or 30,
+        "can_retry": analysis_can_retry(analysis),
+        "can_mark_reviewed": user_can_review(request.user),
+        "any_judged": any(r.verdict for r in reps),
+        "can_label": bool(labelable),
+        "faults": fault_choices(),
+    }
+    response = render(request, "analysis/review.html", context)
+    session_mark_seen(session=session, user=request.user)  # after: this render shows "new"
+    return response
+
+
+@login_required
+def session_status(request: HttpRequest, session_id: int) -> JsonResponse:
+    session = session_or_404(request, session_id)
+    analysis_or_404(session)
+    return JsonResponse(_status(request, session))
 
 
 @login_required
 @require_POST
+def session_retry(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    try:
+        analysis_retry(analysis=analysis)
+        messages.success(request, "The analysis is queued again.")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("session_review", session_id=session_id)
+
+
+# --- comments, "reviewed" ------------------------------------------------------------------
+@login_required
+@require_POST
 def comment_add(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(session_visible_queryset(request.user), pk=session_id)
+    session = session_or_404(request, session_id)
     form = CommentForm(request.POST)
     anchor = "comments"
     if form.is_valid():
@@ -174,10 +237,40 @@ def comment_add(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_reviewed(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(session_visible_queryset(request.user), pk=session_id)
+    session = session_or_404(request, session_id)
     try:
         session_mark_reviewed(session=session, user=request.user)
     except PermissionDenied as error:
         raise Http404 from error
     messages.success(request, "Marked as reviewed.")
     return redirect("coach_dashboard")
+
+
+# --- the session's files -------------------------------------------------------------------
+@media_login_required
+def session_video(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The original upload, typed by its stored name (`original.mp4`...): a file stored
+    under another suffix by an older version (`original.html`) is only ever a download."""
+    session = session_or_404(request, session_id)
+    return media_file_response(request, session.video.name)
+
+
+@media_login_required
+def result_video(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    return media_file_response(request, analysis.result_video)
+
+
+@media_login_required
+def report_json(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    return media_file_response(request, analysis.report_file)
+
+
+@media_login_required
+def reps_csv(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = session_or_404(request, session_id)
+    name = f"{session.athlete.username}-{session.performed_at:%Y-%m-%d}-reps.csv"
+    response = download_response(analysis_reps_csv(analysis_or_404(session)), filename=name)
+    response["Cache-Control"] = "private, no-cache"
+    return response

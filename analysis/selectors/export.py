@@ -7,8 +7,8 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from analysis.compare import MEASURES
 from analysis.models import Analysis, Rep
+from analysis.selectors.compare import MEASURES
 
 # The compare page's measures, then what only a spreadsheet needs; units are in the names.
 KINEMATICS = [key for key, *_ in MEASURES] + [

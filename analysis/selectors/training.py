@@ -1,0 +1,101 @@
+"""Reads about the training set and training runs: the one definition of the training set,
+its counts for the admins' page, the page's filtered rep list, the latest run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+
+from analysis.models import Label, Rep, TrainingRun
+
+# The training set, defined once: a labelled rep with an image that no admin excluded, either
+# imported from a dataset (no analysis) or from an uploaded set whose athlete said yes to
+# training. No answer yet counts as no. Runs, the training page and its counts all use it.
+_CONSENTED = Q(analysis__session__athlete__profile__training_consent=True)
+_LABELLED = Q(label__isnull=False, excluded=False) & ~Q(image="")
+LABEL_FILTERS = {"good": Label.GOOD, "anomalous": Label.ANOMALOUS, "none": None}
+
+
+def training_set_filter() -> Q:
+    """The one definition of the training set, as a filter on `Rep`."""
+    return _LABELLED & (Q(analysis__isnull=True) | _CONSENTED)
+
+
+def training_set_awaiting_consent_filter() -> Q:
+    """Reps that would be in the training set but for their athlete's consent."""
+    return _LABELLED & Q(analysis__isnull=False) & ~_CONSENTED
+
+
+def training_set_queryset() -> QuerySet[Rep]:
+    """Reps a new training run may use (a run snapshots them when it starts)."""
+    return Rep.objects.filter(training_set_filter()).select_related("analysis").order_by("pk")
+
+
+def training_set_summary() -> dict[str, Any]:
+    """Counts an admin needs to judge the training set: by label and source, by athlete, by
+    the detector's verdict against the label, how many reps are excluded, and how many
+    labelled reps (of how many athletes) are left out because their athlete has not said yes."""
+    reps = Rep.objects.exclude(image="")
+    in_set = training_set_filter()
+    awaiting = reps.filter(training_set_awaiting_consent_filter())
+
+    def table(*fields: str) -> list[dict[str, Any]]:
+        return list(
+            reps.values(*fields)
+            .annotate(total=Count("pk"), in_training=Count("pk", filter=in_set))
+            .order_by(*fields)
+        )
+
+    return {
+        "total": reps.count(),
+        "in_training": reps.filter(in_set).count(),
+        "excluded": reps.filter(excluded=True).count(),
+        "unlabelled": reps.filter(label__isnull=True).count(),
+        "no_consent_reps": awaiting.count(),
+        "no_consent_athletes": awaiting.values("analysis__session__athlete").distinct().count(),
+        "by_source_label": table("source", "label"),
+        "by_athlete_label": [
+            {**row, "consent": row.pop("analysis__session__athlete__profile__training_consent")}
+            for row in table(
+                "analysis__session__athlete__username",
+                "analysis__session__athlete__profile__training_consent",
+                "label",
+            )
+        ],
+        "by_verdict_label": table("verdict", "label"),
+    }
+
+
+def training_rep_list(*, source: str = "", label: str = "", excluded: str = "") -> QuerySet[Rep]:
+    """Reps with an image (the only ones training can use), filtered as the page asks:
+    `label` good / anomalous / none, `excluded` yes / no; unknown values are ignored."""
+    reps = (
+        Rep.objects.exclude(image="")
+        .select_related("analysis__session__athlete", "labelled_by", "detector_version")
+        .annotate(in_set=ExpressionWrapper(training_set_filter(), output_field=BooleanField()))
+        .order_by("-pk")
+    )
+    if source:
+        reps = reps.filter(source=source)
+    if label in LABEL_FILTERS:
+        reps = (
+            reps.filter(label=LABEL_FILTERS[label])
+            if label != "none"
+            else reps.filter(label__isnull=True)
+        )
+    if excluded in ("yes", "no"):
+        reps = reps.filter(excluded=excluded == "yes")
+    return reps
+
+
+def training_sources() -> list[str]:
+    return list(Rep.objects.order_by("source").values_list("source", flat=True).distinct())
+
+
+def training_run_latest() -> TrainingRun | None:
+    """The open run if there is one, else the most recent."""
+    return (
+        TrainingRun.objects.filter(is_open=True).first()
+        or TrainingRun.objects.select_related("version").first()
+    )

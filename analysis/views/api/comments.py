@@ -1,0 +1,55 @@
+"""Comments through the API: on a session (`/api/sessions/{id}/comments/`) or on one rep
+(`/api/reps/{id}/comments/`), both answered here."""
+
+from __future__ import annotations
+
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from analysis.models import Comment
+from analysis.selectors.reps import rep_visible_queryset
+from analysis.selectors.sessions import comment_list
+from analysis.services import comment_create
+from analysis.views.api.common import paginated
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    rep = serializers.IntegerField(source="rep_id", required=False, allow_null=True)
+    unread = serializers.BooleanField(read_only=True, default=False)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "session", "rep", "author", "body", "video_time_s", "created_at", "unread"]
+        read_only_fields = ["id", "session", "author", "created_at", "unread"]
+
+
+def comments_respond(view, *, session, rep) -> Response:
+    """GET lists the comments (of the session, or of one rep), a page at a time; POST adds
+    one."""
+    request = view.request
+    if request.method == "GET":
+        comments = comment_list(session, request.user)
+        if rep is not None:
+            comments = [c for c in comments if c.rep_id == rep.pk]
+        return paginated(view, comments, CommentSerializer)
+    params = CommentSerializer(data=request.data)
+    params.is_valid(raise_exception=True)
+    data = params.validated_data
+    target = rep
+    rep_id = data.get("rep_id")
+    if target is None and rep_id:
+        target = (
+            rep_visible_queryset(request.user).filter(pk=rep_id, analysis__session=session).first()
+        )
+        if target is None:
+            raise ValidationError({"rep": ["No such rep in this session."]})
+    comment = comment_create(
+        author=request.user,
+        session=session,
+        body=data["body"],
+        rep=target,
+        video_time_s=data.get("video_time_s"),
+    )
+    return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)

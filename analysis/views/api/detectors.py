@@ -1,0 +1,55 @@
+"""Detector versions through the API: their held-out metrics, which one is active, and
+activation (also how to roll back). Admins only."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from analysis.models import DetectorVersion
+from analysis.selectors.detectors import detector_summary
+from analysis.services import detector_activate
+from analysis.views.api.common import IsAdmin
+
+
+class DetectorVersionSerializer(serializers.ModelSerializer):
+    training_run = serializers.IntegerField(source="run.pk", read_only=True, default=None)
+    summary = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DetectorVersion
+        fields = [
+            "id",
+            "name",
+            "is_active",
+            "created_at",
+            "activated_at",
+            "rescore_status",
+            "rescored_count",
+            "training_run",
+            "summary",
+            "metrics",
+        ]
+        read_only_fields = fields
+
+    def get_summary(self, obj) -> dict:
+        return detector_summary(obj)
+
+
+class DetectorVersionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Detector versions with their held-out metrics; which one is active. Admins only."""
+
+    serializer_class = DetectorVersionSerializer
+    permission_classes = [IsAdmin]
+    queryset = DetectorVersion.objects.select_related("run")
+
+    @extend_schema(request=None, responses=DetectorVersionSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request: Request, pk: str | None = None) -> Response:
+        """Make this version the active one (also how to roll back); stored reps are
+        re-scored in the background."""
+        version = detector_activate(version=self.get_object(), author=request.user)
+        return Response(self.get_serializer(version).data)

@@ -1,0 +1,185 @@
+"""Sessions through the API: upload, list and status (the review page's status JSON is the
+same payload), reps, comments, retry."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+
+from analysis.selectors.media import result_video_url
+from analysis.services import analysis_can_retry, analysis_retry, session_upload
+from analysis.views.api.comments import CommentSerializer, comments_respond
+from analysis.views.api.common import absolute, paginated
+from analysis.views.api.reps import RepSerializer
+from athletes.models import NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
+from athletes.selectors import session_visible_queryset, user_role
+from coach_platform.uploads import upload_error
+
+User = get_user_model()
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    athlete = serializers.IntegerField(source="athlete_id", read_only=True)
+    athlete_username = serializers.CharField(source="athlete.username", read_only=True)
+    status = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    rep_count = serializers.SerializerMethodField()
+    can_retry = serializers.SerializerMethodField()
+    result_video_url = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField()
+    review_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "id",
+            "athlete",
+            "athlete_username",
+            "exercise",
+            "performed_at",
+            "load_kg",
+            "notes",
+            "original_filename",
+            "created_at",
+            "reviewed_at",
+            "status",
+            "progress",
+            "error",
+            "rep_count",
+            "can_retry",
+            "result_video_url",
+            "video_url",
+            "review_url",
+        ]
+        read_only_fields = fields
+
+    def _analysis(self, obj):
+        return getattr(obj, "analysis", None)
+
+    def get_status(self, obj) -> str:
+        analysis = self._analysis(obj)
+        return analysis.status if analysis else "queued"
+
+    def get_progress(self, obj) -> float:
+        analysis = self._analysis(obj)
+        return round(analysis.progress, 1) if analysis else 0.0
+
+    def get_error(self, obj) -> str:
+        analysis = self._analysis(obj)
+        return analysis.error if analysis else ""
+
+    def get_rep_count(self, obj) -> int:
+        analysis = self._analysis(obj)
+        return analysis.rep_count if analysis else 0
+
+    def get_can_retry(self, obj) -> bool:
+        """Whether `POST .../retry/` would queue the analysis again (the page's rule)."""
+        analysis = self._analysis(obj)
+        return analysis_can_retry(analysis) if analysis else False
+
+    def get_result_video_url(self, obj) -> str | None:
+        analysis = self._analysis(obj)
+        url = result_video_url(analysis) if analysis else None
+        return absolute(self.context["request"], url)
+
+    def get_video_url(self, obj) -> str:
+        return absolute(self.context["request"], reverse("session_video", args=[obj.pk]))
+
+    def get_review_url(self, obj) -> str:
+        return absolute(self.context["request"], reverse("session_review", args=[obj.pk]))
+
+
+class SessionCreateSerializer(serializers.Serializer):
+    video = serializers.FileField()
+    exercise = serializers.ChoiceField(choices=Exercise.choices, default=Exercise.DEADLIFT)
+    performed_at = serializers.DateField(required=False)
+    load_kg = serializers.DecimalField(
+        max_digits=6, decimal_places=1, min_value=0, required=False, allow_null=True
+    )
+    notes = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=NOTES_MAX_LENGTH
+    )
+    athlete = serializers.IntegerField(
+        required=False, help_text="Athlete's user id, when a coach uploads on their behalf."
+    )
+
+
+class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Uploaded sets and the state of their analysis."""
+
+    serializer_class = SessionSerializer
+
+    def get_throttles(self):
+        if self.action == "create":  # uploads cost a worker minutes each: a tighter limit
+            self.throttle_scope = "uploads"
+            return [*super().get_throttles(), ScopedRateThrottle()]
+        return super().get_throttles()
+
+    def get_queryset(self):
+        return (
+            session_visible_queryset(self.request.user)
+            .select_related("athlete", "analysis")
+            .order_by("-created_at")
+        )
+
+    @extend_schema(request={"multipart/form-data": SessionCreateSerializer})
+    def create(self, request: Request) -> Response:
+        body = request.data  # DRF parses lazily: the size-limit handler runs only now
+        too_large = upload_error(request._request)
+        if too_large:
+            raise ValidationError({"video": [too_large]})
+        params = SessionCreateSerializer(data=body)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        athlete = request.user
+        if "athlete" in data:
+            athlete = User.objects.filter(pk=data["athlete"]).first()
+            if athlete is None:
+                raise ValidationError({"athlete": ["No such athlete."]})
+        elif user_role(request.user) != Role.ATHLETE:
+            raise ValidationError({"athlete": ["Say which athlete this set belongs to."]})
+        session = session_upload(
+            uploaded_by=request.user,
+            athlete=athlete,
+            video=data["video"],
+            exercise=data["exercise"],
+            performed_at=data.get("performed_at"),
+            load_kg=data.get("load_kg"),
+            notes=data.get("notes", ""),
+        )
+        session = self.get_queryset().get(pk=session.pk)
+        body = self.get_serializer(session).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=RepSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def reps(self, request: Request, pk: str | None = None) -> Response:
+        session = self.get_object()
+        analysis = getattr(session, "analysis", None)
+        reps = analysis.reps.select_related("detector_version") if analysis else []
+        return paginated(self, reps, RepSerializer)
+
+    @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request: Request, pk: str | None = None) -> Response:
+        session = self.get_object()
+        return comments_respond(self, session=session, rep=None)
+
+    @extend_schema(request=None, responses=SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        session = self.get_object()
+        analysis = getattr(session, "analysis", None)
+        if analysis is None or not analysis_can_retry(analysis):  # the review page's rule
+            raise ValidationError({"status": ["Only a failed or stalled analysis can be retried."]})
+        analysis_retry(analysis=analysis)  # refused ({"status": ...}) if a worker claimed it
+        session = self.get_queryset().get(pk=session.pk)
+        return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)

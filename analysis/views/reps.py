@@ -1,0 +1,98 @@
+"""Pages about reps: a rep's files (its SkeleMotion image and arrays) and the coaches' review
+queue, one rep at a time (labels are set through the API, `api/reps.py`)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from rest_framework import serializers
+
+from analysis.models import Rep
+from analysis.selectors.media import result_video_url
+from analysis.selectors.reps import (
+    fault_choices,
+    queue_count,
+    queue_reps,
+    rep_headline,
+    rep_visible_queryset,
+)
+from analysis.views.api.reps import LABEL_STATE_FIELDS, RepLabelStateSerializer
+from analysis.views.common import media_file_response
+from athletes.selectors import user_can_review
+from coach_platform.media import media_login_required
+
+
+@media_login_required
+def rep_image(request: HttpRequest, rep_id: int) -> HttpResponse:
+    rep = get_object_or_404(rep_visible_queryset(request.user), pk=rep_id)
+    return media_file_response(request, rep.image)
+
+
+@media_login_required
+def rep_array(request: HttpRequest, rep_id: int, kind: str) -> HttpResponse:
+    """The SkeleMotion float arrays (.npy) behind a rep's image, for download."""
+    rep = get_object_or_404(rep_visible_queryset(request.user), pk=rep_id)
+    relative = {
+        "orientation": rep.orientation,
+        "magnitude": rep.magnitude,
+        "landmarks": rep.landmarks,
+    }.get(kind)
+    if relative is None:
+        raise Http404
+    name = f"session{rep.analysis.session_id}-rep{rep.index}-{kind}.npy"
+    return media_file_response(request, relative, download_name=name)
+
+
+class QueueItemSerializer(RepLabelStateSerializer):
+    """A rep of the review queue as the queue page's script reads it; the label fields are
+    the API's own (`RepLabelStateSerializer`), so an answer of the label API fits in."""
+
+    athlete = serializers.CharField(source="analysis.session.athlete.username")
+    session_id = serializers.IntegerField(source="analysis.session_id")
+    session_url = serializers.SerializerMethodField()
+    date = serializers.DateField(source="analysis.session.performed_at")
+    image_url = serializers.SerializerMethodField()
+    video_url = serializers.SerializerMethodField()
+    detector = serializers.CharField(source="detector_version.name", default=None)
+    headline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rep
+        fields = [
+            "id", "athlete", "session_id", "session_url", "date", "index", "image_url",
+            "video_url", "start_s", "end_s", "verdict", "score", "threshold", "detector",
+            "joints", "headline", *LABEL_STATE_FIELDS,
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_session_url(self, rep: Rep) -> str:
+        return reverse("session_review", args=[rep.analysis.session_id])
+
+    def get_image_url(self, rep: Rep) -> str:
+        return reverse("rep_image", args=[rep.pk])
+
+    def get_video_url(self, rep: Rep) -> str:
+        videos = self.context.setdefault("videos", {})  # one file lookup per set, not per rep
+        if rep.analysis_id not in videos:
+            videos[rep.analysis_id] = result_video_url(rep.analysis) or reverse(
+                "session_video", args=[rep.analysis.session_id]
+            )
+        return videos[rep.analysis_id]
+
+    def get_headline(self, rep: Rep) -> list[str]:
+        return rep_headline(rep.kinematics)
+
+
+@login_required
+def review_queue_page(request: HttpRequest) -> HttpResponse:
+    """One rep at a time, most informative first, labelled with the keyboard."""
+    if not user_can_review(request.user):
+        raise Http404
+    context = {
+        "items": QueueItemSerializer(queue_reps(request.user), many=True).data,
+        "waiting": queue_count(request.user),
+        "faults": fault_choices(),
+    }
+    return render(request, "analysis/queue.html", context)
