@@ -1,0 +1,596 @@
+"""Measure the rep counter on the real clips and on clips derived from them (issue 12).
+
+The pose pass runs once per clip, with the pipeline's own functions (`steps.pose_pass`,
+`steps.check_input`, `steps.time_base`), and what segmentation needs is kept in
+`var/pose-cache/<sha1 of path + size + mtime>.npz`: the 30 fps landmarks, the world landmarks
+(for the knee angle) and, per grid frame, the input frame it came from. Re-running after a
+change to `analysis/pipeline/reps.py` then costs milliseconds per clip.
+
+Clips: every row of ../shared/data/videos/MANIFEST.tsv with a `deadlift_reps` count (0 for the
+squat and the curl), plus the 34 clips under BichraiX+AI-Deadlift-Analysis/good and bad (no
+count: the count found is reported, and whether anything crashed).
+
+Derived clips, cut from the cached 30 fps track (a grid frame is 1/30 s):
+  full          the clip itself; expected = the manifest's count.
+  end_lockout   each counted set cut so that its last frame is the lockout of its last rep
+                (the lowering is cut off); expected unchanged.
+  start_mid     the set starts halfway up the first rep's pull: at the first frame whose
+                shoulder height (reps.compute_signals on the full clip) is halfway between
+                its value at the rep's start and at its lockout as the counter finds them
+                (halfway in height, not in time: a slow break from the floor would leave a
+                time-halfway cut still at the bottom). Expected = count - 1. Choice: a
+                pull whose start from the floor is not in the clip is not a rep by the
+                data's counting rule ("a pull from the floor ... that reaches lockout"), and
+                it cannot be told from standing up.
+  camera_cut    1 s of another clip's track put before the clip (a camera cut: another
+                lifter, camera and scale). The second taken is the one that ends at the
+                other clip's first rep's bottom (a setup shot, the lifter low), so the cut
+                jumps from a low to wherever this clip starts. Expected unchanged (also for
+                the squat and the curl: 0).
+  split         every multi-rep set cut at its bottoms (halfway between one rep's end and
+                the next rep's start) into one-rep pieces; expected 1 each.
+end_lockout, start_mid and split need the counter's spans on the full clip, so they are only
+made from clips it counts exactly (the others are listed as skipped).
+
+`--video-cuts N` also cuts N of those derived clips out of the real video with PyAV (into a
+temporary folder), runs the whole pose pass on them and reports whether the count and the
+reps agree with the track-level cut (camera_cut is not cut for real: it joins two videos).
+
+Usage (from the project root; needs ../shared/data):
+  .venv/bin/python scripts/eval_rep_counts.py                  # table + summary
+  .venv/bin/python scripts/eval_rep_counts.py --refresh        # recompute the pose cache
+  .venv/bin/python scripts/eval_rep_counts.py --json out.json --jobs 2 --video-cuts 6
+  .venv/bin/python scripts/eval_rep_counts.py --only 0016c --kinds full,split
+Exit status 0 whatever the counts (a measurement, not a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("GLOG_minloglevel", "2")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data" / "videos"
+CACHE = ROOT / "var" / "pose-cache"
+CACHE_VERSION = 1
+GRID_FPS = 30.0
+CUT_SECONDS = 1.0
+UNCOUNTED_DIR = "BichraiX+AI-Deadlift-Analysis/"
+UNCOUNTED_SUBDIRS = ("good/", "bad/")
+KINDS = ("full", "end_lockout", "start_mid", "camera_cut", "split")
+
+
+# ---- clips ---------------------------------------------------------------------------------
+@dataclass
+class Clip:
+    name: str  # path relative to DATA
+    expected: int | None  # None: no count in the manifest
+
+
+def manifest_clips() -> list[Clip]:
+    rows = list(csv.DictReader((DATA / "MANIFEST.tsv").open(), delimiter="\t"))
+    clips = []
+    for row in rows:
+        count = row["deadlift_reps"].strip()
+        if count:
+            clips.append(Clip(row["path"], int(count)))
+        elif row["path"].startswith(UNCOUNTED_DIR) and any(
+            row["path"][len(UNCOUNTED_DIR) :].startswith(s) for s in UNCOUNTED_SUBDIRS
+        ):
+            clips.append(Clip(row["path"], None))
+    return clips
+
+
+# ---- pose cache ----------------------------------------------------------------------------
+def cache_key(path: Path) -> str:
+    st = path.stat()
+    return hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
+
+
+def pose_track(path: Path) -> dict[str, np.ndarray]:
+    """The pipeline's pose pass and time base on one video: what segmentation needs."""
+    from analysis.pipeline.errors import NoPersonVisible
+    from analysis.pipeline.steps import check_input, pose_pass, time_base
+    from analysis.pipeline.video import probe_video
+
+    t0 = time.perf_counter()
+    expected = max(probe_video(path).frames, 1)
+    poses = pose_pass(path)
+    refused = ""
+    try:
+        check_input(path, poses, expected)
+    except NoPersonVisible as exc:  # the pipeline's answer, not a crash
+        refused = str(exc)
+    track = time_base(poses)
+    return {
+        "version": np.array(CACHE_VERSION),
+        "lm30": track.landmarks.astype(np.float32),
+        "world30": track.world.astype(np.float32),
+        "source_frame": np.asarray(track.timeline.source_frame, dtype=np.int32),
+        "frame_times": np.asarray(poses.frame_times, dtype=np.float64),
+        "refused": np.array(refused),
+        "pose_seconds": np.array(time.perf_counter() - t0),
+    }
+
+
+def cached_track(path: Path, refresh: bool = False) -> tuple[dict[str, np.ndarray], bool]:
+    """(arrays, whether they were computed now)."""
+    file = CACHE / f"{cache_key(path)}.npz"
+    if file.exists() and not refresh:
+        with np.load(file) as z:
+            data = {k: z[k] for k in z.files}
+        if int(data["version"]) == CACHE_VERSION:
+            return data, False
+    data = pose_track(path)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(f".{os.getpid()}.tmp.npz")
+    np.savez_compressed(tmp, **data)
+    tmp.replace(file)
+    return data, True
+
+
+def _fill_one(args: tuple[str, bool]) -> tuple[str, str, float]:
+    """Worker: (clip name, error or "", seconds)."""
+    name, refresh = args
+    t0 = time.perf_counter()
+    try:
+        cached_track(DATA / name, refresh)
+        return name, "", time.perf_counter() - t0
+    except Exception as exc:  # noqa: BLE001 - a crash is a result to report
+        return name, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0
+
+
+def fill_cache(clips: list[Clip], refresh: bool, jobs: int) -> dict[str, str]:
+    """Compute missing cache entries (in `jobs` processes); returns errors per clip."""
+    todo = [
+        c.name for c in clips if refresh or not (CACHE / f"{cache_key(DATA / c.name)}.npz").exists()
+    ]
+    errors: dict[str, str] = {}
+    if not todo:
+        return errors
+    print(f"pose pass on {len(todo)} clip(s), {jobs} job(s) ...", file=sys.stderr, flush=True)
+    work = [(n, refresh) for n in todo]
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            results = list(pool.map(_fill_one, work))
+    else:
+        results = [_fill_one(w) for w in work]
+    for name, err, secs in results:
+        print(f"  {name}: {secs:.1f} s {err}", file=sys.stderr, flush=True)
+        if err:
+            errors[name] = err
+    return errors
+
+
+# ---- counting on a track -------------------------------------------------------------------
+@dataclass
+class Count:
+    found: int
+    spans: list[tuple[int, int, int, bool]]  # grid frames: start, lockout, end, complete
+    exercise: str
+    error: str = ""
+
+
+def count_reps(lm30: np.ndarray, world30: np.ndarray) -> Count:
+    """What the pipeline's reps step says about a 30 fps track."""
+    from analysis.pipeline.kinematics import body_angles
+    from analysis.pipeline.reps import segment_reps
+
+    try:
+        angles = body_angles(world30, lm30)
+        seg = segment_reps(lm30, knee_angles=angles["knee"])
+    except Exception as exc:  # noqa: BLE001 - a crash is a result to report
+        tb = traceback.format_exc(limit=-1).strip().splitlines()[-3:]
+        return Count(0, [], "crash", f"{type(exc).__name__}: {exc} | {' / '.join(tb)}")
+    spans = [(s.start, s.lockout, s.end, s.complete) for s in seg.spans]
+    return Count(len(spans), spans, seg.exercise.name)
+
+
+# ---- derived clips -------------------------------------------------------------------------
+@dataclass
+class Case:
+    clip: str
+    kind: str
+    expected: int | None
+    lm30: np.ndarray = field(repr=False)
+    world30: np.ndarray = field(repr=False)
+    grid_from: int = 0  # first grid frame of the source clip used (video cuts)
+    grid_to: int = 0  # one past the last
+    note: str = ""
+
+
+@dataclass
+class Row:
+    clip: str
+    kind: str
+    expected: int | None
+    found: int
+    exact: bool | None
+    spans_s: list[str]
+    exercise: str
+    note: str = ""
+    error: str = ""
+    seconds: float = 0.0
+
+
+def derive(
+    clip: Clip, data: dict[str, np.ndarray], full: Count, others: list[tuple[Clip, dict, Count]]
+) -> tuple[list[Case], list[str]]:
+    """The derived cases of one clip, and reasons for the kinds not made."""
+    from analysis.pipeline.reps import compute_signals
+
+    lm, world = data["lm30"].astype(float), data["world30"].astype(float)
+    n = len(lm)
+    cases, skipped = [], []
+    exp = clip.expected
+    usable = exp is not None and exp > 0 and full.found == exp and full.error == ""
+    if exp is not None and exp > 0 and not usable:
+        skipped.append(f"{clip.name}: end_lockout/start_mid/split skipped (full count not exact)")
+    if usable:
+        spans = full.spans
+        last_lockout = spans[-1][1]
+        cases.append(
+            Case(
+                clip.name,
+                "end_lockout",
+                exp,
+                lm[: last_lockout + 1],
+                world[: last_lockout + 1],
+                0,
+                last_lockout + 1,
+                f"cut after grid {last_lockout}",
+            )
+        )
+        start, lockout = spans[0][0], spans[0][1]
+        ratio = compute_signals(lm).shoulder
+        halfway = (ratio[start] + ratio[lockout]) / 2
+        risen = np.where(ratio[start : lockout + 1] >= halfway)[0]
+        mid = start + int(risen[0]) if len(risen) else (start + lockout) // 2
+        cases.append(
+            Case(
+                clip.name,
+                "start_mid",
+                exp - 1,
+                lm[mid:],
+                world[mid:],
+                mid,
+                n,
+                f"from grid {mid} (rep 1: start {start}, lockout {lockout}; "
+                f"shoulder ratio {ratio[start]:.2f} -> {ratio[mid]:.2f} -> {ratio[lockout]:.2f})",
+            )
+        )
+        if exp > 1:
+            cuts = [(spans[k][2] + spans[k + 1][0]) // 2 for k in range(len(spans) - 1)]
+            edges = [0, *cuts, n]
+            for k in range(len(edges) - 1):
+                a, b = edges[k], edges[k + 1]
+                cases.append(
+                    Case(
+                        f"{clip.name}#{k + 1}",
+                        "split",
+                        1,
+                        lm[a:b],
+                        world[a:b],
+                        a,
+                        b,
+                        f"grid {a}-{b}",
+                    )
+                )
+    if exp is not None and others:
+        # the next counted clip (cyclically) that has a rep, as the other shot
+        names = [o[0].name for o in others]
+        i = (names.index(clip.name) + 1) if clip.name in names else 0
+        for j in range(len(others)):
+            oclip, odata, ocount = others[(i + j) % len(others)]
+            if oclip.name != clip.name and ocount.spans:
+                break
+        else:
+            oclip = None
+        if oclip is not None:
+            k = int(round(CUT_SECONDS * GRID_FPS))
+            bottom = ocount.spans[0][0]
+            a = max(0, bottom + 1 - k)
+            head_lm = odata["lm30"][a : a + k].astype(float)
+            head_w = odata["world30"][a : a + k].astype(float)
+            cases.append(
+                Case(
+                    clip.name,
+                    "camera_cut",
+                    exp,
+                    np.concatenate([head_lm, lm]),
+                    np.concatenate([head_w, world]),
+                    0,
+                    n,
+                    f"{len(head_lm)} grid frames of {Path(oclip.name).name} "
+                    f"(grid {a}-{a + len(head_lm)}) first",
+                )
+            )
+    return cases, skipped
+
+
+def spans_seconds(spans: list[tuple[int, int, int, bool]]) -> list[str]:
+    return [
+        f"{s / GRID_FPS:.2f}-{lo / GRID_FPS:.2f}-{e / GRID_FPS:.2f}{'' if c else '*'}"
+        for s, lo, e, c in spans
+    ]
+
+
+def evaluate(case: Case) -> Row:
+    t0 = time.perf_counter()
+    c = count_reps(case.lm30, case.world30)
+    exact = None if case.expected is None else (c.found == case.expected and not c.error)
+    return Row(
+        case.clip,
+        case.kind,
+        case.expected,
+        c.found,
+        exact,
+        spans_seconds(c.spans),
+        c.exercise,
+        case.note,
+        c.error,
+        time.perf_counter() - t0,
+    )
+
+
+# ---- real video cuts (--video-cuts) --------------------------------------------------------
+def cut_video(src: Path, dst: Path, t_from: float, t_to: float) -> int:
+    """Write the frames of `src` with time in [t_from, t_to) to `dst` (H.264, display
+    orientation, at most 640 px), keeping their timestamps relative to the first kept frame.
+    Returns the number of frames written."""
+    from fractions import Fraction
+
+    import av
+
+    from analysis.pipeline.pose import POSE_MAX_SIDE
+    from analysis.pipeline.video import iter_frames, probe_video
+
+    rate = round(probe_video(src).fps) or 30
+    tb = Fraction(1, 90000)
+    written, last, t0 = 0, -1, 0.0
+    with av.open(str(dst), "w") as out:
+        stream = None
+        for f in iter_frames(src, max_side=POSE_MAX_SIDE):
+            if f.time_s < t_from:
+                continue
+            if f.time_s >= t_to:
+                break
+            image = f.image
+            if stream is None:
+                codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+                stream = out.add_stream(codec, rate=rate)
+                h2, w2 = image.shape[0] - image.shape[0] % 2, image.shape[1] - image.shape[1] % 2
+                stream.width, stream.height, stream.pix_fmt = w2, h2, "yuv420p"
+                stream.time_base = stream.codec_context.time_base = tb
+                if codec == "libx264":
+                    stream.options = {"crf": "18", "preset": "veryfast"}
+                t0 = f.time_s
+            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:h2, :w2]), format="bgr24")
+            pts = max(int(round((f.time_s - t0) / tb)), last + 1)
+            vf.pts, vf.time_base, last = pts, tb, pts
+            for packet in stream.encode(vf):
+                out.mux(packet)
+            written += 1
+        if stream is not None:
+            for packet in stream.encode():
+                out.mux(packet)
+    return written
+
+
+def video_cut_checks(cases: list[Case], how_many: int) -> list[dict]:
+    """Cut some derived cases out of the real video and compare the counts."""
+    pick: list[Case] = []
+    used: set[str] = set()
+    pools = [[c for c in cases if c.kind == k] for k in ("end_lockout", "start_mid", "split")]
+    while len(pick) < how_many and any(pools):
+        for pool in pools:
+            if pool and len(pick) < how_many:
+                # a clip not used yet if there is one, taking turns from the front and back
+                fresh = [c for c in pool if c.clip.split("#")[0] not in used] or pool
+                case = fresh[0 if len(pick) % 2 == 0 else -1]
+                pool.remove(case)
+                used.add(case.clip.split("#")[0])
+                pick.append(case)
+    out = []
+    with tempfile.TemporaryDirectory(prefix="rep-cuts-") as tmp:
+        for i, case in enumerate(pick):
+            src = DATA / case.clip.split("#")[0]
+            data, _ = cached_track(src)
+            # grid frame k is k/30 s after the first frame; half a grid frame of slack
+            t_from = case.grid_from / GRID_FPS - 0.5 / GRID_FPS
+            t_to = (case.grid_to - 1) / GRID_FPS + 0.5 / GRID_FPS
+            dst = Path(tmp) / f"cut{i}.mp4"
+            t0 = time.perf_counter()
+            try:
+                frames = cut_video(src, dst, t_from, t_to)
+                real = pose_track(dst)
+                got = count_reps(real["lm30"].astype(float), real["world30"].astype(float))
+                err = got.error
+            except Exception as exc:  # noqa: BLE001
+                frames, got, err = 0, Count(0, [], "crash"), f"{type(exc).__name__}: {exc}"
+            track = count_reps(case.lm30, case.world30)
+            out.append(
+                {
+                    "clip": case.clip,
+                    "kind": case.kind,
+                    "seconds": f"{t_from:.2f}-{t_to:.2f}",
+                    "frames": frames,
+                    "expected": case.expected,
+                    "track_found": track.found,
+                    "video_found": got.found,
+                    "agree": track.found == got.found and not err,
+                    "track_spans_s": spans_seconds(track.spans),
+                    "video_spans_s": spans_seconds(got.spans),
+                    "error": err,
+                    "run_s": round(time.perf_counter() - t0, 1),
+                }
+            )
+            print(f"  video cut {i + 1}/{len(pick)} done", file=sys.stderr, flush=True)
+    return out
+
+
+# ---- main ----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--refresh", action="store_true", help="recompute the pose cache")
+    ap.add_argument("--json", metavar="FILE", help="write rows and summary as JSON")
+    ap.add_argument("--jobs", type=int, default=1, help="pose passes in parallel (default 1)")
+    ap.add_argument(
+        "--video-cuts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also cut N derived clips from the real video and compare",
+    )
+    ap.add_argument("--only", default="", help="only clips whose path contains this")
+    ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds to run")
+    ap.add_argument("--cache-only", action="store_true", help="fill the pose cache and stop")
+    ap.add_argument("--failures", action="store_true", help="print only the rows not exact")
+    args = ap.parse_args(argv)
+    if not DATA.exists():
+        print(f"needs the real clips at {DATA}", file=sys.stderr)
+        return 2
+    t_start = time.perf_counter()
+    kinds = [k for k in args.kinds.split(",") if k]
+    clips = [c for c in manifest_clips() if args.only in c.name]
+    crash = fill_cache(clips, args.refresh, max(1, args.jobs))
+    t_cache = time.perf_counter() - t_start
+    if args.cache_only:
+        print(f"cache filled in {t_cache:.1f} s")
+        return 0
+
+    t_eval = time.perf_counter()
+    loaded: list[tuple[Clip, dict, Count]] = []
+    rows: list[Row] = []
+    for clip in clips:
+        if clip.name in crash:
+            rows.append(
+                Row(
+                    clip.name,
+                    "full",
+                    clip.expected,
+                    0,
+                    False if clip.expected is not None else None,
+                    [],
+                    "crash",
+                    "",
+                    f"pose pass: {crash[clip.name]}",
+                )
+            )
+            continue
+        data, _ = cached_track(DATA / clip.name)
+        full = count_reps(data["lm30"].astype(float), data["world30"].astype(float))
+        loaded.append((clip, data, full))
+    counted = [o for o in loaded if o[0].expected is not None]
+    skipped: list[str] = []
+    all_cases: list[Case] = []
+    for clip, data, full in loaded:
+        refused = str(data["refused"])
+        full_case = Case(
+            clip.name,
+            "full",
+            clip.expected,
+            data["lm30"].astype(float),
+            data["world30"].astype(float),
+            0,
+            len(data["lm30"]),
+            f"pipeline refuses: {refused}" if refused else "",
+        )
+        cases, why = derive(clip, data, full, counted)
+        all_cases += [full_case, *cases]
+        skipped += why
+    rows += [evaluate(c) for c in all_cases if c.kind in kinds]
+    t_eval = time.perf_counter() - t_eval
+
+    checks = video_cut_checks([c for c in all_cases if c.kind in kinds], args.video_cuts)
+
+    # table
+    shown = [r for r in rows if not (args.failures and r.exact is not False and not r.error)]
+    print(
+        f"{'clip':58s} {'kind':11s} {'exp':>3s} {'fnd':>3s} {'ok':3s} spans s (start-lockout-end, "
+        "* = cut off)"
+    )
+    for r in shown:
+        ok = "-" if r.exact is None else ("yes" if r.exact else "NO")
+        extra = f"  [{r.error}]" if r.error else ""
+        if r.note and (r.exact is False or r.note.startswith("pipeline refuses")):
+            extra += f"  | {r.note}"
+        exp = "?" if r.expected is None else str(r.expected)
+        print(
+            f"{r.clip[-58:]:58s} {r.kind:11s} {exp:>3s} {r.found:3d} {ok:3s} "
+            f"{' '.join(r.spans_s)}{extra}"
+        )
+    summary = {}
+    print()
+    for kind in kinds:
+        rk = [r for r in rows if r.kind == kind]
+        known = [r for r in rk if r.expected is not None]
+        summary[kind] = {
+            "made": len(rk),
+            "with_count": len(known),
+            "exact": sum(bool(r.exact) for r in known),
+            "crashed": sum(bool(r.error) for r in rk),
+            "too_few": sum(r.found < r.expected for r in known),
+            "too_many": sum(r.found > r.expected for r in known),
+            "no_count_found": [r.found for r in rk if r.expected is None],
+        }
+        s = summary[kind]
+        line = f"{kind:11s} made {s['made']:3d}  exact {s['exact']}/{s['with_count']}"
+        line += f"  (too few {s['too_few']}, too many {s['too_many']})  crashed {s['crashed']}"
+        if s["no_count_found"]:
+            hist = np.bincount(s["no_count_found"])
+            line += "  uncounted clips: " + ", ".join(
+                f"{n} found {k}" for k, n in enumerate(hist) if n
+            )
+        print(line)
+    for why in skipped:
+        print(f"  skipped {why}")
+    if checks:
+        print("\nreal video cuts vs track-level cuts:")
+        for c in checks:
+            print(
+                f"  {c['clip'][-45:]:45s} {c['kind']:11s} {c['seconds']:>11s} exp "
+                f"{c['expected']} track {c['track_found']} video {c['video_found']} "
+                f"{'agree' if c['agree'] else 'DIFFER'}  track {' '.join(c['track_spans_s'])}"
+                f" | video {' '.join(c['video_spans_s'])} {c['error']}"
+            )
+        agree = sum(c["agree"] for c in checks)
+        print(f"  agreement {agree}/{len(checks)}")
+    total = time.perf_counter() - t_start
+    print(
+        f"\nrun time {total:.1f} s (pose cache {t_cache:.1f} s, segmentation {t_eval:.2f} s "
+        f"for {len(rows)} tracks)"
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "rows": [asdict(r) for r in rows],
+                    "summary": summary,
+                    "skipped": skipped,
+                    "video_cuts": checks,
+                    "seconds": {"total": total, "cache": t_cache, "segmentation": t_eval},
+                },
+                indent=1,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
