@@ -23,11 +23,7 @@ class SessionUploadForm(forms.Form):
 
     def __init__(self, *args, athletes, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
-        self.fields["athlete"].queryset = get_user_model().objects.filter(
-            pk__in=[a.pk for a in athletes]
-        )
+        self.fields["athlete"].queryset = athletes
         if len(athletes) == 1:
             self.fields["athlete"].initial = athletes[0].pk
             self.fields["athlete"].widget = forms.HiddenInput()

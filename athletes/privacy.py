@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -68,10 +69,12 @@ def _session_folder(folder: str) -> Path | None:
     return path if path.parent == root else None
 
 
-def account_erase(*, user: AnyUser, password: str, confirmed: bool) -> int:
+def account_erase(*, user: AnyUser, password: str, confirmed: bool, request=None) -> int:
     """Delete an athlete's account and everything of theirs; returns the sessions deleted.
 
-    The password must be typed again and the deletion confirmed. In one transaction:
+    The password must be typed again (checked through `authenticate` with the `request`, so
+    wrong guesses count towards the login lock-out) and the deletion confirmed. In one
+    transaction:
     their sessions (with analyses, reps, labels, verdicts, comments and read markers),
     roster links and invitations, profile and user. Their session folders are removed
     after the transaction commits, so a failure leaves rows and files together. Reps that
@@ -82,7 +85,8 @@ def account_erase(*, user: AnyUser, password: str, confirmed: bool) -> int:
     """
     if user_role(user) != Role.ATHLETE:
         raise PermissionDenied("Only an athlete account can be deleted here.")
-    if not password or not user.check_password(password):
+    checked = password and authenticate(request, username=user.username, password=password)
+    if not checked or checked.pk != user.pk:
         raise ValidationError("The password is not right.")
     if not confirmed:
         raise ValidationError("Tick the box to confirm that everything will be deleted.")

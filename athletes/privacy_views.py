@@ -80,6 +80,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             user=request.user,
             password=request.POST.get("password", ""),
             confirmed=request.POST.get("confirm") == "yes",
+            request=request,
         )
     except ValidationError as error:
         return _page(request, delete_error=" ".join(error.messages), status=400)

@@ -81,22 +81,18 @@ def coaches_of(athlete: AnyUser) -> QuerySet:
     return User.objects.filter(athlete_links__athlete=athlete).order_by("username")
 
 
-def athlete_upload_choices(user: AnyUser) -> list:
-    """Whom `user` may upload for: themself (athlete) or the athletes they coach."""
-    role = user_role(user)
-    if role == Role.ATHLETE:
-        return [user]
-    return list(roster_list(user))
+def athlete_upload_choices(user: AnyUser) -> QuerySet:
+    """Whom `user` may upload for: themself (athlete), the athletes they coach, or (admin)
+    any athlete. The one rule for the upload page, the API and the upload service."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user_role(user) == Role.ATHLETE:
+        return User.objects.filter(pk=user.pk)
+    return roster_list(user)
 
 
 def athlete_can_be_uploaded_for(user: AnyUser, athlete: AnyUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.pk == athlete.pk and user_role(user) == Role.ATHLETE:
-        return True
-    if user_is_admin(user):
-        return True
-    return CoachAssignment.objects.filter(coach=user, athlete=athlete).exists()
+    return athlete_upload_choices(user).filter(pk=athlete.pk).exists()
 
 
 def athlete_visible_queryset(user: AnyUser) -> QuerySet:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from athletes.forms import AthleteCreateForm, CoachCreateForm, RosterAssignForm, RosterInviteForm
 from athletes.selectors import (
+    coaches_of,
     invitations_sent,
     roster_list,
     user_can_review,
@@ -106,7 +107,8 @@ def _int(value) -> int:
 @login_required
 @require_POST
 def roster_remove(request: HttpRequest, athlete_id: int) -> HttpResponse:
-    athlete = get_object_or_404(User, pk=athlete_id)
+    # Only among the coach's own athletes: an id must not reveal whose account it is.
+    athlete = get_object_or_404(roster_list(request.user), pk=athlete_id)
     roster_remove_athlete(coach=request.user, athlete=athlete)
     messages.info(request, f"{athlete.username} left your roster; their sessions stay.")
     return redirect("roster")
@@ -135,7 +137,7 @@ def invitation_answer(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_POST
 def coach_leave(request: HttpRequest, coach_id: int) -> HttpResponse:
     """An athlete ends a coach's access to their sessions."""
-    coach = get_object_or_404(User, pk=coach_id)
+    coach = get_object_or_404(coaches_of(request.user), pk=coach_id)
     roster_remove_athlete(coach=coach, athlete=request.user)
     messages.info(request, f"{coach.username} no longer coaches you.")
     return redirect("athlete_dashboard")

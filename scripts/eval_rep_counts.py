@@ -65,10 +65,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("GLOG_minloglevel", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from analysis.pipeline.timebase import FPS as GRID_FPS  # noqa: E402 - a grid frame is 1/30 s
+
 DATA = ROOT.parent / "shared" / "data" / "videos"
 CACHE = ROOT / "var" / "pose-cache"
 CACHE_VERSION = 1
-GRID_FPS = 30.0
 CUT_SECONDS = 1.0
 UNCOUNTED_DIR = "BichraiX+AI-Deadlift-Analysis/"
 UNCOUNTED_SUBDIRS = ("good/", "bad/")
@@ -109,11 +110,11 @@ def pose_track(path: Path) -> dict[str, np.ndarray]:
     from analysis.pipeline.video import probe_video
 
     t0 = time.perf_counter()
-    expected = max(probe_video(path).frames, 1)
+    probe = probe_video(path)
     poses = pose_pass(path)
     refused = ""
     try:
-        check_input(path, poses, expected)
+        check_input(poses, probe, max(probe.frames, 1))
     except NoPersonVisible as exc:  # the pipeline's answer, not a crash
         refused = str(exc)
     track = time_base(poses)
@@ -188,12 +189,10 @@ class Count:
 
 def count_reps(lm30: np.ndarray, world30: np.ndarray) -> Count:
     """What the pipeline's reps step says about a 30 fps track."""
-    from analysis.pipeline.kinematics import body_angles
-    from analysis.pipeline.reps import segment_reps
+    from analysis.pipeline.steps import find_reps
 
     try:
-        angles = body_angles(world30, lm30)
-        seg = segment_reps(lm30, knee_angles=angles["knee"])
+        _, seg = find_reps(lm30, world30)
     except Exception as exc:  # noqa: BLE001 - a crash is a result to report
         tb = traceback.format_exc(limit=-1).strip().splitlines()[-3:]
         return Count(0, [], "crash", f"{type(exc).__name__}: {exc} | {' / '.join(tb)}")
@@ -392,25 +391,27 @@ def cut_video(src: Path, dst: Path, t_from: float, t_to: float) -> int:
     return written
 
 
-def video_cut_checks(cases: list[Case], how_many: int) -> list[dict]:
-    """Cut some derived cases out of the real video and compare the counts."""
-    pick: list[Case] = []
+def video_cut_checks(evaluated: list[tuple[Case, Row]], how_many: int) -> list[dict]:
+    """Cut some derived cases out of the real video and compare the counts with the ones
+    `evaluate` found on their tracks (each case with its row)."""
+    pick: list[tuple[Case, Row]] = []
     used: set[str] = set()
-    pools = [[c for c in cases if c.kind == k] for k in ("end_lockout", "start_mid", "split")]
+    pools = [
+        [(c, r) for c, r in evaluated if c.kind == k] for k in ("end_lockout", "start_mid", "split")
+    ]
     while len(pick) < how_many and any(pools):
         for pool in pools:
             if pool and len(pick) < how_many:
                 # a clip not used yet if there is one, taking turns from the front and back
-                fresh = [c for c in pool if c.clip.split("#")[0] not in used] or pool
-                case = fresh[0 if len(pick) % 2 == 0 else -1]
-                pool.remove(case)
-                used.add(case.clip.split("#")[0])
-                pick.append(case)
+                fresh = [cr for cr in pool if cr[0].clip.split("#")[0] not in used] or pool
+                chosen = fresh[0 if len(pick) % 2 == 0 else -1]
+                pool.remove(chosen)
+                used.add(chosen[0].clip.split("#")[0])
+                pick.append(chosen)
     out = []
     with tempfile.TemporaryDirectory(prefix="rep-cuts-") as tmp:
-        for i, case in enumerate(pick):
+        for i, (case, track) in enumerate(pick):
             src = DATA / case.clip.split("#")[0]
-            data, _ = cached_track(src)
             # grid frame k is k/30 s after the first frame; half a grid frame of slack
             t_from = case.grid_from / GRID_FPS - 0.5 / GRID_FPS
             t_to = (case.grid_to - 1) / GRID_FPS + 0.5 / GRID_FPS
@@ -423,7 +424,6 @@ def video_cut_checks(cases: list[Case], how_many: int) -> list[dict]:
                 err = got.error
             except Exception as exc:  # noqa: BLE001
                 frames, got, err = 0, Count(0, [], "crash"), f"{type(exc).__name__}: {exc}"
-            track = count_reps(case.lm30, case.world30)
             out.append(
                 {
                     "clip": case.clip,
@@ -434,7 +434,7 @@ def video_cut_checks(cases: list[Case], how_many: int) -> list[dict]:
                     "track_found": track.found,
                     "video_found": got.found,
                     "agree": track.found == got.found and not err,
-                    "track_spans_s": spans_seconds(track.spans),
+                    "track_spans_s": track.spans_s,
                     "video_spans_s": spans_seconds(got.spans),
                     "error": err,
                     "run_s": round(time.perf_counter() - t0, 1),
@@ -514,10 +514,11 @@ def main(argv: list[str] | None = None) -> int:
         cases, why = derive(clip, data, full, counted)
         all_cases += [full_case, *cases]
         skipped += why
-    rows += [evaluate(c) for c in all_cases if c.kind in kinds]
+    evaluated = [(c, evaluate(c)) for c in all_cases if c.kind in kinds]
+    rows += [r for _, r in evaluated]
     t_eval = time.perf_counter() - t_eval
 
-    checks = video_cut_checks([c for c in all_cases if c.kind in kinds], args.video_cuts)
+    checks = video_cut_checks(evaluated, args.video_cuts)
 
     # table
     shown = [r for r in rows if not (args.failures and r.exact is not False and not r.error)]

@@ -16,10 +16,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from analysis.models import COMMENT_MAX_LENGTH
-from tests.conftest import make_session
+from tests.conftest import PERSONA_PASSWORD, make_session
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "Deadlift-Persona-2026"
+PASSWORD = PERSONA_PASSWORD
 
 
 def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
@@ -85,7 +85,7 @@ def test_the_admin_login_locks_out_too(admin_user):
     url = reverse("admin:login")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(url, {"username": "boss", "password": "wrong"})
-    locked = client.post(url, {"username": "boss", "password": "Deadlift-Persona-2026"})
+    locked = client.post(url, {"username": "boss", "password": PERSONA_PASSWORD})
     assert locked.status_code == 429
 
 
@@ -163,7 +163,16 @@ def test_dashboards_are_paginated(athlete_a):
 
 
 def test_the_admin_lives_at_the_configured_path():
-    assert reverse("admin:index") == "/" + settings.ADMIN_PATH
+    code = (
+        "from django.urls import resolve, reverse, Resolver404\n"
+        "print(reverse('admin:index'))\n"
+        "try:\n    resolve('/admin/'); print('default path still answers')\n"
+        "except Resolver404:\n    print('default path gone')"
+    )
+    result = _manage("shell", "-c", code, env={"SECRET_KEY": "z" * 60, "ADMIN_PATH": "staff-x"})
+    assert result.stdout.strip().splitlines()[-2:] == ["/staff-x/", "default path gone"], (
+        result.stdout + result.stderr
+    )
 
 
 def test_a_huge_session_note_is_refused_before_the_video_is_looked_at(athlete_a):
@@ -178,3 +187,36 @@ def test_a_huge_session_note_is_refused_before_the_video_is_looked_at(athlete_a)
     response = api.post("/api/sessions/", {"video": video, "notes": notes})
     assert response.status_code == 400 and "notes" in response.json()
     assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.usefixtures("axes_on")
+def test_password_guesses_on_account_deletion_count_towards_the_lock_out(athlete_a):
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(athlete_a)
+    url = reverse("account_delete")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"password": "guess", "confirm": "yes"})
+    last = client.post(url, {"password": PASSWORD, "confirm": "yes"})
+    assert last.status_code == 429
+    assert get_user_model().objects.filter(pk=athlete_a.pk).exists()
+
+
+def test_an_id_in_a_url_does_not_reveal_whose_account_it_is(athlete_a, admin_user):
+    """Leaving a coach, dropping an athlete or uploading for someone by id: an account that
+    is not linked to you answers the same as no account at all."""
+    client = Client()
+    client.force_login(athlete_a)
+    assert client.post(reverse("coach_leave", args=[admin_user.pk])).status_code == 404
+    assert client.post(reverse("coach_leave", args=[999999])).status_code == 404
+    api = APIClient()
+    api.force_authenticate(athlete_a)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    answers = set()
+    for target in (admin_user.pk, 999999):
+        video = SimpleUploadedFile("set.mp4", b"\x00" * 1024, content_type="video/mp4")
+        response = api.post("/api/sessions/", {"video": video, "athlete": target})
+        answers.add((response.status_code, response.content))
+    assert len(answers) == 1 and next(iter(answers))[0] == 403

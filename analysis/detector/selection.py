@@ -8,7 +8,7 @@ version, and records what these return.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +18,7 @@ from .data import split_by_group
 from .evaluation import LABELS
 
 if TYPE_CHECKING:
-    from analysis.pipeline.result import RepJudge
+    from analysis.pipeline.result import Judgement, RepJudge
 
 HELDOUT_FRACTION = 0.2  # share of the videos of each kind a training run holds out
 
@@ -45,9 +45,13 @@ def split_by_video(
 def heldout_report(judge: RepJudge, images: np.ndarray, y: np.ndarray) -> dict[str, Any]:
     """The dissertation's report on these reps (y: True = anomalous), plus the scores of
     each true class."""
+    return judgements_report(judge.judge(images), y)
+
+
+def judgements_report(judgements: Sequence[Judgement], y: np.ndarray) -> dict[str, Any]:
+    """`heldout_report` from judgements already made, one per rep of `y`."""
     from .evaluation import evaluate
 
-    judgements = judge.judge(images)
     scores = np.array([j.score for j in judgements])
     pred = np.array([j.verdict == "anomalous" for j in judgements])
     report = evaluate(y.astype(int), pred.astype(int), scores)
@@ -101,7 +105,8 @@ def compare_versions(
 ) -> dict[str, Any]:
     """The new version's held-out report, its comparison with the active one on the same
     held-out reps, and whether it beats it (the metrics a training run records)."""
-    metrics: dict[str, Any] = {"heldout": heldout_report(new, images, y) if len(y) else None}
+    judged = new.judge(images) if len(y) else []  # the new version judges each rep once
+    metrics: dict[str, Any] = {"heldout": judgements_report(judged, y) if len(y) else None}
     comparison: dict[str, Any] = {"active": None}
     if active is not None:
         comparison["active"] = active.name
@@ -109,10 +114,11 @@ def compare_versions(
             comparison["error"] = active.error
         if active.judge is not None and len(y):
             use = comparable(y, shas, active.trained_on)
+            judged_use = [judged[i] for i in np.flatnonzero(use)]
             comparison.update(
                 reps=int(use.sum()),
                 excluded_seen_by_active=int((~use).sum()),
-                new=summary(heldout_report(new, images[use], y[use])),
+                new=summary(judgements_report(judged_use, y[use])),
                 old=summary(heldout_report(active.judge, images[use], y[use])),
             )
     metrics["comparison"] = comparison

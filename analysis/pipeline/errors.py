@@ -11,3 +11,7 @@ class VideoUnreadable(PipelineError):
 
 class NoPersonVisible(PipelineError):
     """Pose estimation found no person (or too few frames with one) to analyse."""
+
+
+class VideoTooLong(PipelineError):
+    """The video runs past the longest a set may last (its header may not have said so)."""

@@ -28,6 +28,19 @@ class VideoInfo:
     container: str = ""
     brand: str = ""
 
+    def summary(self) -> dict[str, Any]:
+        """What a person may read about the video: its facts, never where it lies on disk."""
+        return {
+            "frames": self.frames,
+            "fps": round(self.fps, 3),
+            "width": self.width,
+            "height": self.height,
+            "duration_s": round(self.duration_s, 3),
+            "rotation": self.rotation,
+            "codec": self.codec,
+            "variable_frame_rate": self.variable_frame_rate,
+        }
+
 
 @dataclass
 class Exercise:
@@ -103,17 +116,7 @@ class AnalysisResult:
     def report(self) -> dict[str, Any]:
         v = self.video
         return {
-            "input": {
-                "path": v.path,
-                "frames": v.frames,
-                "fps": round(v.fps, 3),
-                "width": v.width,
-                "height": v.height,
-                "duration_s": round(v.duration_s, 3),
-                "rotation": v.rotation,
-                "codec": v.codec,
-                "variable_frame_rate": v.variable_frame_rate,
-            },
+            "input": {"path": v.path, **v.summary()},
             "exercise": asdict(self.exercise),
             "pose_frames_estimated": self.pose_frames_estimated,
             "pose_frames_found": self.pose_frames_found,

@@ -15,9 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .kinematics import body_angles, rep_kinematics
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
-from .reps import segment_reps
 from .result import AnalysisResult, RepJudge, VideoInfo
 from .steps import (
     OVERLAY_LANDMARKS,
@@ -26,12 +24,14 @@ from .steps import (
     check_input,
     crowd_warnings,
     draw_video,
+    find_reps,
     frame_table,
     grid_stages,
     judge_reps,
     pose_pass,
     rep_images,
     rep_records,
+    reps_kinematics,
     time_base,
 )
 from .video import iter_frames, probe_video
@@ -49,12 +49,14 @@ def analyze_video(
     progress: Callable[[float], None] | None = None,
     stage_model_path: str | Path | None = None,
     write_video: bool = True,
+    max_seconds: float | None = None,
 ) -> AnalysisResult:
     """Analyse a set: writes report.json, result.mp4 and reps/ under `out_dir`.
 
-    `progress` receives the percentage done. Raises VideoUnreadable or NoPersonVisible for
-    bad input; a clip that is not a deadlift returns normally with `exercise.is_deadlift`
-    False and no reps. `timings_ms` holds milliseconds per cost centre (see steps.Timer).
+    `progress` receives the percentage done. Raises VideoUnreadable, NoPersonVisible or
+    (past `max_seconds`) VideoTooLong for bad input; a clip that is not a deadlift returns
+    normally with `exercise.is_deadlift` False and no reps. `timings_ms` holds milliseconds
+    per cost centre (see steps.Timer).
     """
     video_path, out = Path(video_path), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -62,22 +64,23 @@ def analyze_video(
     on_progress = progress or (lambda pct: None)
 
     with timer("probe"):  # a file that is no video fails here, before pose is loaded
-        expected = max(probe_video(video_path).frames, 1)
+        probe = probe_video(video_path)
+    expected = max(probe.frames, 1)
     # 1. Pose pass: input frames in, pose on the frames the 30 fps grid needs.
     poses = pose_pass(
-        video_path, timer, lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n / expected))
+        video_path,
+        timer,
+        lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n / expected)),
+        max_seconds=max_seconds,
     )
-    info, warnings = check_input(video_path, poses, expected)
+    info, warnings = check_input(poses, probe, expected)
 
     # 2. Time base: from here on everything counts in 30 fps grid frames.
     with timer("timebase"):
         track = time_base(poses)
     lm30 = track.landmarks
-    with timer("kinematics"):
-        angles = body_angles(track.world, lm30)
     # 3. Reps, and the stage of every grid frame.
-    with timer("reps"):
-        seg = segment_reps(lm30, knee_angles=angles["knee"])
+    angles, seg = find_reps(lm30, track.world, timer)
     with timer("stages"):
         stages = grid_stages(lm30, seg.signals.shoulder, stage_model_path)
 
@@ -87,10 +90,7 @@ def analyze_video(
         with timer("skelemotion"):
             files, images = rep_images(lm30, seg.spans, out)
         with timer("kinematics"):
-            kinematics = [
-                rep_kinematics(span, lm30, angles, seg.signals, info.width, info.height)
-                for span in seg.spans
-            ]
+            kinematics = reps_kinematics(lm30, angles, seg, info)
     reps = rep_records(seg.spans, track.timeline.source_frame, stages, info, kinematics, files)
     # 5. Verdicts.
     if judge is not None and images:

@@ -5,8 +5,9 @@ pose pass -> time base (30 fps) -> reps -> images and kinematics -> verdicts -> 
 Three cadences meet here: input frames (what the file holds and the annotated video shows),
 posed frames (the input frames pose estimation saw: a 60 fps clip only needs every other
 one) and the 30 fps grid everything downstream counts in. The pose pass and the video
-step decode the video (and check_input reads its header); the steps between are functions
-of arrays, rep_images also writing each rep's files where it is told.
+step decode the video (its header is read once, by video.probe_video, and handed to
+check_input); the steps between are functions of arrays, rep_images also writing each
+rep's files where it is told.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .errors import NoPersonVisible, VideoUnreadable
+from .errors import NoPersonVisible, VideoTooLong, VideoUnreadable
+from .kinematics import body_angles, rep_kinematics
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator, PoseTrack
-from .reps import RepSpan, rule_stages
+from .reps import RepSpan, Segmentation, rule_stages, segment_reps
 from .result import AnalysisResult, Rep, RepJudge, VideoInfo
 from .skelemotion import write_rep_images
 from .timebase import FPS, Timeline, nearest_index, resample
@@ -80,10 +82,14 @@ def pose_pass(
     video_path: Path,
     timer: Timer | None = None,
     on_decoded: Callable[[int], None] | None = None,
+    max_seconds: float | None = None,
 ) -> PosePass:
     """Decode every frame; estimate pose on those that reach the next 30 fps grid point (so
     nothing is estimated twice) and count people twice a second. Charges "decode", "pose"
-    and "people" to `timer`; tells `on_decoded` how many frames are decoded, every 15."""
+    and "people" to `timer`; tells `on_decoded` how many frames are decoded, every 15.
+
+    A frame later than `max_seconds` stops the pass with VideoTooLong: the limit holds on
+    the frames themselves, also for files whose header gives no duration."""
     timer = timer or Timer()
     shape, rotation = None, 0
     frame_times: list[float] = []
@@ -93,6 +99,11 @@ def pose_pass(
     counter = person_counter()
     with PoseEstimator() as estimator:
         for frame in timed_frames(video_path, timer, "decode", POSE_MAX_SIDE):
+            if max_seconds is not None and frame.time_s > max_seconds:
+                raise VideoTooLong(
+                    f"The video runs past the {max_seconds:.0f} s limit. Trim it to the set "
+                    "and upload it again."
+                )
             frame_times.append(frame.time_s)
             shape, rotation = (*frame.size[::-1], 3), frame.rotation
             if frame.time_s >= next_t:
@@ -113,13 +124,14 @@ def pose_pass(
 
 
 def check_input(
-    video_path: Path, poses: PosePass, expected_frames: int
+    poses: PosePass, probe: VideoInfo, expected_frames: int
 ) -> tuple[VideoInfo, list[str]]:
-    """The decoded video's facts and warnings; raises VideoUnreadable when nothing decoded
-    and NoPersonVisible when a person is seen too rarely to judge anything."""
+    """The decoded video's facts (header facts from `probe`, video.probe_video's answer)
+    and warnings; raises VideoUnreadable when nothing decoded and NoPersonVisible when a
+    person is seen too rarely to judge anything."""
     if poses.shape is None:
         raise VideoUnreadable("The file holds no decodable video frames.")
-    info = describe_video(video_path, poses.frame_times, poses.shape, poses.rotation)
+    info = describe_video(probe, poses.frame_times, poses.shape, poses.rotation)
     warnings = []
     if info.frames < 0.9 * expected_frames - 2:
         warnings.append(
@@ -163,6 +175,19 @@ def time_base(poses: PosePass) -> Track30:
 
 
 # ---- 3. reps (segmentation itself is reps.segment_reps) -------------------------------------
+def find_reps(
+    lm30: np.ndarray, world30: np.ndarray, timer: Timer | None = None
+) -> tuple[dict[str, np.ndarray], Segmentation]:
+    """The body angles (kinematics.body_angles) and the reps on a 30 fps track: landmarks
+    `lm30`, world landmarks `world30`. Charges "kinematics" and "reps" to `timer`."""
+    timer = timer or Timer()
+    with timer("kinematics"):
+        angles = body_angles(world30, lm30)
+    with timer("reps"):
+        seg = segment_reps(lm30, knee_angles=angles["knee"])
+    return angles, seg
+
+
 class Stages(NamedTuple):
     """Per grid frame: "up", "down" or "neutral", and the top class's probability."""
 
@@ -183,6 +208,16 @@ def grid_stages(
 
 
 # ---- 4. images and kinematics ---------------------------------------------------------------
+def reps_kinematics(
+    lm30: np.ndarray, angles: dict[str, np.ndarray], seg: Segmentation, info: VideoInfo
+) -> list[dict[str, Any]]:
+    """kinematics.rep_kinematics for each of `seg`'s reps, in `info`'s pixels."""
+    return [
+        rep_kinematics(span, lm30, angles, seg.signals, info.width, info.height)
+        for span in seg.spans
+    ]
+
+
 def rep_images(
     lm30: np.ndarray, spans: list[RepSpan], out: Path
 ) -> tuple[list[dict[str, str]], list[np.ndarray]]:

@@ -52,7 +52,7 @@ class Frame:
 # them (HLS, concat) that open further files or URLs named inside an upload. Only containers
 # that hold a clip (GIF too: short clips are shared that way), from the local file itself.
 OPEN_OPTIONS = {
-    "format_whitelist": "mov,matroska,avi,mpegts,mpeg,flv,asf,ivf,h264,hevc,gif",
+    "format_whitelist": "mov,matroska,avi,mpegts,mpeg,flv,asf,ivf,gif",
     "protocol_whitelist": "file",
 }
 
@@ -163,17 +163,18 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
 
 
 def describe_video(
-    path: str | Path, times: list[float], shape: tuple[int, ...], rotation: int = 0
+    probe: VideoInfo, times: list[float], shape: tuple[int, ...], rotation: int = 0
 ) -> VideoInfo:
-    """Facts from a full decode: real frame count, average rate, variable rate or not."""
-    probe = probe_video(path, check_frames=1)
+    """Facts from a full decode: real frame count, average rate, variable rate or not.
+    `probe` is probe_video's answer for the same file: its path and what only the header
+    says (codec, container, brand; the rate when the decode gives none)."""
     n = len(times)
     span = times[-1] - times[0] if n > 1 else 0.0
     fps = (n - 1) / span if span > 0 else (probe.fps or 30.0)
     steps = np.diff(times) if n > 2 else np.array([1.0 / fps])
     vfr = bool(n > 2 and np.ptp(steps) > 0.25 * np.median(steps))
     return VideoInfo(
-        path=str(path),
+        path=probe.path,
         frames=n,
         fps=fps,
         width=shape[1],

@@ -77,14 +77,13 @@ def analysis_enqueue(analysis: Analysis) -> None:
 
 
 def analysis_can_retry(analysis: Analysis) -> bool:
-    """The one retry rule (review page and API): a failed analysis, or a queued or running
-    one without a sign of life for JOB_STALE_SECONDS (its worker is gone). Never a done one:
-    its result stays as it is."""
+    """The one retry rule (review page and API): a failed analysis, or a running one without
+    a sign of life for JOB_STALE_SECONDS (its worker is gone; the reaper would fail it within a
+    minute). Never a done one: its result stays as it is. Never a queued one: it waits its
+    turn, and a task it lost is restored by the reaper, not by people clicking."""
     if analysis.status == AnalysisStatus.FAILED:
         return True
-    if analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING):
-        return job_is_stale(analysis)
-    return False
+    return analysis.status == AnalysisStatus.RUNNING and job_is_stale(analysis)
 
 
 def analysis_retry(*, analysis: Analysis) -> Analysis:
@@ -103,12 +102,11 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
         "status": AnalysisStatus.QUEUED,
         "progress": 0.0,
         "error": "",
+        "queued_at": timezone.now(),
         "started_at": None,
         "heartbeat_at": None,
         "finished_at": None,
     }
-    if analysis.status != AnalysisStatus.QUEUED:  # a stuck queued job keeps its place in line
-        fields["queued_at"] = timezone.now()
     with transaction.atomic():
         # Only from the state this decision saw: a worker that claimed it meanwhile wins.
         same = Q(status=analysis.status, attempts=analysis.attempts)
@@ -271,6 +269,8 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
             out_dir,
             judge=judge,
             progress=_progress_writer(analysis_id, attempt),
+            # The upload checked the header's duration; this holds on the frames themselves.
+            max_seconds=settings.VIDEO_MAX_SECONDS,
         )
     except Exception as error:
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -493,7 +493,7 @@ def _analysis_store(
         analysis.report_file = _media_relative(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
         analysis.rep_count = len(result.reps)
-        analysis.video_info = jsonable(result.report().get("input", {}))
+        analysis.video_info = result.video.summary()
         analysis.timings_ms = jsonable(result.timings_ms)
         analysis.warnings = list(result.warnings) + warnings
         analysis.detector_version = version
@@ -547,8 +547,8 @@ def _requeue_lost(limit) -> int:
         return 0
     try:
         # ORM: unlocked tasks (and ones whose lock expired); Redis: the list's length. Other
-        # kinds of task count too, so this errs on the side of enqueueing too few; the next
-        # round, once they have run, makes up for it.
+        # kinds of task count too (too few enqueued: the next round makes up for it), tasks a
+        # cluster took but has not started do not (one too many: it finds nothing to claim).
         pending = int(get_broker().queue_size() or 0)
     except Exception:
         logger.warning("the broker's queue size is unknown; no task enqueued again", exc_info=True)

@@ -21,6 +21,7 @@ from analysis.models import Analysis, Rep, TrainingRun
 from analysis.selectors.media import media_path
 from athletes.models import CoachAssignment, Profile, RosterInvitation, TrainingSession
 from athletes.selectors import AnyUser
+from coach_platform.media import served_type
 
 README = """\
 Your data from Deadlift coach
@@ -63,14 +64,11 @@ def _name(user) -> str | None:
     return user.username if user is not None else None
 
 
-VIDEO_SUFFIXES = {".mp4", ".mov", ".m4v", ".webm", ".mkv", ".avi"}
-
-
 def _video_suffix(stored_name: str) -> str:
     """The suffix the server stored the video under (chosen from what it decoded as, not
     from the uploaded name); anything unexpected becomes `.bin`, never `.html`."""
     suffix = Path(stored_name or "").suffix.lower()
-    return suffix if suffix in VIDEO_SUFFIXES else ".bin"
+    return suffix if served_type(stored_name or "")[0].startswith("video/") else ".bin"
 
 
 def _account(athlete: AnyUser) -> dict[str, Any]:

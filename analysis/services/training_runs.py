@@ -32,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from analysis.models import DetectorVersion, Label, TrainingRun, TrainingStatus
+from analysis.selectors.training import training_set_queryset
 from analysis.services.detectors import (
     detector_activate,
     detector_active,
@@ -40,7 +41,7 @@ from analysis.services.detectors import (
     rep_images,
 )
 from analysis.services.heartbeats import job_heartbeat, stale_before
-from analysis.services.training_set import rep_group, training_set_queryset
+from analysis.services.training_set import rep_group
 
 logger = logging.getLogger(__name__)
 TASK_NAME = "analysis.tasks.training_run_task"

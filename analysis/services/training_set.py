@@ -20,9 +20,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from analysis.models import SOURCE_PLATFORM, Label, Rep, RepLabel
-from analysis.selectors.training import training_set_queryset  # defined once, there
-
-__all__ = ["ImportResult", "dataset_import", "rep_group", "training_set_queryset"]
 
 SOURCE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 

@@ -100,7 +100,7 @@ def session_upload(
     try:
         with transaction.atomic():
             session.save()
-            analysis_create(session=session, video_info=_info_dict(info))
+            analysis_create(session=session, video_info=info.summary())
     except Exception:
         shutil.rmtree(stored.parent.parent, ignore_errors=True)
         raise
@@ -120,8 +120,3 @@ def _display_filename(name: str | None) -> str:
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C")).strip()
     return name[:255] or "video"
-
-
-def _info_dict(info) -> dict:
-    keys = ("frames", "fps", "width", "height", "duration_s", "rotation", "codec")
-    return {k: getattr(info, k, None) for k in keys}

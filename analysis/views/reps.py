@@ -39,7 +39,7 @@ def rep_array(request: HttpRequest, rep_id: int, kind: str) -> HttpResponse:
         "magnitude": rep.magnitude,
         "landmarks": rep.landmarks,
     }.get(kind)
-    if relative is None:
+    if not relative:  # unknown kind, or an imported rep (no arrays kept)
         raise Http404
     name = f"session{rep.analysis.session_id}-rep{rep.index}-{kind}.npy"
     return media_file_response(request, relative, download_name=name)

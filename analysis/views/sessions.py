@@ -28,6 +28,7 @@ from analysis.services import (
 from analysis.views.api.sessions import SessionSerializer
 from analysis.views.common import analysis_or_404, media_file_response, session_or_404
 from athletes.models import Role
+from athletes.privacy import consent_needed
 from athletes.selectors import (
     athlete_upload_choices,
     athlete_visible_queryset,
@@ -82,6 +83,7 @@ def _athlete_page(request: HttpRequest, athlete) -> HttpResponse:
     if context["is_self"]:
         context["invitations"] = invitations_pending(athlete)
         context["coaches"] = coaches_of(athlete)
+        context["ask_consent"] = consent_needed(athlete)
     return render(request, "analysis/athlete_dashboard.html", context)
 
 
@@ -128,7 +130,7 @@ def session_upload_page(request: HttpRequest) -> HttpResponse:
                     notes=data["notes"],
                 )
             except ValidationError as error:
-                form.add_error("video", _errors(error))
+                form.add_error(None, error)  # keyed errors land on their own fields
             except PermissionDenied as error:
                 form.add_error("athlete", str(error))
             else:
@@ -171,7 +173,6 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "comments": page_of(request, comments, per_page=50, param="cpage", last=True),
         "unread_count": sum(c.unread for c in comments),
         "chart": analysis_chart_data(analysis, reps),
-        "status": _status(request, session),
         "result_video_url": result_video_url(analysis),
         "fps": analysis.video_info.get("fps") or 30,
         "can_retry": analysis_can_retry(analysis),
@@ -230,7 +231,7 @@ def comment_add(request: HttpRequest, session_id: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, _errors(error))
     else:
-        messages.error(request, "A comment needs some text.")
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
     return redirect(reverse("session_review", args=[session.pk]) + f"#{anchor}")
 
 

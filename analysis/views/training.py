@@ -3,12 +3,9 @@ runs. A page someone may not use is a 404 (`admin_only`)."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +22,7 @@ from analysis.services import TrainingBusy, rep_exclude, rep_include, training_s
 from analysis.services.training_runs import CONFIGS, MAX_EPOCHS
 from analysis.views.api.training import training_run_data
 from analysis.views.common import admin_only, back_url
+from coach_platform.pagination import page_of
 
 REPS_PER_PAGE = 40
 DEFAULT_EPOCHS = 20
@@ -34,14 +32,11 @@ DEFAULT_EPOCHS = 20
 def training_page(request: HttpRequest) -> HttpResponse:
     admin_only(request)
     filters = {key: request.GET.get(key, "") for key in ("source", "label", "excluded")}
-    paginator = Paginator(training_rep_list(**filters), REPS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = urlencode({k: v for k, v in filters.items() if v})
+    page = page_of(request, training_rep_list(**filters), per_page=REPS_PER_PAGE)
     run = training_run_latest()
     context = {
         "summary": training_set_summary(),
         "filters": filters,
-        "query": query,
         "sources": training_sources(),
         "page": page,
         "run": run,

@@ -14,6 +14,7 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from analysis.models import DetectorActivation, DetectorVersion, Rep, RepVerdict, TrainingRun
+from analysis.selectors.training import training_set_queryset
 from analysis.services import (
     TrainingBusy,
     dataset_import,
@@ -23,7 +24,6 @@ from analysis.services import (
     training_start,
 )
 from analysis.services.detectors import detector_root
-from analysis.services.training_set import training_set_queryset
 from athletes.privacy import consent_set
 from tests.conftest import make_session, shared_path
 

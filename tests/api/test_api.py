@@ -4,14 +4,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from tests.conftest import shared_path
+from tests.conftest import PERSONA_PASSWORD, shared_path
 
 
 @pytest.fixture
 def api(athlete_a) -> APIClient:
     client = APIClient()
     token = client.post(
-        "/api/auth/token/", {"username": "athlete_a", "password": "Deadlift-Persona-2026"}
+        "/api/auth/token/", {"username": "athlete_a", "password": PERSONA_PASSWORD}
     ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client

@@ -10,6 +10,7 @@ from analysis.selectors.sessions import comment_list, session_list
 from analysis.services import comment_create, session_mark_seen
 from athletes.selectors import user_role
 from athletes.services import coach_create
+from tests.conftest import PERSONA_PASSWORD
 
 
 def test_admin_creates_a_coach_and_nobody_else_can(admin_user, coach_a):
@@ -80,13 +81,13 @@ def test_login_logout_and_password_change(athlete_a):
         == 200
     )
     response = client.post(
-        reverse("login"), {"username": "athlete_a", "password": "Deadlift-Persona-2026"}
+        reverse("login"), {"username": "athlete_a", "password": PERSONA_PASSWORD}
     )
     assert response.status_code == 302
     response = client.post(
         reverse("password_change"),
         {
-            "old_password": "Deadlift-Persona-2026",
+            "old_password": PERSONA_PASSWORD,
             "new_password1": "a-much-longer-pass-42",
             "new_password2": "a-much-longer-pass-42",
         },

@@ -326,3 +326,40 @@ def test_a_playlist_is_refused_without_opening_what_it_names(tmp_path, playlist)
     upload.write_text(playlist.format(target=target))
     with pytest.raises(VideoUnreadable):
         probe_video(str(upload))
+
+
+def _rewrap(source: Path, target: Path, container: str) -> Path:
+    """The same packets in another container (no re-encoding): a header that says other
+    things about the same frames."""
+    with av.open(str(source)) as given, av.open(str(target), "w", format=container) as out:
+        stream = out.add_stream_from_template(given.streams.video[0])
+        for packet in given.demux(given.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = stream
+                out.mux(packet)
+    return target
+
+
+def test_a_raw_stream_without_a_container_is_refused(tmp_path):
+    """A raw H.264 stream has no duration and a nonsense frame count, so no limit could hold
+    on its header: only containers are read."""
+    from analysis.pipeline.errors import VideoUnreadable
+    from analysis.pipeline.video import probe_video
+
+    clip = shared_path("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")
+    with pytest.raises(VideoUnreadable):
+        probe_video(str(_rewrap(clip, tmp_path / "set.h264", "h264")))
+    # the same frames in containers phones and browsers write are read, as 15 s of video
+    for name, container in [("set.ts", "mpegts"), ("set.mkv", "matroska"), ("set.mov", "mov")]:
+        info = probe_video(str(_rewrap(clip, tmp_path / name, container)))
+        assert info.frames == 455 and abs(info.duration_s - 15.17) < 0.05
+
+
+def test_the_duration_limit_holds_on_the_frames_not_only_the_header(tmp_path):
+    """The worker stops decoding at the limit, whatever the header claimed."""
+    from analysis.pipeline.errors import VideoTooLong
+    from analysis.pipeline.run import analyze_video
+
+    clip = shared_path("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")
+    with pytest.raises(VideoTooLong, match="past the 2 s limit"):
+        analyze_video(clip, tmp_path / "out", max_seconds=2, write_video=False)

@@ -9,7 +9,7 @@ Screenshots land in test-artifacts/e2e/; the submit-to-reps time is written ther
 import shutil
 import time
 
-from tests.conftest import shared_path
+from tests.conftest import PERSONA_PASSWORD, shared_path
 from tests.e2e.conftest import ARTIFACTS, CLIP, needs_chromium
 from tests.e2e.conftest import login as _login
 from tests.e2e.conftest import logout as _logout
@@ -43,7 +43,7 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     page = context.new_page()
 
     # The athlete uploads a set and watches the job progress on its own.
-    _login(page, base, "athlete_a", "Deadlift-Persona-2026")
+    _login(page, base, "athlete_a", PERSONA_PASSWORD)
     page.goto(f"{base}/sessions/new/")
     page.set_input_files("input[name=video]", str(clip))
     page.fill("input[name=load_kg]", "140")
@@ -103,7 +103,7 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     _logout(page)
 
     # The coach finds the session on the dashboard and comments on rep 2 at a time.
-    _login(page, base, "coach_a", "Deadlift-Persona-2026")
+    _login(page, base, "coach_a", PERSONA_PASSWORD)
     queue = page.locator("[data-testid=review-queue] tr[data-session-id]")
     assert queue.count() == 1
     page.screenshot(path=shots / "04-coach-dashboard.png", full_page=True)
@@ -138,7 +138,7 @@ def test_athlete_uploads_coach_comments_on_a_rep_athlete_reads_it(
     _logout(page)
 
     # The athlete sees the new comment, marked unread, and its time link seeks there.
-    _login(page, base, "athlete_a", "Deadlift-Persona-2026")
+    _login(page, base, "athlete_a", PERSONA_PASSWORD)
     assert page.locator("[data-testid=my-sessions] .dot").count() == 1
     page.screenshot(path=shots / "06-athlete-dashboard.png", full_page=True)
     page.locator("[data-testid=my-sessions] a", has_text="Review").first.click()

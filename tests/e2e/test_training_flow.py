@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import shared_path
+from tests.conftest import PERSONA_PASSWORD, shared_path
 from tests.e2e.conftest import ARTIFACTS, CLIP, login, logout, needs_chromium
 
 pytestmark = needs_chromium
@@ -78,7 +78,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
 
     # The athlete is asked once, on their dashboard, whether their labelled reps may train
     # the detector, and says yes (without it their reps would stay out of the run).
-    login(page, base, "athlete_a", "Deadlift-Persona-2026")
+    login(page, base, "athlete_a", PERSONA_PASSWORD)
     page.goto(f"{base}/me/")
     page.wait_for_selector("[data-testid=consent-prompt]")
     assert "Your videos are never shared" in page.inner_text("[data-testid=consent-prompt]")
@@ -90,7 +90,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     logout(page)
 
     # The coach sees 3 reps waiting and labels them from the keyboard only.
-    login(page, base, "coach_a", "Deadlift-Persona-2026")
+    login(page, base, "coach_a", PERSONA_PASSWORD)
     assert page.inner_text("[data-testid=nav-queue-count]") == "3"
     page.click("[data-testid=nav-queue]")
     # The title is filled in by queue.js: wait for it, not only for the markup.
@@ -164,7 +164,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
 
     # The admin starts a 2-epoch run from the page; the worker trains it while the page
     # follows phase, epochs and losses.
-    login(page, base, "boss", "Deadlift-Persona-2026")
+    login(page, base, "boss", PERSONA_PASSWORD)
     page.click("[data-testid=nav-training]")
     page.wait_for_selector("[data-testid=training-stats]")
     assert page.locator("[data-testid=run-none]").count() == 1

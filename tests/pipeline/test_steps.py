@@ -3,18 +3,19 @@
 import numpy as np
 import pytest
 
-from analysis.pipeline.kinematics import body_angles, rep_kinematics
 from analysis.pipeline.pose import PoseTrack
 from analysis.pipeline.reps import segment_reps
 from analysis.pipeline.result import AnalysisResult, Exercise, Judgement, Rep, VideoInfo
 from analysis.pipeline.steps import (
     PosePass,
     crowd_warnings,
+    find_reps,
     frame_table,
     grid_stages,
     judge_reps,
     rep_images,
     rep_records,
+    reps_kinematics,
     time_base,
 )
 from tests.pipeline.synthetic import deadlift_set, track
@@ -59,16 +60,13 @@ def test_reps_are_reported_in_input_frames_and_seconds_with_their_images(tmp_pat
     poses = posed_every_other_frame(script)
     track30 = time_base(poses)
     lm30 = track30.landmarks
-    angles = body_angles(track30.world, lm30)
-    seg = segment_reps(lm30, knee_angles=angles["knee"])
+    angles, seg = find_reps(lm30, track30.world)
     stages = grid_stages(lm30, seg.signals.shoulder)
     info = video_info(poses)
     assert len(seg.spans) == 3
 
     files, images = rep_images(lm30, seg.spans, tmp_path)
-    kinematics = [
-        rep_kinematics(s, lm30, angles, seg.signals, info.width, info.height) for s in seg.spans
-    ]
+    kinematics = reps_kinematics(lm30, angles, seg, info)
     reps = rep_records(seg.spans, track30.timeline.source_frame, stages, info, kinematics, files)
 
     assert [r.index for r in reps] == [1, 2, 3]

@@ -101,7 +101,7 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return rep_visible_queryset(self.request.user).select_related(
-            "analysis", "detector_version"
+            "analysis", "detector_version", "labelled_by"
         )
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))

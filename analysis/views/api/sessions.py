@@ -3,12 +3,11 @@ same payload), reps, comments, retry."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,10 +18,8 @@ from analysis.views.api.comments import CommentSerializer, comments_respond
 from analysis.views.api.common import absolute, paginated
 from analysis.views.api.reps import RepSerializer
 from athletes.models import NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
-from athletes.selectors import session_visible_queryset, user_role
+from athletes.selectors import athlete_upload_choices, session_visible_queryset, user_role
 from coach_platform.uploads import upload_error
-
-User = get_user_model()
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -141,9 +138,10 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = params.validated_data
         athlete = request.user
         if "athlete" in data:
-            athlete = User.objects.filter(pk=data["athlete"]).first()
+            # One answer for "no such user" and "not yours": an id reveals no account.
+            athlete = athlete_upload_choices(request.user).filter(pk=data["athlete"]).first()
             if athlete is None:
-                raise ValidationError({"athlete": ["No such athlete."]})
+                raise PermissionDenied("You cannot upload for this athlete.")
         elif user_role(request.user) != Role.ATHLETE:
             raise ValidationError({"athlete": ["Say which athlete this set belongs to."]})
         session = session_upload(
@@ -164,7 +162,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def reps(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
         analysis = getattr(session, "analysis", None)
-        reps = analysis.reps.select_related("detector_version") if analysis else []
+        reps = analysis.reps.select_related("detector_version", "labelled_by") if analysis else []
         return paginated(self, reps, RepSerializer)
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
@@ -178,8 +176,8 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def retry(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
         analysis = getattr(session, "analysis", None)
-        if analysis is None or not analysis_can_retry(analysis):  # the review page's rule
-            raise ValidationError({"status": ["Only a failed or stalled analysis can be retried."]})
-        analysis_retry(analysis=analysis)  # refused ({"status": ...}) if a worker claimed it
+        if analysis is None:
+            raise ValidationError({"status": ["This session has no analysis to retry."]})
+        analysis_retry(analysis=analysis)  # the one retry rule; refused ({"status": ...})
         session = self.get_queryset().get(pk=session.pk)
         return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)
