@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from analysis.models import Analysis, Comment, DetectorVersion, Rep, RepVerdict, SessionReadMarker
+from analysis.models import (
+    Analysis,
+    Comment,
+    DetectorVersion,
+    Rep,
+    RepCorrection,
+    RepVerdict,
+    SessionReadMarker,
+)
 
 
 @admin.register(DetectorVersion)
@@ -18,8 +26,8 @@ class AnalysisAdmin(admin.ModelAdmin):
 
 @admin.register(Rep)
 class RepAdmin(admin.ModelAdmin):
-    list_display = ["id", "analysis", "index", "start_s", "end_s", "verdict", "score"]
-    list_filter = ["verdict"]
+    list_display = ["id", "analysis", "index", "start_s", "end_s", "counted", "verdict", "score"]
+    list_filter = ["verdict", "counted", "counted_by"]
     raw_id_fields = ["analysis"]
 
 
@@ -27,6 +35,13 @@ class RepAdmin(admin.ModelAdmin):
 class RepVerdictAdmin(admin.ModelAdmin):
     list_display = ["rep", "detector_version", "verdict", "score", "created_at"]
     raw_id_fields = ["rep"]
+
+
+@admin.register(RepCorrection)
+class RepCorrectionAdmin(admin.ModelAdmin):
+    list_display = ["id", "analysis", "rep", "kind", "author", "created_at"]
+    list_filter = ["kind"]
+    raw_id_fields = ["analysis", "rep", "author"]
 
 
 @admin.register(Comment)

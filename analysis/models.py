@@ -115,6 +115,9 @@ class Analysis(Job):
     detector_version = models.ForeignKey(
         DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Rises the counter saw and did not count (report.json's "candidates": kind, reason,
+    # start/lockout/end frame and seconds); a coach may count one as a rep.
+    candidates = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name_plural = "analyses"
@@ -141,6 +144,18 @@ class Fault(models.TextChoices):
     INCOMPLETE_LOCKOUT = "incomplete_lockout", "Incomplete lockout"
     KNEE_DOMINANT = "knee_dominant", "Knee dominant"
     OTHER = "other", "Other"
+
+
+class RepQuerySet(models.QuerySet):
+    def counted(self) -> RepQuerySet:
+        """Reps that count: everything downstream (verdict lists, flags, progress, CSV, the
+        review queue, training, re-scoring) reads these; "not a rep" rows stay for history."""
+        return self.filter(counted=True)
+
+
+class CountedBy(models.TextChoices):
+    DETECTOR = "detector", "Detector"
+    COACH = "coach", "Coach"
 
 
 class Rep(models.Model):
@@ -188,6 +203,16 @@ class Rep(models.Model):
     # Left out of training by an admin; the reason stays (history: RepExclusion).
     excluded = models.BooleanField(default=False)
     exclusion_reason = models.TextField(blank=True)
+    # The rep count: "not a rep" (a coach's correction) sets counted False; the row and its
+    # files stay, for the history and a restore. History: RepCorrection.
+    counted = models.BooleanField(default=True, db_index=True)
+    counted_by = models.CharField(
+        max_length=16, choices=CountedBy.choices, default=CountedBy.DETECTOR
+    )
+    confidence = models.FloatField(null=True, blank=True)  # 0..1, the counter's
+    evidence = models.JSONField(default=dict, blank=True)  # what it was counted on
+
+    objects = RepQuerySet.as_manager()
 
     class Meta:
         ordering = ["analysis_id", "index", "pk"]
@@ -258,6 +283,40 @@ class RepExclusion(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+class CorrectionKind(models.TextChoices):
+    NOT_A_REP = "not_a_rep", "Not a rep"
+    RESTORED = "restored", "Restored"
+    COUNTED_CANDIDATE = "counted_candidate", "Counted a candidate"
+    MOVED = "moved", "Moved"
+
+
+CORRECTION_NOTE_MAX = 500
+
+
+class RepCorrection(models.Model):
+    """Every correction of a set's rep count: who, when, what, and the span or state before
+    and after (training data for a learned counter)."""
+
+    analysis = models.ForeignKey(Analysis, on_delete=models.CASCADE, related_name="corrections")
+    rep = models.ForeignKey(
+        Rep, on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    kind = models.CharField(max_length=32, choices=CorrectionKind.choices)
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=CORRECTION_NOTE_MAX, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on analysis {self.analysis_id}"
 
 
 class DetectorActivation(models.Model):

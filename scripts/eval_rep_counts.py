@@ -3,12 +3,14 @@
 The pose pass runs once per clip, with the pipeline's own functions (`steps.pose_pass`,
 `steps.check_input`, `steps.time_base`), and what segmentation needs is kept in
 `var/pose-cache/<sha1 of path + size + mtime>.npz`: the 30 fps landmarks, the world landmarks
-(for the knee angle) and, per grid frame, the input frame it came from. Re-running after a
+(knee and elbow angles), the small grey frames (camera cuts) and, per grid frame, the input
+frame it came from. Re-running after a
 change to `analysis/pipeline/reps.py` then costs milliseconds per clip.
 
 Clips: every row of ../shared/data/videos/MANIFEST.tsv with a `deadlift_reps` count (0 for the
-squat and the curl), plus the 34 clips under BichraiX+AI-Deadlift-Analysis/good and bad (no
-count: the count found is reported, and whether anything crashed).
+squat and the curl), plus the 34 clips under BichraiX+AI-Deadlift-Analysis/good and bad, which
+the manifest does not count: their expected counts are ours, by eye, in
+scripts/rep_counts_by_eye.tsv (a pull whose start is not in the clip is not counted).
 
 Derived clips, cut from the cached 30 fps track (a grid frame is 1/30 s):
   full          the clip itself; expected = the manifest's count.
@@ -22,11 +24,11 @@ Derived clips, cut from the cached 30 fps track (a grid frame is 1/30 s):
                 pull whose start from the floor is not in the clip is not a rep by the
                 data's counting rule ("a pull from the floor ... that reaches lockout"), and
                 it cannot be told from standing up.
-  camera_cut    1 s of another clip's track put before the clip (a camera cut: another
-                lifter, camera and scale). The second taken is the one that ends at the
-                other clip's first rep's bottom (a setup shot, the lifter low), so the cut
-                jumps from a low to wherever this clip starts. Expected unchanged (also for
-                the squat and the curl: 0).
+  camera_cut    up to 1 s of another clip's track and small grey frames put before the
+                clip (a camera cut: another lifter, camera and scale). The piece taken ends
+                at the other clip's first rep's bottom (a setup shot, the lifter low; never
+                a pull of its own), so the cut jumps from a low to wherever this clip
+                starts. Expected unchanged (also for the squat and the curl: 0).
   split         every multi-rep set cut at its bottoms (halfway between one rep's end and
                 the next rep's start) into one-rep pieces; expected 1 each.
 end_lockout, start_mid and split need the counter's spans on the full clip, so they are only
@@ -65,14 +67,23 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("GLOG_minloglevel", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from analysis.pipeline.pose import POSE_MAX_SIDE  # noqa: E402
 from analysis.pipeline.timebase import FPS as GRID_FPS  # noqa: E402 - a grid frame is 1/30 s
+from tests.pipeline.footage import write_clip  # noqa: E402 - PyAV cuts, shared with the tests
 
 DATA = ROOT.parent / "shared" / "data" / "videos"
 CACHE = ROOT / "var" / "pose-cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 CUT_SECONDS = 1.0
 UNCOUNTED_DIR = "BichraiX+AI-Deadlift-Analysis/"
 UNCOUNTED_SUBDIRS = ("good/", "bad/")
+# Counts by eye for the clips the manifest leaves uncounted (our own labels, made from
+# contact sheets with the data README's counting rule; a pull whose start is not in the clip
+# is not counted): clip -> reps.
+BY_EYE = {
+    row["clip"]: int(row["reps"])
+    for row in csv.DictReader((ROOT / "scripts" / "rep_counts_by_eye.tsv").open(), delimiter="\t")
+}
 KINDS = ("full", "end_lockout", "start_mid", "camera_cut", "split")
 
 
@@ -93,7 +104,7 @@ def manifest_clips() -> list[Clip]:
         elif row["path"].startswith(UNCOUNTED_DIR) and any(
             row["path"][len(UNCOUNTED_DIR) :].startswith(s) for s in UNCOUNTED_SUBDIRS
         ):
-            clips.append(Clip(row["path"], None))
+            clips.append(Clip(row["path"], BY_EYE.get(row["path"][len(UNCOUNTED_DIR) :])))
     return clips
 
 
@@ -123,6 +134,7 @@ def pose_track(path: Path) -> dict[str, np.ndarray]:
         "lm30": track.landmarks.astype(np.float32),
         "world30": track.world.astype(np.float32),
         "source_frame": np.asarray(track.timeline.source_frame, dtype=np.int32),
+        "thumbs30": track.thumbs,
         "frame_times": np.asarray(poses.frame_times, dtype=np.float64),
         "refused": np.array(refused),
         "pose_seconds": np.array(time.perf_counter() - t0),
@@ -187,12 +199,12 @@ class Count:
     error: str = ""
 
 
-def count_reps(lm30: np.ndarray, world30: np.ndarray) -> Count:
+def count_reps(lm30: np.ndarray, world30: np.ndarray, thumbs30: np.ndarray | None = None) -> Count:
     """What the pipeline's reps step says about a 30 fps track."""
     from analysis.pipeline.steps import find_reps
 
     try:
-        _, seg = find_reps(lm30, world30)
+        _, seg = find_reps(lm30, world30, thumbs30=thumbs30)
     except Exception as exc:  # noqa: BLE001 - a crash is a result to report
         tb = traceback.format_exc(limit=-1).strip().splitlines()[-3:]
         return Count(0, [], "crash", f"{type(exc).__name__}: {exc} | {' / '.join(tb)}")
@@ -208,6 +220,7 @@ class Case:
     expected: int | None
     lm30: np.ndarray = field(repr=False)
     world30: np.ndarray = field(repr=False)
+    thumbs30: np.ndarray | None = field(repr=False)
     grid_from: int = 0  # first grid frame of the source clip used (video cuts)
     grid_to: int = 0  # one past the last
     note: str = ""
@@ -234,6 +247,7 @@ def derive(
     from analysis.pipeline.reps import compute_signals
 
     lm, world = data["lm30"].astype(float), data["world30"].astype(float)
+    th = data.get("thumbs30")
     n = len(lm)
     cases, skipped = [], []
     exp = clip.expected
@@ -250,6 +264,7 @@ def derive(
                 exp,
                 lm[: last_lockout + 1],
                 world[: last_lockout + 1],
+                _cut(th, 0, last_lockout + 1),
                 0,
                 last_lockout + 1,
                 f"cut after grid {last_lockout}",
@@ -267,6 +282,7 @@ def derive(
                 exp - 1,
                 lm[mid:],
                 world[mid:],
+                _cut(th, mid, n),
                 mid,
                 n,
                 f"from grid {mid} (rep 1: start {start}, lockout {lockout}; "
@@ -285,6 +301,7 @@ def derive(
                         1,
                         lm[a:b],
                         world[a:b],
+                        _cut(th, a, b),
                         a,
                         b,
                         f"grid {a}-{b}",
@@ -303,9 +320,9 @@ def derive(
         if oclip is not None:
             k = int(round(CUT_SECONDS * GRID_FPS))
             bottom = ocount.spans[0][0]
-            a = max(0, bottom + 1 - k)
-            head_lm = odata["lm30"][a : a + k].astype(float)
-            head_w = odata["world30"][a : a + k].astype(float)
+            a = max(0, bottom + 1 - k)  # never past the bottom: no pull of its own
+            head_lm = odata["lm30"][a : bottom + 1].astype(float)
+            head_w = odata["world30"][a : bottom + 1].astype(float)
             cases.append(
                 Case(
                     clip.name,
@@ -313,13 +330,29 @@ def derive(
                     exp,
                     np.concatenate([head_lm, lm]),
                     np.concatenate([head_w, world]),
+                    _splice(odata.get("thumbs30"), a, bottom + 1, th),
                     0,
                     n,
                     f"{len(head_lm)} grid frames of {Path(oclip.name).name} "
-                    f"(grid {a}-{a + len(head_lm)}) first",
+                    f"(grid {a}-{bottom + 1}) first",
                 )
             )
     return cases, skipped
+
+
+def _cut(th: np.ndarray | None, a: int, b: int) -> np.ndarray | None:
+    return None if th is None else th[a:b]
+
+
+def _splice(head: np.ndarray | None, a: int, b: int, th: np.ndarray | None) -> np.ndarray | None:
+    """Another clip's grey frames a..b (resized to this clip's) before this clip's."""
+    if head is None or th is None:
+        return None
+    import cv2
+
+    size = (th.shape[2], th.shape[1])
+    resized = [cv2.resize(f, size, interpolation=cv2.INTER_AREA) for f in head[a:b]]
+    return np.concatenate([np.stack(resized), th]) if resized else th
 
 
 def spans_seconds(spans: list[tuple[int, int, int, bool]]) -> list[str]:
@@ -331,7 +364,7 @@ def spans_seconds(spans: list[tuple[int, int, int, bool]]) -> list[str]:
 
 def evaluate(case: Case) -> Row:
     t0 = time.perf_counter()
-    c = count_reps(case.lm30, case.world30)
+    c = count_reps(case.lm30, case.world30, case.thumbs30)
     exact = None if case.expected is None else (c.found == case.expected and not c.error)
     return Row(
         case.clip,
@@ -348,49 +381,6 @@ def evaluate(case: Case) -> Row:
 
 
 # ---- real video cuts (--video-cuts) --------------------------------------------------------
-def cut_video(src: Path, dst: Path, t_from: float, t_to: float) -> int:
-    """Write the frames of `src` with time in [t_from, t_to) to `dst` (H.264, display
-    orientation, at most 640 px), keeping their timestamps relative to the first kept frame.
-    Returns the number of frames written."""
-    from fractions import Fraction
-
-    import av
-
-    from analysis.pipeline.pose import POSE_MAX_SIDE
-    from analysis.pipeline.video import iter_frames, probe_video
-
-    rate = round(probe_video(src).fps) or 30
-    tb = Fraction(1, 90000)
-    written, last, t0 = 0, -1, 0.0
-    with av.open(str(dst), "w") as out:
-        stream = None
-        for f in iter_frames(src, max_side=POSE_MAX_SIDE):
-            if f.time_s < t_from:
-                continue
-            if f.time_s >= t_to:
-                break
-            image = f.image
-            if stream is None:
-                codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
-                stream = out.add_stream(codec, rate=rate)
-                h2, w2 = image.shape[0] - image.shape[0] % 2, image.shape[1] - image.shape[1] % 2
-                stream.width, stream.height, stream.pix_fmt = w2, h2, "yuv420p"
-                stream.time_base = stream.codec_context.time_base = tb
-                if codec == "libx264":
-                    stream.options = {"crf": "18", "preset": "veryfast"}
-                t0 = f.time_s
-            vf = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[:h2, :w2]), format="bgr24")
-            pts = max(int(round((f.time_s - t0) / tb)), last + 1)
-            vf.pts, vf.time_base, last = pts, tb, pts
-            for packet in stream.encode(vf):
-                out.mux(packet)
-            written += 1
-        if stream is not None:
-            for packet in stream.encode():
-                out.mux(packet)
-    return written
-
-
 def video_cut_checks(evaluated: list[tuple[Case, Row]], how_many: int) -> list[dict]:
     """Cut some derived cases out of the real video and compare the counts with the ones
     `evaluate` found on their tracks (each case with its row)."""
@@ -418,9 +408,11 @@ def video_cut_checks(evaluated: list[tuple[Case, Row]], how_many: int) -> list[d
             dst = Path(tmp) / f"cut{i}.mp4"
             t0 = time.perf_counter()
             try:
-                frames = cut_video(src, dst, t_from, t_to)
+                frames = write_clip(dst, [(src, t_from, t_to)], max_side=POSE_MAX_SIDE)
                 real = pose_track(dst)
-                got = count_reps(real["lm30"].astype(float), real["world30"].astype(float))
+                got = count_reps(
+                    real["lm30"].astype(float), real["world30"].astype(float), real["thumbs30"]
+                )
                 err = got.error
             except Exception as exc:  # noqa: BLE001
                 frames, got, err = 0, Count(0, [], "crash"), f"{type(exc).__name__}: {exc}"
@@ -494,7 +486,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             continue
         data, _ = cached_track(DATA / clip.name)
-        full = count_reps(data["lm30"].astype(float), data["world30"].astype(float))
+        full = count_reps(
+            data["lm30"].astype(float), data["world30"].astype(float), data.get("thumbs30")
+        )
         loaded.append((clip, data, full))
     counted = [o for o in loaded if o[0].expected is not None]
     skipped: list[str] = []
@@ -507,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
             clip.expected,
             data["lm30"].astype(float),
             data["world30"].astype(float),
+            data.get("thumbs30"),
             0,
             len(data["lm30"]),
             f"pipeline refuses: {refused}" if refused else "",

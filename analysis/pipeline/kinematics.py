@@ -16,6 +16,7 @@ from .reps import TOP_ZONE, RepSpan, Signals
 from .timebase import FPS
 
 LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
+LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
 LOCKOUT_SETTLE = 15  # grid frames (0.5 s) after reaching the top in which the hips finish
 
 SIDES = {
@@ -59,6 +60,13 @@ def _round(v: float, digits: int = 3) -> float | None:
     return round(float(v), digits) if np.isfinite(v) else None
 
 
+def _open(angles: dict[str, np.ndarray], joint: str, top: slice) -> float | None:
+    """How far a joint opened at the top, from the body: the more open of the two sides (a
+    side the camera sees edge-on or hidden reads as bent in 3D, the lifter's joint is not)."""
+    both = np.fmax(angles[f"{joint}_left"][top], angles[f"{joint}_right"][top])
+    return _round(np.nanmax(both), 1) if np.isfinite(both).any() else None
+
+
 def rep_kinematics(
     span: RepSpan,
     lm: np.ndarray,
@@ -78,8 +86,9 @@ def rep_kinematics(
     wrist_diff = np.abs(px[:, L.L_WRIST, 1] - px[:, L.R_WRIST, 1]) / body_px
     hip_diff = np.abs(angles["hip_left"][seg] - angles["hip_right"][seg])
     knee_diff = np.abs(angles["knee_left"][seg] - angles["knee_right"][seg])
-    settle = angles["hip"][k : min(k + LOCKOUT_SETTLE, e) + 1]
-    hip_lockout = _round(np.nanmax(settle), 1) if np.isfinite(settle).any() else None
+    top = slice(k, min(k + LOCKOUT_SETTLE, e) + 1)
+    hip_lockout = _open(angles, "hip", top)
+    knee_lockout = _open(angles, "knee", top)
     return {
         "duration_s": round((e - s) / FPS, 3),
         "concentric_s": round((k - s) / FPS, 3),
@@ -94,7 +103,7 @@ def rep_kinematics(
         "knee_angle_bottom_deg": _at(angles["knee"], s),
         "trunk_angle_bottom_deg": _at(angles["trunk"], s),
         "hip_angle_lockout_deg": hip_lockout,
-        "knee_angle_lockout_deg": _at(angles["knee"], k),
+        "knee_angle_lockout_deg": knee_lockout,
         "trunk_angle_lockout_deg": _at(angles["trunk"], k),
         "asymmetry_wrist_height_body_heights": _round(np.nanmean(wrist_diff)),
         "asymmetry_hip_angle_deg": _round(np.nanmean(hip_diff), 1),
@@ -103,6 +112,8 @@ def rep_kinematics(
         "lockout_complete": bool(
             hip_lockout is not None
             and hip_lockout >= LOCKOUT_HIP_MIN_DEG
+            and knee_lockout is not None
+            and knee_lockout >= LOCKOUT_KNEE_MIN_DEG
             and signals.shoulder[k] >= TOP_ZONE
         ),
         "units": "s = seconds; deg = degrees (180 = straight joint, trunk 0 = upright); "

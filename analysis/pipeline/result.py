@@ -91,6 +91,22 @@ class Rep:
     threshold: float | None = None
     joints: list[str] = field(default_factory=list)
     detector_version: str | None = None
+    confidence: float | None = None  # 0..1: how sure the counter is that this is a rep
+    evidence: dict[str, Any] = field(default_factory=dict)  # what it was counted on
+
+
+@dataclass
+class Candidate:
+    """A rise the counter saw and did not count, with the reason in a sentence."""
+
+    kind: str  # "stood_up", "not_a_pull", "other_shot", "partial_start", "too_short", ...
+    reason: str  # "12.8 s: stood up after setting the bar down (...)"
+    start_frame: int  # input frame numbers, as for reps
+    lockout_frame: int
+    end_frame: int
+    start_s: float
+    lockout_s: float
+    end_s: float
 
 
 @dataclass
@@ -106,6 +122,7 @@ class AnalysisResult:
     warnings: list[str] = field(default_factory=list)
     # People detected per sampled frame (a lower bound; see people.py); empty if not counted.
     people_counts: list[int] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)  # rises not counted as reps
 
     @property
     def multi_person_share(self) -> float:
@@ -131,4 +148,5 @@ class AnalysisResult:
             "warnings": self.warnings,
             "frames": self.frames,
             "reps": [asdict(r) for r in self.reps],
+            "candidates": [asdict(c) for c in self.candidates],
         }

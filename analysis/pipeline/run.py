@@ -3,8 +3,8 @@
 `analyze_video` runs the named steps of steps.py in order: pose pass -> time base (30 fps)
 -> reps -> images and kinematics -> verdicts -> video. Pose estimation runs once per frame
 (first pass); the annotated video is drawn in a second decode, because the stages and reps
-it shows are only known once the whole set is seen. `redraw_verdicts` redraws that video
-later, from the report and the kept landmarks.
+it shows are only known once the whole set is seen. `redraw_reps` redraws that video later
+(new verdicts, a corrected count), from the report and the kept landmarks.
 """
 
 from __future__ import annotations
@@ -16,11 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
+from .respan import save_track
 from .result import AnalysisResult, RepJudge, VideoInfo
 from .steps import (
     OVERLAY_LANDMARKS,
     RESULT_VIDEO,
     Timer,
+    candidate_records,
     check_input,
     crowd_warnings,
     draw_video,
@@ -38,7 +40,7 @@ from .video import iter_frames, probe_video
 
 POSE_SHARE = 85.0  # progress percent spent in the pose pass; the rest is the video
 
-__all__ = ["OVERLAY_LANDMARKS", "RESULT_VIDEO", "analyze_video", "redraw_verdicts"]
+__all__ = ["OVERLAY_LANDMARKS", "RESULT_VIDEO", "VIDEO_MARKS", "analyze_video", "redraw_reps"]
 
 
 def analyze_video(
@@ -80,7 +82,9 @@ def analyze_video(
         track = time_base(poses)
     lm30 = track.landmarks
     # 3. Reps, and the stage of every grid frame.
-    angles, seg = find_reps(lm30, track.world, timer)
+    angles, seg = find_reps(lm30, track.world, timer, track.thumbs)
+    # Kept for coaches' corrections: a rep rebuilt on another span without pose again.
+    save_track(out, lm30, track.world, track.timeline.source_frame, seg.signals.shots)
     with timer("stages"):
         stages = grid_stages(lm30, seg.signals.shoulder, stage_model_path)
 
@@ -107,6 +111,7 @@ def analyze_video(
         frames=frame_table(poses.frame_times, info.fps, track.timeline, stages, seg.signals.wrist),
         warnings=warnings + seg.warnings,
         people_counts=poses.people,
+        candidates=candidate_records(seg, track.timeline.source_frame, info),
     )
     result.warnings += crowd_warnings(result)
     # 6. Video: a second decode, drawn per input frame.
@@ -127,23 +132,23 @@ def analyze_video(
     return result
 
 
-def redraw_verdicts(
-    video_path: str | Path, out_dir: str | Path, verdicts: dict[int, str | None]
-) -> bool:
-    """Redraw `out_dir`'s annotated video with new verdicts per rep index (a newer detector
-    judged the reps); everything else comes from report.json and the kept landmarks.
-    Returns False when the video already shows these verdicts. The new file replaces the
-    old one only once complete."""
+VIDEO_MARKS = "video_marks.json"  # what the annotated video shows: [[index, start, verdict]]
+
+
+def redraw_reps(video_path: str | Path, out_dir: str | Path, marks: list[RepMark]) -> bool:
+    """Redraw `out_dir`'s annotated video with these reps (number, start frame, verdict): a
+    newer detector judged them, or a coach corrected the count. Everything else comes from
+    report.json and the kept landmarks. Returns False when the video already shows these
+    reps; the new file replaces the old one only once complete."""
     out = Path(out_dir)
     report = json.loads((out / "report.json").read_text())
-    reps = [RepMark(r["index"], r["start_frame"], verdicts.get(r["index"])) for r in report["reps"]]
-    drawn_file = out / "video_verdicts.json"
+    wanted = [[m.index, m.start_frame, m.verdict] for m in marks]
+    drawn_file = out / VIDEO_MARKS
     drawn = (
         json.loads(drawn_file.read_text())
         if drawn_file.exists()
-        else {str(r["index"]): r["verdict"] for r in report["reps"]}
+        else [[r["index"], r["start_frame"], r["verdict"]] for r in report["reps"]]
     )
-    wanted = {str(r.index): r.verdict for r in reps}
     if drawn == wanted:
         return False
     v = report["input"]
@@ -158,7 +163,7 @@ def redraw_verdicts(
     landmarks = np.load(out / OVERLAY_LANDMARKS)
     partial = out / f"partial-{RESULT_VIDEO}"  # the extension names the format
     frames_in = iter_frames(video_path, max_side=MAX_SIDE)
-    write_overlay_video(frames_in, partial, info, report["frames"], reps, landmarks)
+    write_overlay_video(frames_in, partial, info, report["frames"], marks, landmarks)
     partial.replace(out / RESULT_VIDEO)
     drawn_file.write_text(json.dumps(wanted))
     return True

@@ -27,7 +27,7 @@ from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator, PoseTrack
 from .reps import RepSpan, Segmentation, rule_stages, segment_reps
-from .result import AnalysisResult, Rep, RepJudge, VideoInfo
+from .result import AnalysisResult, Candidate, Rep, RepJudge, VideoInfo
 from .skelemotion import write_rep_images
 from .timebase import FPS, Timeline, nearest_index, resample
 from .video import Frame, describe_video, iter_frames
@@ -65,6 +65,18 @@ def timed_frames(path: Path, timer: Timer, name: str, max_side: int) -> Iterator
         yield frame
 
 
+THUMB_WIDTH = 96  # pixels: enough to see a camera cut change the whole picture
+
+
+def thumbnail(image: np.ndarray) -> np.ndarray:
+    """An RGB frame as a small grey uint8 image (what camera-cut detection compares)."""
+    import cv2
+
+    h, w = image.shape[:2]
+    size = (THUMB_WIDTH, max(1, round(h * THUMB_WIDTH / w)))
+    return cv2.resize(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY), size, interpolation=cv2.INTER_AREA)
+
+
 # ---- 1. pose pass ---------------------------------------------------------------------------
 @dataclass
 class PosePass:
@@ -76,6 +88,7 @@ class PosePass:
     people: list[int]  # people counted every PEOPLE_EVERY_S (empty if not counted)
     shape: tuple[int, int, int] | None  # full-size (height, width, 3); None: nothing decoded
     rotation: int = 0
+    thumbs: np.ndarray | None = None  # per posed frame a small grey image (thumbnail)
 
 
 def pose_pass(
@@ -97,6 +110,7 @@ def pose_pass(
     people: list[int] = []
     next_t = next_count = 0.0
     counter = person_counter()
+    thumbs: list[np.ndarray] = []
     with PoseEstimator() as estimator:
         for frame in timed_frames(video_path, timer, "decode", POSE_MAX_SIDE):
             if max_seconds is not None and frame.time_s > max_seconds:
@@ -111,6 +125,8 @@ def pose_pass(
                     image = frame.image  # only frames that meet pose are converted
                 with timer("pose"):
                     estimator.process(image, frame.time_s)
+                with timer("thumbs"):
+                    thumbs.append(thumbnail(image))
                 if counter is not None and frame.time_s >= next_count:
                     with timer("people"):
                         people.append(counter.count(image))
@@ -120,7 +136,8 @@ def pose_pass(
             if frame.index % 15 == 0 and on_decoded is not None:
                 on_decoded(frame.index + 1)
         track = estimator.track()
-    return PosePass(frame_times, posed, track, people, shape, rotation)
+    stacked = np.stack(thumbs) if thumbs else None
+    return PosePass(frame_times, posed, track, people, shape, rotation, stacked)
 
 
 def check_input(
@@ -158,6 +175,7 @@ class Track30:
     timeline: Timeline  # landmarks on the grid; source_frame as input frame numbers
     world: np.ndarray  # (M, 33, 3) world landmarks on the grid
     frame_landmarks: np.ndarray  # (N, 33, 4) per input frame, the nearest posed frame's
+    thumbs: np.ndarray | None = None  # (M, h, w) the nearest posed frame's small grey image
 
     @property
     def landmarks(self) -> np.ndarray:
@@ -169,22 +187,31 @@ def time_base(poses: PosePass) -> Track30:
     track = poses.track
     timeline = resample(track.times, track.landmarks, track.found)
     frame_landmarks = track.landmarks[nearest_index(track.times, np.asarray(poses.frame_times))]
+    thumbs = poses.thumbs[timeline.source_frame] if poses.thumbs is not None else None
     timeline.source_frame = np.asarray(poses.posed)[timeline.source_frame]
     world = resample(track.times, track.world, track.found).landmarks
-    return Track30(timeline, world, frame_landmarks)
+    # At the precision kept beside the report (respan.TRACK_FILE), so that a rep rebuilt
+    # from it on the same span is the same rep, to the bit.
+    timeline.landmarks = timeline.landmarks.astype(np.float32).astype(np.float64)
+    world = world.astype(np.float32).astype(np.float64)
+    return Track30(timeline, world, frame_landmarks, thumbs)
 
 
 # ---- 3. reps (segmentation itself is reps.segment_reps) -------------------------------------
 def find_reps(
-    lm30: np.ndarray, world30: np.ndarray, timer: Timer | None = None
+    lm30: np.ndarray,
+    world30: np.ndarray,
+    timer: Timer | None = None,
+    thumbs30: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], Segmentation]:
     """The body angles (kinematics.body_angles) and the reps on a 30 fps track: landmarks
-    `lm30`, world landmarks `world30`. Charges "kinematics" and "reps" to `timer`."""
+    `lm30`, world landmarks `world30`, small grey frames `thumbs30` (to see camera
+    cuts). Charges "kinematics" and "reps" to `timer`."""
     timer = timer or Timer()
     with timer("kinematics"):
         angles = body_angles(world30, lm30)
     with timer("reps"):
-        seg = segment_reps(lm30, knee_angles=angles["knee"])
+        seg = segment_reps(lm30, world30, knee_angles=angles["knee"], thumbs=thumbs30)
     return angles, seg
 
 
@@ -219,17 +246,19 @@ def reps_kinematics(
 
 
 def rep_images(
-    lm30: np.ndarray, spans: list[RepSpan], out: Path
+    lm30: np.ndarray, spans: list[RepSpan], out: Path, names: list[str] | None = None
 ) -> tuple[list[dict[str, str]], list[np.ndarray]]:
-    """Write each rep's SkeleMotion files under out/reps/; returns their paths (relative to
-    `out`) and the PNGs read back as RGB arrays, as the detector's dataset holds them."""
+    """Write each rep's SkeleMotion files under out/reps/ (as `names`, default rep_01, ...);
+    returns their paths (relative to `out`) and the PNGs read back as RGB arrays, as the
+    detector's dataset holds them."""
     import cv2
 
+    names = names or [f"rep_{i:02d}" for i in range(1, len(spans) + 1)]
     files, images = [], []
-    for i, span in enumerate(spans, start=1):
+    for span, name in zip(spans, names, strict=True):
         seq = lm30[span.start : span.end + 1, :, :3]
         seq = seq[np.isfinite(seq[:, 0, 0])]  # only frames where a pose was found
-        paths = write_rep_images(seq, out / "reps" / f"rep_{i:02d}")
+        paths = write_rep_images(seq, out / "reps" / name)
         files.append({k: str(p.relative_to(out)) for k, p in paths.items()})
         images.append(cv2.imread(str(paths["image"]))[:, :, ::-1])
     return files, images
@@ -267,12 +296,29 @@ def rep_records(
                 lockout_s=round(frame_of(span.lockout) / info.fps, 3),
                 end_s=round(frame_of(span.end) / info.fps, 3),
                 complete=span.complete,
+                confidence=round(float(span.confidence), 2),
+                evidence=span.evidence,
                 stages=shares | {"mean_probability": mean_prob},
                 kinematics=kin,
                 **paths,
             )
         )
     return reps
+
+
+def candidate_records(
+    seg: Segmentation, source_frame: np.ndarray, info: VideoInfo
+) -> list[Candidate]:
+    """The rises not counted, in input frame numbers and seconds, with their reasons."""
+    out = []
+    for c in seg.candidates:
+        frames = [
+            int(min(source_frame[min(k, len(source_frame) - 1)], info.frames - 1))
+            for k in (c.start, c.lockout, c.end)
+        ]
+        seconds = [round(f / info.fps, 3) for f in frames]
+        out.append(Candidate(c.kind, c.reason, *frames, *seconds))
+    return out
 
 
 # ---- 5. verdicts ----------------------------------------------------------------------------

@@ -46,7 +46,7 @@ def compare_partner(rep: Rep) -> Rep | None:
     set (the athlete's own model of good form), else the next one."""
     if rep.analysis_id is None:
         return None
-    others = Rep.objects.filter(analysis_id=rep.analysis_id).exclude(pk=rep.pk)
+    others = Rep.objects.counted().filter(analysis_id=rep.analysis_id).exclude(pk=rep.pk)
     return (
         others.filter(score__isnull=False).order_by("score").first()
         or others.order_by("index").first()
@@ -99,7 +99,7 @@ def compare_choices(user: AnyUser, reps: list[Rep]) -> list[dict[str, Any]]:
     the same source), newest sets first."""
     athletes = {r.analysis.session.athlete_id for r in reps if r.analysis_id}
     sources = {r.source for r in reps if not r.analysis_id}
-    qs = compare_reps_queryset(user)
+    qs = compare_reps_queryset(user).counted()  # "not a rep" is no lift to compare
     picked = qs.filter(analysis__session__athlete_id__in=athletes) | qs.filter(
         analysis__isnull=True, source__in=sources
     )

@@ -1,4 +1,6 @@
-"""A session's reps as CSV, for coaches who keep their own spreadsheets."""
+"""A session's reps as CSV, for coaches who keep their own spreadsheets: the counted reps
+only (a rep a coach marked "not a rep" is no lift; the athlete's own data export keeps it,
+marked)."""
 
 from __future__ import annotations
 
@@ -50,6 +52,8 @@ def analysis_reps_csv(analysis: Analysis) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    reps = analysis.reps.select_related("detector_version", "labelled_by").order_by("index")
+    reps = (
+        analysis.reps.counted().select_related("detector_version", "labelled_by").order_by("index")
+    )
     writer.writerows(rep_rows(reps))
     return out.getvalue()

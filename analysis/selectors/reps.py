@@ -37,12 +37,13 @@ def rep_labelable_queryset(user: AnyUser) -> QuerySet[Rep]:
 
 
 def review_queue(user: AnyUser) -> QuerySet[Rep]:
-    """Unlabelled reps of finished analyses the user may label, most informative first:
+    """Unlabelled counted reps of finished analyses the user may label, most informative first:
     scores near the threshold (closest first), then flagged reps, then the other judged
     reps, then reps no detector has judged yet (newest sessions first)."""
     distance = Abs(F("score") - Coalesce(F("threshold"), Value(0.5)))
     return (
         rep_labelable_queryset(user)
+        .counted()
         .filter(
             label__isnull=True,
             analysis__isnull=False,

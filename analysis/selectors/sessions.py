@@ -43,7 +43,9 @@ def session_list(
     unread = _unread_comments(user).filter(session=OuterRef("pk"))
     sessions = sessions.annotate(
         flagged_count=Count(
-            "analysis__reps", filter=Q(analysis__reps__verdict="anomalous"), distinct=True
+            "analysis__reps",
+            filter=Q(analysis__reps__verdict="anomalous", analysis__reps__counted=True),
+            distinct=True,
         ),
         has_unread=Exists(unread),
     )
@@ -67,7 +69,8 @@ def comment_list(session: TrainingSession, user: AnyUser) -> list[Comment]:
 
 def athlete_progress(athlete: AnyUser, viewer: AnyUser) -> list[dict[str, Any]]:
     """Per finished session, oldest first: share of judged reps that are good, mean tempo
-    (rep duration and concentric time) and mean bar-path range, for the progress chart."""
+    (rep duration and concentric time) and mean bar-path range, for the progress chart. Only
+    counted reps: one a coach marked "not a rep" is no lift."""
     sessions = (
         session_visible_queryset(viewer)
         .filter(athlete=athlete, analysis__status="done")
@@ -77,7 +80,7 @@ def athlete_progress(athlete: AnyUser, viewer: AnyUser) -> list[dict[str, Any]]:
     )
     points = []
     for session in sessions:
-        reps = list(session.analysis.reps.all())
+        reps = [r for r in session.analysis.reps.all() if r.counted]  # "not a rep" is none
         judged = [r for r in reps if r.verdict]
         points.append(
             {

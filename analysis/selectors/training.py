@@ -1,19 +1,30 @@
 """Reads about the training set and training runs: the one definition of the training set,
-its counts for the admins' page, the page's filtered rep list, the latest run."""
+its counts for the admins' page, the page's filtered rep list, the latest run, and the rep
+spans of analysed videos (a learned rep counter's training data, `export_rep_spans`)."""
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
-from analysis.models import Label, Rep, TrainingRun
+from analysis.models import Analysis, AnalysisStatus, Label, Rep, TrainingRun
+from analysis.selectors.media import media_path
 
-# The training set, defined once: a labelled rep with an image that no admin excluded, either
+
+# The training set, defined once: a labelled, counted rep (a coach's "not a rep" is no lift to
+# learn from) with an image that no admin excluded, either
 # imported from a dataset (no analysis) or from an uploaded set whose athlete said yes to
 # training. No answer yet counts as no. Runs, the training page and its counts all use it.
-_CONSENTED = Q(analysis__session__athlete__profile__training_consent=True)
-_LABELLED = Q(label__isnull=False, excluded=False) & ~Q(image="")
+def _consented(session: str) -> Q:
+    """The athlete of the session at `session` (a lookup path) said yes to training."""
+    return Q(**{f"{session}__athlete__profile__training_consent": True})
+
+
+_CONSENTED = _consented("analysis__session")
+_LABELLED = Q(label__isnull=False, excluded=False, counted=True) & ~Q(image="")
 LABEL_FILTERS = {"good": Label.GOOD, "anomalous": Label.ANOMALOUS, "none": None}
 
 
@@ -99,3 +110,63 @@ def training_run_latest() -> TrainingRun | None:
         TrainingRun.objects.filter(is_open=True).first()
         or TrainingRun.objects.select_related("version").first()
     )
+
+
+def rep_spans_queryset(*, corrected_only: bool = False) -> QuerySet[Analysis]:
+    """Finished analyses of videos whose athlete said yes to training (the training set's
+    consent rule), oldest first; `corrected_only`: those a coach corrected."""
+    analyses = (
+        Analysis.objects.filter(_consented("session"), status=AnalysisStatus.DONE)
+        .select_related("session")
+        .prefetch_related(Prefetch("reps", queryset=Rep.objects.order_by("start_frame", "pk")))
+        .annotate(correction_count=Count("corrections", distinct=True))
+        .order_by("session__created_at", "pk")
+    )
+    if corrected_only:
+        analyses = analyses.filter(correction_count__gt=0)
+    return analyses
+
+
+def _sha256(relative: str) -> str | None:
+    path = media_path(relative)
+    if path is None:
+        return None
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def rep_spans(*, corrected_only: bool = False) -> Iterator[dict[str, Any]]:
+    """One record per analysed video: labelled rep spans in input frame numbers (counted,
+    and by whom; "not a rep" ones with counted false), the uncounted candidates, and how
+    many corrections a coach made. Ids only, no names."""
+    for analysis in rep_spans_queryset(corrected_only=corrected_only).iterator(chunk_size=50):
+        info = analysis.video_info or {}
+        yield {
+            "session": analysis.session_id,
+            "athlete": analysis.session.athlete_id,
+            "video_sha256": _sha256(analysis.session.video.name),
+            "fps": info.get("fps"),
+            "frames": info.get("frames"),
+            "reps": [
+                {
+                    "start_frame": rep.start_frame,
+                    "lockout_frame": rep.lockout_frame,
+                    "end_frame": rep.end_frame,
+                    "counted": rep.counted,
+                    "counted_by": rep.counted_by,
+                }
+                for rep in analysis.reps.all()
+            ],
+            "candidates": [
+                {
+                    k: c.get(k)
+                    for k in ("kind", "reason", "start_frame", "lockout_frame", "end_frame")
+                }
+                for c in analysis.candidates or []
+                if isinstance(c, dict)
+            ],
+            "corrections": analysis.correction_count,
+        }

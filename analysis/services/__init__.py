@@ -1,5 +1,5 @@
-"""Every write about judging: uploads, analyses, comments, labels, the training set, training
-runs, versions.
+"""Every write about judging: uploads, analyses, comments, labels, rep-count corrections,
+the training set, training runs, versions.
 
 One module per subject; the public functions are re-exported here so callers import
 `analysis.services` and need not know the split.
@@ -25,6 +25,13 @@ from analysis.services.detectors import (
 )
 from analysis.services.labels import rep_exclude, rep_include, rep_label, rep_label_authorize
 from analysis.services.reaper import jobs_reap
+from analysis.services.rep_counts import (
+    candidate_count,
+    rep_count_authorize,
+    rep_move,
+    rep_not_a_rep,
+    rep_restore,
+)
 from analysis.services.training_runs import (
     TrainingBusy,
     training_run_execute,
@@ -44,6 +51,7 @@ __all__ = [
     "analysis_run",
     "analysis_run_next",
     "analysis_video_redraw",
+    "candidate_count",
     "comment_create",
     "dataset_import",
     "detector_activate",
@@ -51,10 +59,14 @@ __all__ = [
     "detector_rescore",
     "jobs_reap",
     "judge_load",
+    "rep_count_authorize",
     "rep_exclude",
     "rep_include",
     "rep_label",
     "rep_label_authorize",
+    "rep_move",
+    "rep_not_a_rep",
+    "rep_restore",
     "session_mark_seen",
     "session_upload",
     "training_run_execute",

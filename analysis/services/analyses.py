@@ -22,6 +22,7 @@ import logging
 import secrets
 import shutil
 import time
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analysis.models import Analysis, AnalysisStatus, DetectorVersion, Rep
+from analysis.models import Analysis, AnalysisStatus, CountedBy, DetectorVersion, Rep
 from analysis.services.detectors import detector_active, judge_load, verdict_store
 from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before
 from analysis.services.jsonable import jsonable
@@ -309,10 +310,13 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
 
 
 def analysis_video_redraw(analysis_id: int) -> bool:
-    """Redraw a finished analysis' annotated video if its reps' verdicts changed since it was
-    drawn (a newer detector re-scored them), so the video's boxes agree with the rep cards.
-    A redraw that fails leaves the previous video in place."""
-    from analysis.pipeline.run import OVERLAY_LANDMARKS, redraw_verdicts
+    """Redraw a finished analysis' annotated video when what it shows changed since it was
+    drawn: the verdicts (a newer detector re-scored the reps) or the reps themselves (a
+    coach's count correction). Only counted reps are drawn, numbered and starting where the
+    rows say, so the video's boxes agree with the rep cards. Returns False when the video
+    already shows this; a redraw that fails leaves the previous video in place."""
+    from analysis.pipeline.overlay import RepMark
+    from analysis.pipeline.run import OVERLAY_LANDMARKS, redraw_reps
 
     analysis = (
         Analysis.objects.select_related("session")
@@ -326,9 +330,14 @@ def analysis_video_redraw(analysis_id: int) -> bool:
     if not (out_dir / OVERLAY_LANDMARKS).exists():
         logger.info("analysis %s predates redrawable videos; left as it is", analysis_id)
         return False
-    verdicts = dict(analysis.reps.values_list("index", "verdict"))
+    marks = [
+        RepMark(*row)
+        for row in analysis.reps.counted()
+        .order_by("start_frame", "index")
+        .values_list("index", "start_frame", "verdict")
+    ]
     try:
-        return redraw_verdicts(analysis.session.video.path, out_dir, verdicts)
+        return redraw_reps(analysis.session.video.path, out_dir, marks)
     except Exception:
         logger.exception("analysis %s: the video could not be redrawn", analysis_id)
         return False
@@ -465,6 +474,11 @@ def _analysis_store(
                 "orientation": rel(r.orientation),
                 "magnitude": rel(r.magnitude),
                 "landmarks": rel(r.landmarks),
+                # The detector's count: a re-run starts the count over from its own view.
+                "counted": True,
+                "counted_by": CountedBy.DETECTOR,
+                "confidence": r.confidence,
+                "evidence": jsonable(r.evidence),
             }
             if not judged:
                 fields.update(verdict=None, score=None, threshold=None, joints=[])
@@ -493,6 +507,7 @@ def _analysis_store(
         analysis.report_file = _media_relative(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
         analysis.rep_count = len(result.reps)
+        analysis.candidates = jsonable([asdict(c) for c in result.candidates])
         analysis.video_info = result.video.summary()
         analysis.timings_ms = jsonable(result.timings_ms)
         analysis.warnings = list(result.warnings) + warnings

@@ -40,8 +40,10 @@ sessions/<date>-session-<id>/
         The session (date, load, notes, who uploaded it, the original file name), the
         analysis summary (status, timings, warnings, detector version), every rep
         (times, kinematics, the detector's verdict and its history, your coaches' label
-        with fault tags, note and the full history of label changes) and the comments on
-        the session (author, time, text; a comment about one rep names its number).
+        with fault tags, note and the full history of label changes; whether the rep
+        counts: "counted": false is a rep your coach marked "not a rep", with who and
+        when in "count_corrections") and the comments on the session (author, time, text;
+        a comment about one rep names its number).
     video.<ext>
         The video exactly as it was uploaded (its original file name is in session.json).
     reps/rep-<number>.png
@@ -109,6 +111,7 @@ def _analysis(analysis: Analysis | None) -> dict[str, Any] | None:
         "finished_at": _iso(analysis.finished_at),
         "exercise_detected": analysis.exercise_detected,
         "rep_count": analysis.rep_count,
+        "uncounted_rises": analysis.candidates,
         "video_info": analysis.video_info,
         "warnings": analysis.warnings,
         "timings_ms": analysis.timings_ms,
@@ -169,6 +172,22 @@ def _rep(rep: Rep, image: str | None) -> dict[str, Any]:
         ],
         "excluded_from_training": rep.excluded,
         "exclusion_reason": rep.exclusion_reason,
+        # A rep a coach marked "not a rep" is kept here, marked: it is still the athlete's
+        # data (its image, its history), though no count, chart or CSV shows it.
+        "counted": rep.counted,
+        "counted_by": rep.counted_by,
+        "count_confidence": rep.confidence,
+        "count_corrections": [
+            {
+                "kind": c.kind,
+                "author": _name(c.author),
+                "before": c.before,
+                "after": c.after,
+                "note": c.note,
+                "created_at": _iso(c.created_at),
+            }
+            for c in rep.corrections.all()
+        ],
     }
 
 
@@ -195,6 +214,7 @@ def _write_session(zf: zipfile.ZipFile, session: TrainingSession) -> None:
         queryset = analysis.reps.select_related("detector_version", "labelled_by").prefetch_related(
             "verdicts__detector_version",
             "label_history__author",
+            "corrections__author",
         )
         for rep in queryset.order_by("index"):
             image = _write_file(zf, rep.image, f"{folder}/reps/rep-{rep.index:02d}.png")

@@ -129,7 +129,8 @@ def detector_rescore(version_id: int) -> int:
         logger.exception("detector %s could not be loaded for re-scoring", version.name)
         DetectorVersion.objects.filter(pk=version_id).update(rescore_status="failed")
         return 0
-    ids = list(Rep.objects.exclude(image="").order_by("pk").values_list("pk", flat=True))
+    # Counted reps only: "not a rep" is not judged (a restore judges it with the active one).
+    ids = list(Rep.objects.counted().exclude(image="").order_by("pk").values_list("pk", flat=True))
     done = 0
     analyses: set[int] = set()  # whose annotated videos show verdicts, to redraw after
     for start in range(0, len(ids), RESCORE_BATCH):

@@ -1,12 +1,16 @@
-"""Pages about reps: a rep's files (its SkeleMotion image and arrays) and the coaches' review
-queue, one rep at a time (labels are set through the API, `api/reps.py`)."""
+"""Pages about reps: a rep's files (its SkeleMotion image and arrays), the coaches' review
+queue, one rep at a time (labels are set through the API, `api/reps.py`), and the review
+page's forms that correct the rep count ("not a rep", restore, move)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from analysis.models import Rep
@@ -18,6 +22,7 @@ from analysis.selectors.reps import (
     rep_headline,
     rep_visible_queryset,
 )
+from analysis.services import rep_move, rep_not_a_rep, rep_restore
 from analysis.views.api.reps import LABEL_STATE_FIELDS, RepLabelStateSerializer
 from analysis.views.common import media_file_response
 from athletes.selectors import user_can_review
@@ -96,3 +101,63 @@ def review_queue_page(request: HttpRequest) -> HttpResponse:
         "faults": fault_choices(),
     }
     return render(request, "analysis/queue.html", context)
+
+
+# --- corrections of the rep count (the review page's forms; the API has the same) ---------
+def _correct(request: HttpRequest, rep_id: int, change, done: str) -> HttpResponse:
+    """Apply `change(rep)` and return to the rep's card on the review page with a sentence;
+    a rep this person may not see, or not correct, is a 404 (the page has no form for it)."""
+    rep = get_object_or_404(
+        rep_visible_queryset(request.user).filter(analysis__isnull=False), pk=rep_id
+    )
+    session_id = rep.analysis.session_id
+    try:
+        rep = change(rep)
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done.format(index=rep.index))
+    return redirect(reverse("session_review", args=[session_id]) + f"#rep-card-{rep.pk}")
+
+
+@login_required
+@require_POST
+def rep_not_a_rep_view(request: HttpRequest, rep_id: int) -> HttpResponse:
+    note = request.POST.get("note", "")
+    return _correct(
+        request,
+        rep_id,
+        lambda rep: rep_not_a_rep(rep=rep, author=request.user, note=note),
+        "Marked as not a rep; the set is renumbered.",
+    )
+
+
+@login_required
+@require_POST
+def rep_restore_view(request: HttpRequest, rep_id: int) -> HttpResponse:
+    return _correct(
+        request,
+        rep_id,
+        lambda rep: rep_restore(rep=rep, author=request.user),
+        "Counted again as rep {index}.",
+    )
+
+
+@login_required
+@require_POST
+def rep_span_view(request: HttpRequest, rep_id: int) -> HttpResponse:
+    post = request.POST
+    return _correct(
+        request,
+        rep_id,
+        lambda rep: rep_move(
+            rep=rep,
+            author=request.user,
+            start_frame=post.get("start_frame"),
+            lockout_frame=post.get("lockout_frame"),
+            end_frame=post.get("end_frame"),
+        ),
+        "Rep {index} moved: its image, measurements and verdict are rebuilt.",
+    )

@@ -21,7 +21,9 @@ from analysis.selectors.sessions import athlete_progress, comment_list, session_
 from analysis.services import (
     analysis_can_retry,
     analysis_retry,
+    candidate_count,
     comment_create,
+    rep_count_authorize,
     session_mark_seen,
     session_upload,
 )
@@ -149,11 +151,50 @@ def _status(request: HttpRequest, session) -> dict:
     return SessionSerializer(session, context={"request": request}).data
 
 
+def _may_correct(analysis, user) -> bool:
+    try:
+        rep_count_authorize(analysis=analysis, author=user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _evidence_items(evidence: dict) -> list[tuple[str, str]]:
+    """The counter's evidence for a rep, as a coach reads it (pipeline.reps' keys)."""
+    e = evidence or {}
+    items = []
+    if e.get("rise_from") is not None and e.get("rise_to") is not None:
+        rose = f"{e['rise_from']:.2f} → {e['rise_to']:.2f} of standing shoulder height"
+        if e.get("pull_s") is not None:
+            rose += f" in {e['pull_s']:.2f} s"
+        items.append(("rose", rose))
+    if e.get("hands_below_shoulders") is not None:
+        items.append(("hands", f"{e['hands_below_shoulders']:.2f} body heights below shoulders"))
+    if e.get("elbow_at_top_deg") is not None:
+        items.append(("arms at the top", f"{e['elbow_at_top_deg']:.0f}°"))
+    if e.get("lowering"):
+        items.append(("lowering", str(e["lowering"])))
+    if e.get("pose_found_share") is not None:
+        items.append(("pose found", f"{e['pose_found_share']:.0%}"))
+    if e.get("doubts"):
+        items.append(("doubts", "; ".join(map(str, e["doubts"]))))
+    if isinstance(e.get("candidate"), dict) and e["candidate"].get("reason"):
+        items.append(("the counter had said", str(e["candidate"]["reason"])))
+    return items
+
+
 @login_required
 def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     session = session_or_404(request, session_id)
     analysis = analysis_or_404(session)
-    reps = list(analysis.reps.select_related("detector_version", "labelled_by"))
+    # Counted reps 1..n, then those a coach marked "not a rep" (greyed, with who and when).
+    reps = list(
+        analysis.reps.select_related("detector_version", "labelled_by")
+        .prefetch_related("corrections__author")
+        .order_by("index")
+    )
+    counted = [r for r in reps if r.counted]
+    can_correct = _may_correct(analysis, request.user)
     labelable = set(
         rep_labelable_queryset(request.user).filter(analysis=analysis).values_list("pk", flat=True)
     )
@@ -164,20 +205,26 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
             by_rep.setdefault(comment.rep_id, []).append(comment)
     for rep in reps:
         rep.comment_count = len(by_rep.get(rep.pk, []))
-        rep.can_label = rep.pk in labelable
+        rep.can_label = rep.pk in labelable and rep.counted
+        rep.history = list(rep.corrections.all())
+        rep.uncounted = next((c for c in rep.history if c.kind == "not_a_rep"), None)
+        rep.evidence_items = _evidence_items(rep.evidence)
     context = {
         "session": session,
         "analysis": analysis,
         "reps": reps,
+        "counted_reps": counted,
+        "can_correct": can_correct,
+        "candidates": list(enumerate(analysis.candidates or [])),
         # Newest page first: a comment just posted lands on the page the redirect opens.
         "comments": page_of(request, comments, per_page=50, param="cpage", last=True),
         "unread_count": sum(c.unread for c in comments),
-        "chart": analysis_chart_data(analysis, reps),
+        "chart": analysis_chart_data(analysis, counted),
         "result_video_url": result_video_url(analysis),
         "fps": analysis.video_info.get("fps") or 30,
         "can_retry": analysis_can_retry(analysis),
         "can_mark_reviewed": user_can_review(request.user),
-        "any_judged": any(r.verdict for r in reps),
+        "any_judged": any(r.verdict for r in counted),
         "can_label": bool(labelable),
         "faults": fault_choices(),
     }
@@ -203,6 +250,29 @@ def session_retry(request: HttpRequest, session_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _errors(error))
     return redirect("session_review", session_id=session_id)
+
+
+@login_required
+@require_POST
+def session_candidate_count(request: HttpRequest, session_id: int, candidate: int) -> HttpResponse:
+    """Count one of the set's uncounted rises as a rep (coaches and admins; else a 404)."""
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    anchor = "reps"
+    try:
+        rep = candidate_count(
+            analysis=analysis,
+            candidate=candidate,
+            author=request.user,
+            start_frame=request.POST.get("start_frame"),
+        )
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"Counted as rep {rep.index}; the set is renumbered.")
+        anchor = f"rep-card-{rep.pk}"
+    return redirect(reverse("session_review", args=[session_id]) + f"#{anchor}")
 
 
 # --- comments, "reviewed" ------------------------------------------------------------------

@@ -1,4 +1,5 @@
-/* The review page: status polling, frame-accurate playback, rep list, timed comments. */
+/* The review page: status polling, frame-accurate playback, rep list, timed comments,
+   rep-count corrections (candidate markers on the scrubber, the move form's frames). */
 (function () {
   "use strict";
 
@@ -145,6 +146,40 @@
       if (pin && !pin.checked) { pin.checked = true; timeInput.value = video.currentTime.toFixed(2); }
       body.focus();
       document.getElementById("comments").scrollIntoView({ behavior: "smooth" });
+    });
+  });
+  // Candidates (rises not counted) as markers on the scrubber; positions set here, since
+  // the CSP allows no style attribute.
+  var markers = document.querySelectorAll(".timeline-marker[data-at]");
+  function placeMarkers() {
+    var duration = parseFloat(chartData.duration_s) || video.duration;
+    if (!duration) return;
+    markers.forEach(function (m) {
+      var at = Math.max(0, Math.min(1, parseFloat(m.dataset.at) / duration));
+      m.style.left = (100 * at).toFixed(2) + "%";
+    });
+  }
+  if (markers.length) {
+    placeMarkers();
+    video.addEventListener("loadedmetadata", placeMarkers);
+  }
+
+  // Moving a rep: each frame number shows its time; "now" takes the video's current frame.
+  document.querySelectorAll(".move-form").forEach(function (form) {
+    var formFps = parseFloat(form.dataset.fps) || fps;
+    form.querySelectorAll("label").forEach(function (label) {
+      var input = label.querySelector(".frame-input");
+      var shown = label.querySelector(".frame-s");
+      var now = label.querySelector("[data-frame-now]");
+      if (!input || !shown) return;
+      input.addEventListener("input", function () {
+        var f = parseInt(input.value, 10);
+        shown.textContent = isNaN(f) ? "" : (f / formFps).toFixed(2) + " s";
+      });
+      if (now) now.addEventListener("click", function () {
+        input.value = Math.round(video.currentTime * formFps);
+        input.dispatchEvent(new Event("input"));
+      });
     });
   });
   update();

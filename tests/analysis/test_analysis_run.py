@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from analysis.models import Analysis, DetectorVersion, RepVerdict
 from analysis.pipeline.result import Judgement
+from analysis.pipeline.run import VIDEO_MARKS
 from analysis.selectors.media import result_video_url
 from analysis.services import (
     _judges,
@@ -147,8 +148,8 @@ def test_a_newly_activated_detector_redraws_the_annotated_video_with_its_verdict
         _judges.clear()
     verdicts = dict(analysis.reps.values_list("index", "verdict"))
     assert set(verdicts.values()) == {"good", "anomalous"}
-    drawn = json.loads((video.parent / "video_verdicts.json").read_text())
-    assert drawn == {str(index): verdict for index, verdict in verdicts.items()}
+    drawn = json.loads((video.parent / VIDEO_MARKS).read_text())
+    assert {index: verdict for index, _, verdict in drawn} == verdicts
     assert video.stat().st_mtime_ns > drawn_at
     assert result_video_url(analysis) != url  # browsers fetch the new video, not their copy
     assert not analysis_video_redraw(analysis.pk)  # already shows these verdicts

@@ -60,8 +60,10 @@ def track(
     x0: float = 0.0,
     s: float = 1.0,
     curl_cycles: float = 0.0,
+    arms_bend_after: float | None = None,
 ):
-    """Follow (duration_s, h_from, h_to) segments; return times, landmarks, found."""
+    """Follow (duration_s, h_from, h_to) segments; return times, landmarks, found.
+    `arms_bend_after`: from this time on the elbows bend (hands on the hips, no bar)."""
     rng = np.random.default_rng(seed)
     total = sum(d for d, _, _ in script)
     times = np.arange(0, total, 1.0 / fps)
@@ -75,6 +77,8 @@ def track(
                 break
             acc += d
         curl = 0.5 - 0.5 * np.cos(2 * np.pi * curl_cycles * t / total) if curl_cycles else 0.0
+        if arms_bend_after is not None and t >= arms_bend_after:
+            curl = 0.6
         lms.append(pose(h, hands, curl, x0, s))
     lm = np.array(lms)
     lm[:, :, :2] += rng.normal(0, noise, lm[:, :, :2].shape)

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from analysis.pipeline.errors import NoPersonVisible, VideoUnreadable
-from analysis.pipeline.run import analyze_video, redraw_verdicts
+from analysis.pipeline.overlay import RepMark
+from analysis.pipeline.run import analyze_video, redraw_reps
 from analysis.pipeline.video import probe_video
 from tests.conftest import shared_path
 
@@ -83,7 +84,11 @@ def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tm
     b, g, r = _corner_colour(out / "result.mp4", first)
     assert abs(r - b) < 40  # grey: not judged
 
-    assert redraw_verdicts(clip(), out, {1: "anomalous", 2: "good"})
+    marks = [
+        RepMark(1, reps[0]["start_frame"], "anomalous"),
+        RepMark(2, reps[1]["start_frame"], "good"),
+    ]
+    assert redraw_reps(clip(), out, marks)
     b, g, r = _corner_colour(out / "result.mp4", first)
     assert r > 150 and r > b + 80 and r > g + 80  # red box on rep 1
     b, g, r = _corner_colour(out / "result.mp4", second)
@@ -94,7 +99,7 @@ def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tm
         assert sum(1 for _ in container.decode(stream)) == 133
     assert not list(out.glob("partial-*"))
     # The video already shows these verdicts: nothing to redraw.
-    assert not redraw_verdicts(clip(), out, {1: "anomalous", 2: "good"})
+    assert not redraw_reps(clip(), out, marks)
 
 
 def run_cli(video, out):

@@ -57,12 +57,25 @@ def test_lockout_holds_and_setup_are_not_reps():
     assert len(seg.spans) == 2  # setup wobbles at the bar and a long wobbly hold count nothing
 
 
-def test_a_clip_ending_at_the_top_does_not_count_standing_up_after_the_set():
+def test_a_last_rise_never_lowered_counts_unless_the_arms_show_no_bar_was_held():
     script, _ = deadlift_set(2)
-    script += [(1.0, 1, 0), (0.5, 0, 0)]  # set the bar down, stand up, clip ends
-    seg = count(*track(script))
+    script += [(1.0, 1, 0), (0.5, 0, 0)]  # down to the floor, up again, the clip ends
+    # Arms straight at the top as in every pull: a last rep whose lowering was cut off.
+    times, lm, found = track(script)
+    timeline = resample(times, lm, found)
+    seg = segment_reps(timeline.landmarks, world=timeline.landmarks[:, :, :3])
+    assert len(seg.spans) == 3
+    assert seg.spans[-1].complete is False
+    assert seg.spans[-1].evidence["lowering"] == "cut off by the end of the clip"
+    assert seg.spans[-1].confidence < seg.spans[0].confidence
+    # Elbows bent at the top, hands on the hips: the lifter stood up without the bar.
+    stand_at = sum(d for d, _, _ in script[:-1])
+    times, lm, found = track(script, arms_bend_after=stand_at)
+    timeline = resample(times, lm, found)
+    seg = segment_reps(timeline.landmarks, world=timeline.landmarks[:, :, :3])
     assert len(seg.spans) == 2
-    assert any("ends standing" in w for w in seg.warnings)
+    assert [c.kind for c in seg.candidates] == ["stood_up"]
+    assert "stood up after setting the bar down" in seg.candidates[0].reason
 
 
 def test_a_last_rep_cut_off_while_lowering_counts_and_is_marked_incomplete():

@@ -1,5 +1,6 @@
-"""Reps through the API: a rep, its comments, the coach's label and its history, and the
-admins' exclusion from training."""
+"""Reps through the API: a rep, its comments, the coach's label and its history, the
+admins' exclusion from training, and the coaches' corrections of the rep count ("not a rep",
+restore, a moved span) with their history."""
 
 from __future__ import annotations
 
@@ -11,9 +12,18 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.models import Fault, Label, Rep, RepLabel
+from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Rep, RepCorrection, RepLabel
 from analysis.selectors.reps import rep_visible_queryset
-from analysis.services import rep_exclude, rep_include, rep_label, rep_label_authorize
+from analysis.services import (
+    rep_count_authorize,
+    rep_exclude,
+    rep_include,
+    rep_label,
+    rep_label_authorize,
+    rep_move,
+    rep_not_a_rep,
+    rep_restore,
+)
 from analysis.views.api.comments import CommentSerializer, comments_respond
 from analysis.views.api.common import IsAdmin, paginated
 
@@ -32,12 +42,26 @@ class RepLabelStateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RepCorrectionSerializer(serializers.ModelSerializer):
+    """One correction of the rep count: who, when, what, and the span or state around it."""
+
+    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = RepCorrection
+        fields = ["id", "rep", "kind", "kind_display", "before", "after", "note", "author",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
 class RepSerializer(RepLabelStateSerializer):
     session = serializers.IntegerField(source="analysis.session_id", read_only=True, default=None)
     detector_version = serializers.CharField(
         source="detector_version.name", read_only=True, default=None
     )
     image_url = serializers.SerializerMethodField()
+    corrections = RepCorrectionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Rep
@@ -48,7 +72,15 @@ class RepSerializer(RepLabelStateSerializer):
             "start_s",
             "lockout_s",
             "end_s",
+            "start_frame",
+            "lockout_frame",
+            "end_frame",
             "complete",
+            "counted",
+            "counted_by",
+            "confidence",
+            "evidence",
+            "corrections",
             "verdict",
             "score",
             "threshold",
@@ -91,6 +123,23 @@ class RepLabelSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class NotARepSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=CORRECTION_NOTE_MAX
+    )
+
+
+class SpanSerializer(NotARepSerializer):
+    """A rep's new span in frame numbers of the uploaded video (start <= lockout <= end)."""
+
+    start_frame = serializers.IntegerField(min_value=0)
+    lockout_frame = serializers.IntegerField(min_value=0)
+    end_frame = serializers.IntegerField(min_value=0)
+
+
+REP_PREFETCH = ("corrections__author",)
+
+
 class ExclusionSerializer(serializers.Serializer):
     excluded = serializers.BooleanField(default=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
@@ -100,9 +149,24 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RepSerializer
 
     def get_queryset(self):
-        return rep_visible_queryset(self.request.user).select_related(
-            "analysis", "detector_version", "labelled_by"
+        return (
+            rep_visible_queryset(self.request.user)
+            .select_related("analysis__session", "detector_version", "labelled_by")
+            .prefetch_related(*REP_PREFETCH)
         )
+
+    def _answer(self, rep: Rep, status_code: int = 200) -> Response:
+        rep = self.get_queryset().get(pk=rep.pk)
+        return Response(self.get_serializer(rep).data, status=status_code)
+
+    def _correctable(self) -> Rep:
+        """The rep, if this user may see it (else 404) and correct its count (else 403,
+        before the body is read)."""
+        rep = self.get_object()
+        if rep.analysis is None:
+            raise ValidationError({"rep": ["Imported reps have no video: no count to correct."]})
+        rep_count_authorize(analysis=rep.analysis, author=self.request.user)
+        return rep
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
@@ -150,3 +214,53 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         change = rep_exclude if data["excluded"] else rep_include
         rep = change(rep=rep, author=request.user, reason=data.get("reason", ""))
         return Response(self.get_serializer(rep).data)
+
+    @extend_schema(request=NotARepSerializer, responses=RepSerializer)
+    @action(detail=True, methods=["post"], url_path="not-a-rep")
+    def not_a_rep(self, request: Request, pk: str | None = None) -> Response:
+        """Coaches and admins: this is not a rep (optional `note`). It leaves the count,
+        verdict lists, flags, progress, CSV and training set; the row stays for the history
+        and a restore. The set is renumbered (counted reps 1..n in time order)."""
+        rep = self._correctable()
+        params = NotARepSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        rep = rep_not_a_rep(rep=rep, author=request.user, note=params.validated_data["note"])
+        return self._answer(rep)
+
+    @extend_schema(request=NotARepSerializer, responses=RepSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: Request, pk: str | None = None) -> Response:
+        """Coaches and admins: count a rep marked "not a rep" again."""
+        rep = self._correctable()
+        params = NotARepSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        rep = rep_restore(rep=rep, author=request.user, note=params.validated_data["note"])
+        return self._answer(rep)
+
+    @extend_schema(request=SpanSerializer, responses=RepSerializer)
+    @action(detail=True, methods=["post"])
+    def span(self, request: Request, pk: str | None = None) -> Response:
+        """Coaches and admins: move the rep's start, lockout and end (frame numbers of the
+        uploaded video). Its SkeleMotion image, kinematics and verdict are rebuilt from the
+        landmarks kept with the analysis; a span that cannot be a rep is refused (`span`)."""
+        rep = self._correctable()
+        params = SpanSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        rep = rep_move(
+            rep=rep,
+            author=request.user,
+            start_frame=data["start_frame"],
+            lockout_frame=data["lockout_frame"],
+            end_frame=data["end_frame"],
+            note=data["note"],
+        )
+        return self._answer(rep)
+
+    @extend_schema(responses=RepCorrectionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def corrections(self, request: Request, pk: str | None = None) -> Response:
+        """The rep's count corrections, newest first."""
+        rep = self.get_object()
+        history = rep.corrections.select_related("author")
+        return paginated(self, history, RepCorrectionSerializer)

@@ -4,7 +4,7 @@ same payload), reps, comments, retry."""
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,10 +13,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from analysis.selectors.media import result_video_url
-from analysis.services import analysis_can_retry, analysis_retry, session_upload
+from analysis.services import (
+    analysis_can_retry,
+    analysis_retry,
+    candidate_count,
+    rep_count_authorize,
+    session_upload,
+)
 from analysis.views.api.comments import CommentSerializer, comments_respond
 from analysis.views.api.common import absolute, paginated
-from analysis.views.api.reps import RepSerializer
+from analysis.views.api.reps import REP_PREFETCH, NotARepSerializer, RepSerializer
 from athletes.models import NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
 from athletes.selectors import athlete_upload_choices, session_visible_queryset, user_role
 from coach_platform.uploads import upload_error
@@ -33,6 +39,7 @@ class SessionSerializer(serializers.ModelSerializer):
     result_video_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
     review_url = serializers.SerializerMethodField()
+    candidates = serializers.SerializerMethodField()
 
     class Meta:
         model = TrainingSession
@@ -55,6 +62,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "result_video_url",
             "video_url",
             "review_url",
+            "candidates",
         ]
         read_only_fields = fields
 
@@ -90,8 +98,24 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_video_url(self, obj) -> str:
         return absolute(self.context["request"], reverse("session_video", args=[obj.pk]))
 
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_candidates(self, obj) -> list[dict]:
+        """Rises the counter saw and did not count (kind, reason, start/lockout/end frame
+        and seconds); `POST .../candidates/{n}/count/` counts the n-th (from 0) as a rep."""
+        analysis = self._analysis(obj)
+        return list(analysis.candidates or []) if analysis else []
+
     def get_review_url(self, obj) -> str:
         return absolute(self.context["request"], reverse("session_review", args=[obj.pk]))
+
+
+class CandidateCountSerializer(NotARepSerializer):
+    start_frame = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The candidate's start frame as listed: refused if the list changed meanwhile.",
+    )
 
 
 class SessionCreateSerializer(serializers.Serializer):
@@ -157,13 +181,69 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = self.get_serializer(session).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(responses=RepSerializer(many=True))
+    @extend_schema(
+        responses=RepSerializer(many=True),
+        parameters=[
+            OpenApiParameter(
+                "counted",
+                bool,
+                description="true: only reps that count; false: only reps a coach marked "
+                '"not a rep". Without it, every rep: counted ones 1..n first.',
+            )
+        ],
+    )
     @action(detail=True, methods=["get"])
     def reps(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
         analysis = getattr(session, "analysis", None)
-        reps = analysis.reps.select_related("detector_version", "labelled_by") if analysis else []
+        if analysis is None:
+            return paginated(self, [], RepSerializer)
+        reps = (
+            analysis.reps.select_related("analysis", "detector_version", "labelled_by")
+            .prefetch_related(*REP_PREFETCH)
+            .order_by("index")
+        )
+        counted = request.query_params.get("counted", "").lower()
+        if counted in ("true", "1", "yes"):
+            reps = reps.counted()
+        elif counted in ("false", "0", "no"):
+            reps = reps.filter(counted=False)
         return paginated(self, reps, RepSerializer)
+
+    @extend_schema(request=CandidateCountSerializer, responses={201: RepSerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"candidates/(?P<candidate>[0-9]+)/count",
+        url_name="candidate-count",
+    )
+    def candidate_count(
+        self, request: Request, pk: str | None = None, candidate: str | None = None
+    ) -> Response:
+        """Coaches and admins: count the set's `candidate`-th uncounted rise (from 0, as
+        listed in `candidates`) as a rep, rebuilt on its span and judged by the active
+        detector; the set is renumbered and the candidate leaves the list."""
+        session = self.get_object()
+        analysis = getattr(session, "analysis", None)
+        if analysis is None:
+            raise ValidationError({"candidate": ["This session has no analysis."]})
+        rep_count_authorize(analysis=analysis, author=request.user)
+        params = CandidateCountSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        rep = candidate_count(
+            analysis=analysis,
+            candidate=candidate,
+            author=request.user,
+            note=params.validated_data["note"],
+            start_frame=params.validated_data["start_frame"],
+        )
+        rep = (
+            analysis.reps.select_related("analysis", "detector_version", "labelled_by")
+            .prefetch_related(*REP_PREFETCH)
+            .get(pk=rep.pk)
+        )
+        body = RepSerializer(rep, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
     @action(detail=True, methods=["get", "post"])
