@@ -27,6 +27,7 @@ from analysis.services.labels import rep_exclude, rep_include, rep_label, rep_la
 from analysis.services.reaper import jobs_reap
 from analysis.services.rep_counts import (
     candidate_count,
+    rep_correct_authorize,
     rep_count_authorize,
     rep_move,
     rep_not_a_rep,
@@ -60,6 +61,7 @@ __all__ = [
     "jobs_reap",
     "judge_load",
     "rep_count_authorize",
+    "rep_correct_authorize",
     "rep_exclude",
     "rep_include",
     "rep_label",

@@ -61,7 +61,8 @@ def rep_count_authorize(*, analysis: Analysis, author) -> None:
         raise PermissionDenied(MESSAGE_FORBIDDEN)
 
 
-def _rep_authorize(rep: Rep, author) -> None:
+def rep_correct_authorize(*, rep: Rep, author) -> None:
+    """`rep_count_authorize` for one rep; an imported rep (no video) has no count to correct."""
     if rep.analysis_id is None:
         if not rep_labelable_queryset(author).filter(pk=rep.pk).exists():
             raise PermissionDenied(MESSAGE_FORBIDDEN)
@@ -231,7 +232,7 @@ def _note(note: str) -> str:
 def rep_not_a_rep(*, rep: Rep, author, note: str = "") -> Rep:
     """Take a rep out of the count (verdict lists, flags, progress, CSV, training); its row
     and files stay for the history and a restore."""
-    _rep_authorize(rep, author)
+    rep_correct_authorize(rep=rep, author=author)
     note = _note(note)
     with transaction.atomic():
         analysis = _locked_analysis(rep.analysis_id)
@@ -247,7 +248,7 @@ def rep_not_a_rep(*, rep: Rep, author, note: str = "") -> Rep:
 def rep_restore(*, rep: Rep, author, note: str = "") -> Rep:
     """Count a rep marked "not a rep" again. Judged again when a newer detector became
     active meanwhile (re-scoring skips uncounted reps)."""
-    _rep_authorize(rep, author)
+    rep_correct_authorize(rep=rep, author=author)
     note = _note(note)
     version, judge = _active_judge()
     with transaction.atomic():
@@ -271,7 +272,7 @@ def rep_move(
     """Move a rep's start, lockout and end (input frame numbers): its image, kinematics and
     verdict are rebuilt from the kept track. The coach's label stays (it is about the lift,
     not the frames)."""
-    _rep_authorize(rep, author)
+    rep_correct_authorize(rep=rep, author=author)
     span = (
         _whole(start_frame, "start_frame"),
         _whole(lockout_frame, "lockout_frame"),

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Rep, RepCorrection, RepLabel
 from analysis.selectors.reps import rep_visible_queryset
 from analysis.services import (
-    rep_count_authorize,
+    rep_correct_authorize,
     rep_exclude,
     rep_include,
     rep_label,
@@ -163,9 +163,7 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """The rep, if this user may see it (else 404) and correct its count (else 403,
         before the body is read)."""
         rep = self.get_object()
-        if rep.analysis is None:
-            raise ValidationError({"rep": ["Imported reps have no video: no count to correct."]})
-        rep_count_authorize(analysis=rep.analysis, author=self.request.user)
+        rep_correct_authorize(rep=rep, author=self.request.user)
         return rep
 
     @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
