@@ -5,15 +5,22 @@ from tests.conftest import shared_path
 
 
 @pytest.fixture(scope="session")
-def analysed(tmp_path_factory):
-    """Analyse each clip once per test session (pose is the expensive part)."""
+def analysed_in(tmp_path_factory):
+    """Analyse each clip once per test session (pose is the expensive part): the output
+    folder and the result."""
     cache = {}
 
     def get(path):
         if path not in cache:
             out = tmp_path_factory.mktemp("clip")
             video = shared_path("videos", *path.split("/"))
-            cache[path] = analyze_video(video, out, write_video=False)
+            cache[path] = (out, analyze_video(video, out, write_video=False))
         return cache[path]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def analysed(analysed_in):
+    """The result of analysing a clip (once per test session)."""
+    return lambda path: analysed_in(path)[1]
