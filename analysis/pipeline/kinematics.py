@@ -3,6 +3,8 @@
 Angles come from MediaPipe's 3D world landmarks (metres), so a hip hinging toward a front
 camera is measured as well as one seen from the side; the side the camera sees better is
 reported. Lengths are in standing body heights (image plane), so they compare across cameras.
+The trunk's lean and the bar's distance forward of mid-foot are also measured in the lifter's
+own frame (bodyframe.py), where a camera's tilt does not read as a lean.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import bodyframe
 from . import landmarks as L
 from .reps import TOP_ZONE, RepSpan, Signals
 from .timebase import FPS
@@ -48,6 +51,9 @@ def body_angles(world: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
     best = "left" if left_vis >= right_vis else "right"
     for name in ("hip", "knee", "trunk"):
         out[name] = out[f"{name}_{best}"]
+    # In the lifter's own frame (bodyframe.py): the same from any camera.
+    body = bodyframe.body_angles(bodyframe.to_body_frame(world))
+    out["body_trunk"], out["body_hands_forward"] = body["trunk"], body["hands_forward"]
     return out
 
 
@@ -105,6 +111,13 @@ def rep_kinematics(
         "hip_angle_lockout_deg": hip_lockout,
         "knee_angle_lockout_deg": knee_lockout,
         "trunk_angle_lockout_deg": _at(angles["trunk"], k),
+        "trunk_body_frame_bottom_deg": _at(angles["body_trunk"], s),
+        "trunk_body_frame_lockout_deg": _at(angles["body_trunk"], k),
+        "bar_forward_of_mid_foot_max_body_heights": _round(
+            np.nanmax(np.abs(angles["body_hands_forward"][s : k + 1]))
+        )
+        if np.isfinite(angles["body_hands_forward"][s : k + 1]).any()
+        else None,
         "asymmetry_wrist_height_body_heights": _round(np.nanmean(wrist_diff)),
         "asymmetry_hip_angle_deg": _round(np.nanmean(hip_diff), 1),
         "asymmetry_knee_angle_deg": _round(np.nanmean(knee_diff), 1),

@@ -79,3 +79,26 @@ def test_the_same_reps_measure_alike_from_the_side_and_the_front_three_quarter(a
     # and the hinge shows: the trunk leans well forward at the bottom, upright at the top
     trunk = np.array([s["trunk"] for s in side])
     assert np.nanmean(trunk[:, 0]) > 35 and np.nanmean(trunk[:, 20:30].min(axis=1)) < 20
+
+
+def test_the_rep_kinematics_in_the_body_frame_read_a_standing_lifter_as_upright(analysed):
+    """In camera axes a standing lifter's trunk reads 23-28 deg forward on this pair (the
+    camera's tilt); in the body frame about 8-10 deg, and the two cameras agree."""
+    side = analysed(f"{FOLDER}/0016c_1.mp4").reps
+    front = analysed(f"{FOLDER}/0016c_2.mp4").reps
+
+    def mean(reps, key):
+        return float(np.mean([r.kinematics[key] for r in reps]))
+
+    for reps in (side, front):
+        assert mean(reps, "trunk_body_frame_lockout_deg") < 15
+        assert mean(reps, "trunk_body_frame_bottom_deg") > 35
+    for key, tolerance in (
+        ("trunk_body_frame_lockout_deg", 5.0),
+        ("trunk_body_frame_bottom_deg", 7.0),
+        ("bar_forward_of_mid_foot_max_body_heights", 0.04),
+    ):
+        diffs = [
+            abs(s.kinematics[key] - f.kinematics[key]) for s, f in zip(side, front, strict=True)
+        ]
+        assert np.mean(diffs) < tolerance, (key, np.mean(diffs))
