@@ -159,6 +159,15 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         rep = self.get_queryset().get(pk=rep.pk)
         return Response(self.get_serializer(rep).data, status=status_code)
 
+    def _count_change(self, change) -> Response:
+        """Take the rep out of the count or put it back (`change`: the service), with the
+        optional note."""
+        rep = self._correctable()
+        params = NotARepSerializer(data=self.request.data)
+        params.is_valid(raise_exception=True)
+        rep = change(rep=rep, author=self.request.user, note=params.validated_data["note"])
+        return self._answer(rep)
+
     def _correctable(self) -> Rep:
         """The rep, if this user may see it (else 404) and correct its count (else 403,
         before the body is read)."""
@@ -219,21 +228,13 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         """Coaches and admins: this is not a rep (optional `note`). It leaves the count,
         verdict lists, flags, progress, CSV and training set; the row stays for the history
         and a restore. The set is renumbered (counted reps 1..n in time order)."""
-        rep = self._correctable()
-        params = NotARepSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        rep = rep_not_a_rep(rep=rep, author=request.user, note=params.validated_data["note"])
-        return self._answer(rep)
+        return self._count_change(rep_not_a_rep)
 
     @extend_schema(request=NotARepSerializer, responses=RepSerializer)
     @action(detail=True, methods=["post"])
     def restore(self, request: Request, pk: str | None = None) -> Response:
         """Coaches and admins: count a rep marked "not a rep" again."""
-        rep = self._correctable()
-        params = NotARepSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        rep = rep_restore(rep=rep, author=request.user, note=params.validated_data["note"])
-        return self._answer(rep)
+        return self._count_change(rep_restore)
 
     @extend_schema(request=SpanSerializer, responses=RepSerializer)
     @action(detail=True, methods=["post"])
