@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run test lint bench setup migrate clean
+.PHONY: run test lint bench bench-verdicts setup migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -36,6 +36,10 @@ test: lint
 
 bench: setup
 	$(PY) scripts/bench_pipeline.py
+
+# Named faults on the labelled shared clips: leave-one-set-out, other lifters, two cameras.
+bench-verdicts: setup
+	$(PY) scripts/bench_verdicts.py --seed-cv
 
 clean:
 	rm -rf $(VENV) media db.sqlite3* .pytest_cache test-artifacts

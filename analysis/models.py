@@ -16,6 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from analysis.pipeline import result as outcomes
+
 SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their own name
 
 
@@ -115,6 +117,11 @@ class Analysis(Job):
     detector_version = models.ForeignKey(
         DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The last version whose re-scoring changed what a rep of this set shows (its outcome).
+    rejudged_by = models.ForeignKey(
+        DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejudged_at = models.DateTimeField(null=True, blank=True)
     # Rises the counter saw and did not count (report.json's "candidates": kind, reason,
     # start/lockout/end frame and seconds); a coach may count one as a rep.
     candidates = models.JSONField(default=list, blank=True)
@@ -146,11 +153,55 @@ class Fault(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Outcome(models.TextChoices):
+    """What people are shown for a rep: the coach's label when there is one, else the
+    model's (pipeline.result.model_outcome: named faults, "unusual", good, not judged)."""
+
+    GOOD = outcomes.GOOD, "Good"
+    FAULTS = outcomes.FAULTS, "Form fault"
+    UNUSUAL = outcomes.UNUSUAL, "Unusual movement"
+    NOT_JUDGED = outcomes.NOT_JUDGED, "Not judged"
+
+
+FLAGGED = (Outcome.FAULTS, Outcome.UNUSUAL)  # what a coach should look at
+
+
+def _outcome_sql(*whens: models.When) -> models.Case:
+    return models.Case(
+        *whens, default=models.Value(Outcome.NOT_JUDGED), output_field=models.CharField()
+    )
+
+
+# pipeline.result.model_outcome in SQL, to filter and count on (a test holds them equal).
+_MODEL_WHENS = (
+    models.When(~models.Q(not_judged_reason=""), then=models.Value(Outcome.NOT_JUDGED)),
+    models.When(
+        models.Q(detected_faults__isnull=False) & ~models.Q(detected_faults=[]),
+        then=models.Value(Outcome.FAULTS),
+    ),
+    models.When(verdict="anomalous", then=models.Value(Outcome.UNUSUAL)),
+    models.When(verdict="good", then=models.Value(Outcome.GOOD)),
+    models.When(detected_faults__isnull=False, then=models.Value(Outcome.GOOD)),
+)
+_LABEL_WHENS = (
+    models.When(label="good", then=models.Value(Outcome.GOOD)),
+    models.When(label="anomalous", then=models.Value(Outcome.FAULTS)),
+)
+
+
 class RepQuerySet(models.QuerySet):
     def counted(self) -> RepQuerySet:
         """Reps that count: everything downstream (verdict lists, flags, progress, CSV, the
         review queue, training, re-scoring) reads these; "not a rep" rows stay for history."""
         return self.filter(counted=True)
+
+    def with_outcomes(self) -> RepQuerySet:
+        """Annotate `model_outcome_sql` and `outcome_sql` (the properties' rule, in SQL) to
+        filter and count on."""
+        return self.annotate(
+            model_outcome_sql=_outcome_sql(*_MODEL_WHENS),
+            outcome_sql=_outcome_sql(*_LABEL_WHENS, *_MODEL_WHENS),
+        )
 
 
 class CountedBy(models.TextChoices):
@@ -183,6 +234,7 @@ class Rep(models.Model):
     orientation = models.CharField(max_length=500, blank=True)
     magnitude = models.CharField(max_length=500, blank=True)
     landmarks = models.CharField(max_length=500, blank=True)
+    body_image = models.CharField(max_length=500, blank=True)  # the body-frame SkeleMotion PNG
     # The current verdict; null means "not judged yet". History: RepVerdict.
     verdict = models.CharField(max_length=16, choices=Verdict.choices, null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
@@ -192,6 +244,8 @@ class Rep(models.Model):
         DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     judged_at = models.DateTimeField(null=True, blank=True)
+    # Why the detector gave no verdict (a camera view it did not learn from): it abstained.
+    detector_abstained = models.CharField(max_length=300, blank=True)
     # The coach's label: a different field from the verdict. Null = unlabelled.
     label = models.CharField(max_length=16, choices=Label.choices, null=True, blank=True)
     faults = models.JSONField(default=list, blank=True)
@@ -211,6 +265,12 @@ class Rep(models.Model):
     )
     confidence = models.FloatField(null=True, blank=True)  # 0..1, the counter's
     evidence = models.JSONField(default=dict, blank=True)  # what it was counted on
+    # Named faults (pipeline/faults.py): null = not checked (not judged, or older reps);
+    # the evidence has the measure, value, threshold and video time of every fault checked.
+    detected_faults = models.JSONField(null=True, blank=True)
+    fault_evidence = models.JSONField(default=dict, blank=True)
+    camera_view = models.CharField(max_length=16, blank=True)  # side, oblique, front
+    not_judged_reason = models.CharField(max_length=300, blank=True)
 
     objects = RepQuerySet.as_manager()
 
@@ -228,6 +288,28 @@ class Rep(models.Model):
 
     def __str__(self) -> str:
         return f"rep {self.index} of analysis {self.analysis_id}"
+
+    @property
+    def model_outcome(self) -> Outcome:
+        return Outcome(
+            outcomes.model_outcome(self.not_judged_reason, self.detected_faults, self.verdict)
+        )
+
+    @property
+    def outcome(self) -> Outcome:
+        """What people see: the coach's label when there is one, else the model's."""
+        if self.label == Label.GOOD:
+            return Outcome.GOOD
+        if self.label == Label.ANOMALOUS:
+            return Outcome.FAULTS
+        return self.model_outcome
+
+    @property
+    def outcome_faults(self) -> list[str]:
+        """The faults behind the outcome: the coach's tags when labelled, else the model's."""
+        if self.label:
+            return list(self.faults or [])
+        return list(self.detected_faults or [])
 
 
 class RepVerdict(models.Model):

@@ -161,7 +161,7 @@ def run_timing(args: argparse.Namespace) -> None:
           f"{metrics.get('epochs_run')} epochs")  # fmt: skip
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
     cv = sub.add_parser("cv", help="leave-videos-out comparison: native vs seed vs PCA")
@@ -173,7 +173,7 @@ def main() -> None:
     cv.add_argument("--json", default=str(ROOT / "var" / "bench" / "detector_cv.json"))
     tm = sub.add_parser("timing", help="scoring speed, load time and size of a model dir")
     tm.add_argument("model_dir")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
     run_cv(args) if args.cmd == "cv" else run_timing(args)
 
 

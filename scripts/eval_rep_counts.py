@@ -73,7 +73,7 @@ from tests.pipeline.footage import write_clip  # noqa: E402 - PyAV cuts, shared 
 
 DATA = ROOT.parent / "shared" / "data" / "videos"
 CACHE = ROOT / "var" / "pose-cache"
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: with the back bulge per grid frame
 CUT_SECONDS = 1.0
 UNCOUNTED_DIR = "BichraiX+AI-Deadlift-Analysis/"
 UNCOUNTED_SUBDIRS = ("good/", "bad/")
@@ -135,6 +135,7 @@ def pose_track(path: Path) -> dict[str, np.ndarray]:
         "world30": track.world.astype(np.float32),
         "source_frame": np.asarray(track.timeline.source_frame, dtype=np.int32),
         "thumbs30": track.thumbs,
+        "back30": track.back.astype(np.float32),
         "frame_times": np.asarray(poses.frame_times, dtype=np.float64),
         "refused": np.array(refused),
         "pose_seconds": np.array(time.perf_counter() - t0),

@@ -281,10 +281,15 @@ class AnomalyDetector(BaseEstimator):
         return self.score(images).anomalous.astype(int)
 
     # ---- persistence (see storage.py) -------------------------------------------------
-    def save(self, path: str | Path, training_images: list[dict[str, Any]] | None = None) -> Path:
+    def save(
+        self,
+        path: str | Path,
+        training_images: list[dict[str, Any]] | None = None,
+        image_kind: str = "seed",
+    ) -> Path:
         from .storage import save_detector
 
-        return save_detector(self, Path(path), training_images or [])
+        return save_detector(self, Path(path), training_images or [], image_kind)
 
     @classmethod
     def load(cls, path: str | Path) -> AnomalyDetector:

@@ -49,8 +49,14 @@ def _write_json(path: Path, obj: Any) -> None:
     path.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
 
 
-def save_detector(det: AnomalyDetector, path: Path, training_images: list[dict[str, Any]]) -> Path:
-    """Write a fitted detector to the version directory `path` (created; must be empty)."""
+def save_detector(
+    det: AnomalyDetector,
+    path: Path,
+    training_images: list[dict[str, Any]],
+    image_kind: str = "seed",
+) -> Path:
+    """Write a fitted detector to the version directory `path` (created; must be empty);
+    `image_kind` names the SkeleMotion image it learnt from ("seed" or "body")."""
     if not hasattr(det, "net_"):
         raise RuntimeError("cannot save an unfitted AnomalyDetector")
     path.mkdir(parents=True, exist_ok=True)
@@ -100,6 +106,7 @@ def save_detector(det: AnomalyDetector, path: Path, training_images: list[dict[s
         "libraries": library_versions(),
         "files": files,
         "training_images": training_images,
+        "image_kind": image_kind,
     }
     _write_json(path / "manifest.json", manifest)
     return path

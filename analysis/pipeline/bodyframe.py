@@ -34,7 +34,8 @@ def clip_vertical(world: np.ndarray) -> np.ndarray:
     if not ok.any():
         return np.array([0.0, -1.0, 0.0])
     tall = length >= np.quantile(length[ok], 1 - STANDING_SHARE)
-    return _unit(np.nanmedian(_unit(span[ok & tall]), axis=0))
+    # The mean direction (a component-wise median would depend on the camera's axes).
+    return _unit(np.mean(_unit(span[ok & tall]), axis=0))
 
 
 def standing_height(world: np.ndarray, up: np.ndarray) -> float:
@@ -90,7 +91,8 @@ def body_angles(body: np.ndarray) -> dict[str, np.ndarray]:
     """Per frame, in degrees, from body-frame landmarks (either side's joints averaged):
     hip and knee (180 = straight), trunk and shin inclination from vertical (0 = upright,
     positive whichever way they lean), and the hands' forward distance from mid-foot
-    (standing heights; the bar over mid-foot is 0)."""
+    (standing heights; the bar over mid-foot is 0), and the hips', shoulders' and hands'
+    height above the ankles (standing heights)."""
     sh = L.midpoint(body, L.L_SHOULDER, L.R_SHOULDER)
     hip = L.midpoint(body, L.L_HIP, L.R_HIP)
     knee = L.midpoint(body, L.L_KNEE, L.R_KNEE)
@@ -105,4 +107,5 @@ def body_angles(body: np.ndarray) -> dict[str, np.ndarray]:
         "hands_forward": hands[:, 0] - foot[:, 0],
         "hip_height": hip[:, 1] - ankle[:, 1],
         "shoulder_height": sh[:, 1] - ankle[:, 1],
+        "hands_height": hands[:, 1] - ankle[:, 1],
     }

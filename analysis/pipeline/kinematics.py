@@ -53,7 +53,7 @@ def body_angles(world: np.ndarray, lm: np.ndarray) -> dict[str, np.ndarray]:
         out[name] = out[f"{name}_{best}"]
     # In the lifter's own frame (bodyframe.py): the same from any camera.
     body = bodyframe.body_angles(bodyframe.to_body_frame(world))
-    out["body_trunk"], out["body_hands_forward"] = body["trunk"], body["hands_forward"]
+    out |= {f"body_{name}": series for name, series in body.items()}
     return out
 
 

@@ -14,26 +14,33 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .landmarks import SKELETON_EDGES
-from .result import VideoInfo
+from .result import FAULTS, GOOD, UNUSUAL, VideoInfo
 from .video import Frame
 
-GREEN, RED, GREY = (60, 170, 60), (50, 50, 220), (140, 140, 140)
+GREEN, RED, AMBER, GREY = (60, 170, 60), (50, 50, 220), (0, 150, 220), (140, 140, 140)  # BGR
 MAX_SIDE = 960  # larger inputs are scaled down: a review video in a browser needs no more
 
 
 class RepMark(NamedTuple):
-    """What the video shows of a rep: its number from its first frame on, and its verdict."""
+    """What the video shows of a rep: its number from its first frame on, and its outcome
+    (result.model_outcome, or the coach's label on a redraw) with the faults named."""
 
     index: int
     start_frame: int
-    verdict: str | None
+    outcome: str | None
+    faults: tuple[str, ...] = ()
 
 
-def verdict_style(verdict: str | None) -> tuple[str, tuple[int, int, int]]:
-    if verdict == "good":
+def verdict_style(
+    outcome: str | None, faults: tuple[str, ...] = ()
+) -> tuple[str, tuple[int, int, int]]:
+    if outcome == GOOD:
         return "Good Deadlift Form", GREEN
-    if verdict == "anomalous":
-        return "Anomalous", RED
+    if outcome == FAULTS:
+        named = ", ".join(f.replace("_", " ") for f in faults)
+        return (f"Fault: {named}" if named else "Form fault"), RED
+    if outcome == UNUSUAL:
+        return "Unusual movement", AMBER
     return "Not judged", GREY
 
 
@@ -139,7 +146,7 @@ def write_overlay_video(
             current = started[-1] if started else None
             box = None
             if current is not None:
-                text, colour = verdict_style(current.verdict)
+                text, colour = verdict_style(current.outcome, current.faults)
                 box = (f"Rep {current.index}: {text}", colour)
             f = per_frame[i]
             rep_label = f"{current.index if current else 0}/{len(reps)}"

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .back import back_bulge
+
 # MediaPipe's network sees a 256 x 256 crop: larger frames only cost conversion time.
 POSE_MAX_SIDE = 640
 
@@ -22,6 +24,7 @@ class PoseTrack:
     landmarks: np.ndarray  # (N, 33, 4) x, y, z, visibility; NaN where missing
     world: np.ndarray  # (N, 33, 3) metres, hip-centred; NaN where missing
     found: np.ndarray  # (N,) bool
+    back: np.ndarray | None = None  # (N,) the back's outline bulge (back.py); NaN if unread
 
 
 class PoseEstimator:
@@ -34,13 +37,14 @@ class PoseEstimator:
             static_image_mode=False,
             model_complexity=1,
             smooth_landmarks=True,
-            enable_segmentation=False,
+            enable_segmentation=True,  # the silhouette shows a rounded back (back.py)
             min_detection_confidence=min_detection_confidence,
             min_tracking_confidence=0.5,
         )
         self._times: list[float] = []
         self._lm: list[np.ndarray] = []
         self._world: list[np.ndarray] = []
+        self._back: list[float] = []
 
     def process(self, image_bgr: np.ndarray, time_s: float) -> np.ndarray | None:
         """Estimate the pose of one frame; returns (33, 4) landmarks or None."""
@@ -58,11 +62,14 @@ class PoseEstimator:
         if result.pose_landmarks is None:
             self._lm.append(np.full((33, 4), np.nan))
             self._world.append(np.full((33, 3), np.nan))
+            self._back.append(float("nan"))
             return None
         lm = np.array([(p.x, p.y, p.z, p.visibility) for p in result.pose_landmarks.landmark])
         world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks.landmark])
         self._lm.append(lm)
         self._world.append(world)
+        mask = result.segmentation_mask
+        self._back.append(back_bulge(mask, lm) if mask is not None else float("nan"))
         return lm
 
     def track(self) -> PoseTrack:
@@ -72,6 +79,7 @@ class PoseEstimator:
             landmarks=lm,
             world=np.array(self._world).reshape(-1, 33, 3),
             found=~np.isnan(lm[:, 0, 0]),
+            back=np.array(self._back, dtype=float),
         )
 
     def close(self) -> None:

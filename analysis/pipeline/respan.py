@@ -16,7 +16,7 @@ import numpy as np
 from .kinematics import body_angles
 from .reps import RepSpan, Segmentation, compute_signals, rule_stages
 from .result import Rep, RepJudge, VideoInfo
-from .steps import Stages, judge_reps, rep_images, rep_records, reps_kinematics
+from .steps import Stages, judge_reps, rep_images, rep_records, reps_faults, reps_kinematics
 
 TRACK_FILE = "track30.npz"
 MIN_REP_GRID_FRAMES = 6  # 0.2 s: shorter is no rep
@@ -32,6 +32,7 @@ def save_track(
     world30: np.ndarray,
     source_frame: np.ndarray,
     shots: list[tuple[int, int]],
+    back30: np.ndarray | None = None,
 ) -> None:
     """Keep the 30 fps track and its shots beside the report (float32, a few hundred kB per
     minute of video)."""
@@ -41,6 +42,7 @@ def save_track(
         world=world30.astype(np.float32),
         source_frame=np.asarray(source_frame, dtype=np.int32),
         shots=np.asarray(shots, dtype=np.int32).reshape(-1, 2),
+        **({"back": back30.astype(np.float32)} if back30 is not None else {}),
     )
 
 
@@ -70,6 +72,7 @@ def rebuild_rep(
     name: str,
     judge: RepJudge | None = None,
     evidence: dict | None = None,
+    fault_thresholds: dict[str, float] | None = None,
 ) -> Rep:
     """The rep on input frames start <= lockout <= end, its files written as reps/<name>.*
     under `out_dir`; judged when `judge` is given. Raises SpanRefused for a span that cannot
@@ -86,6 +89,7 @@ def rebuild_rep(
     with np.load(out / TRACK_FILE) as z:
         lm30, world30, source_frame = z["landmarks"], z["world"], z["source_frame"]
         shots = [(int(a), int(b)) for a, b in z["shots"]]
+        back30 = z["back"].astype(np.float64) if "back" in z.files else None
     lm30, world30 = lm30.astype(np.float64), world30.astype(np.float64)
 
     def grid(frame: int) -> int:
@@ -102,9 +106,10 @@ def rebuild_rep(
     seg = Segmentation([span], None, signals)  # type: ignore[arg-type] - exercise unused
     angles = body_angles(world30, lm30)
     kinematics = reps_kinematics(lm30, angles, seg, info)
-    files, images = rep_images(lm30, [span], out, [name])
+    checks = reps_faults(lm30, world30, angles, seg, kinematics, back30, fault_thresholds)
+    files, images = rep_images(lm30, [span], out, [name], world30=world30)
     stages = Stages(*rule_stages(signals.shoulder))
-    rep = rep_records([span], source_frame, stages, info, kinematics, files)[0]
+    rep = rep_records([span], source_frame, stages, info, kinematics, files, checks)[0]
     rep.index = index
     if judge is not None:
         rep = judge_reps([rep], images, judge)[0]

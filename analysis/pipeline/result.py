@@ -49,11 +49,48 @@ class Exercise:
     message: str  # what was seen, in a sentence
 
 
+# A rep's outcome for people; the model's is decided here (pure), the coach's label on top
+# of it in analysis.models (Outcome, Rep.outcome).
+GOOD, FAULTS, UNUSUAL, NOT_JUDGED = "good", "faults", "unusual", "not_judged"
+
+
+def model_outcome(not_judged_reason: str, detected_faults: list | None, verdict: str | None) -> str:
+    """Named faults first, then the detector's "unusual", then good; not judged when the
+    rep could not be judged or nothing judged it. Faults are checked without a detector."""
+    if not_judged_reason:
+        return NOT_JUDGED
+    if detected_faults:
+        return FAULTS
+    if verdict == "anomalous":
+        return UNUSUAL
+    if verdict == "good" or detected_faults is not None:
+        return GOOD
+    return NOT_JUDGED
+
+
+MIN_VIEW_SHARE = 0.1  # a camera view under this share of a detector's normal reps is new to it
+
+
+def detector_abstains(trained_views: dict[str, int], camera_view: str) -> str:
+    """Why a detector should not judge a rep filmed from `camera_view`, or "": it learnt
+    what normal looks like from its training reps' views, and a view it rarely saw reads as
+    unusual whatever the form. Unknown views (older or imported reps) are not refused."""
+    known = {view: n for view, n in trained_views.items() if view}
+    total = sum(known.values())
+    if not camera_view or not total or known.get(camera_view, 0) >= MIN_VIEW_SHARE * total:
+        return ""
+    seen = " and ".join(sorted(known, key=known.get, reverse=True))
+    return (
+        f"The detector learnt from reps filmed from the {seen}; this rep was filmed from the "
+        f"{camera_view}."
+    )
+
+
 @dataclass
 class Judgement:
     """A detector's opinion of one rep."""
 
-    verdict: str  # "good" or "anomalous"
+    verdict: str | None  # "good" or "anomalous"; None: abstained (details["abstained"])
     score: float  # in [0, 1], higher = more anomalous
     threshold: float  # the score above which a rep is anomalous
     joints: list[str]  # body parts that deviated most, most deviating first
@@ -65,8 +102,10 @@ class RepJudge(Protocol):
 
     version: str
 
-    def judge(self, images: np.ndarray) -> list[Judgement]:
-        """Judge SkeleMotion PNG images, uint8 RGB, shape (N, 45, 100, 3)."""
+    def judge(self, images: np.ndarray, views: list[str] | None = None) -> list[Judgement]:
+        """Judge SkeleMotion PNG images, uint8 RGB, shape (N, 45, 100, 3), of reps filmed
+        from `views` (camera views, "" unknown); a judgement it abstains from has verdict
+        None and the reason in details["abstained"]."""
         ...
 
 
@@ -86,13 +125,20 @@ class Rep:
     orientation: str | None = None
     magnitude: str | None = None
     landmarks: str | None = None
+    body_image: str | None = None  # the body-frame SkeleMotion PNG (skelemotion.py)
     verdict: str | None = None
     score: float | None = None
     threshold: float | None = None
     joints: list[str] = field(default_factory=list)
     detector_version: str | None = None
+    detector_abstained: str = ""  # why the detector did not judge this rep (result.py)
     confidence: float | None = None  # 0..1: how sure the counter is that this is a rep
     evidence: dict[str, Any] = field(default_factory=dict)  # what it was counted on
+    # Named faults (faults.py): None when the rep could not be judged (not_judged_reason).
+    detected_faults: list[str] | None = None
+    fault_evidence: dict[str, Any] = field(default_factory=dict)  # per fault checked
+    camera_view: str = ""  # "side", "oblique", "front"
+    not_judged_reason: str = ""
 
 
 @dataclass

@@ -17,7 +17,7 @@ import numpy as np
 
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .respan import save_track
-from .result import AnalysisResult, RepJudge, VideoInfo
+from .result import AnalysisResult, RepJudge, VideoInfo, model_outcome
 from .steps import (
     OVERLAY_LANDMARKS,
     RESULT_VIDEO,
@@ -33,6 +33,7 @@ from .steps import (
     pose_pass,
     rep_images,
     rep_records,
+    reps_faults,
     reps_kinematics,
     time_base,
 )
@@ -52,11 +53,13 @@ def analyze_video(
     stage_model_path: str | Path | None = None,
     write_video: bool = True,
     max_seconds: float | None = None,
+    fault_thresholds: dict[str, float] | None = None,
 ) -> AnalysisResult:
     """Analyse a set: writes report.json, result.mp4 and reps/ under `out_dir`.
 
     `progress` receives the percentage done. Raises VideoUnreadable, NoPersonVisible or
-    (past `max_seconds`) VideoTooLong for bad input; a clip that is not a deadlift returns
+    (past `max_seconds`) VideoTooLong for bad input; `fault_thresholds` are a detector
+    version's learnt ones (faults.decide); a clip that is not a deadlift returns
     normally with `exercise.is_deadlift` False and no reps. `timings_ms` holds milliseconds
     per cost centre (see steps.Timer).
     """
@@ -84,18 +87,23 @@ def analyze_video(
     # 3. Reps, and the stage of every grid frame.
     angles, seg = find_reps(lm30, track.world, timer, track.thumbs)
     # Kept for coaches' corrections: a rep rebuilt on another span without pose again.
-    save_track(out, lm30, track.world, track.timeline.source_frame, seg.signals.shots)
+    save_track(out, lm30, track.world, track.timeline.source_frame, seg.signals.shots, track.back)
     with timer("stages"):
         stages = grid_stages(lm30, seg.signals.shoulder, stage_model_path)
 
     # 4. Images and kinematics per rep, reported in input frame numbers.
-    files, images, kinematics = [], [], []
+    files, images, kinematics, checks = [], {}, [], []
     if seg.spans:
         with timer("skelemotion"):
-            files, images = rep_images(lm30, seg.spans, out)
+            files, images = rep_images(lm30, seg.spans, out, world30=track.world)
         with timer("kinematics"):
             kinematics = reps_kinematics(lm30, angles, seg, info)
-    reps = rep_records(seg.spans, track.timeline.source_frame, stages, info, kinematics, files)
+            checks = reps_faults(
+                lm30, track.world, angles, seg, kinematics, track.back, fault_thresholds
+            )
+    reps = rep_records(
+        seg.spans, track.timeline.source_frame, stages, info, kinematics, files, checks
+    )
     # 5. Verdicts.
     if judge is not None and images:
         with timer("detector"):
@@ -132,22 +140,32 @@ def analyze_video(
     return result
 
 
-VIDEO_MARKS = "video_marks.json"  # what the annotated video shows: [[index, start, verdict]]
+VIDEO_MARKS = "video_marks.json"  # what the video shows: [[index, start, outcome, faults]]
 
 
 def redraw_reps(video_path: str | Path, out_dir: str | Path, marks: list[RepMark]) -> bool:
-    """Redraw `out_dir`'s annotated video with these reps (number, start frame, verdict): a
+    """Redraw `out_dir`'s annotated video with these reps (number, start frame, outcome): a
     newer detector judged them, or a coach corrected the count. Everything else comes from
     report.json and the kept landmarks. Returns False when the video already shows these
     reps; the new file replaces the old one only once complete."""
     out = Path(out_dir)
     report = json.loads((out / "report.json").read_text())
-    wanted = [[m.index, m.start_frame, m.verdict] for m in marks]
+    wanted = [[m.index, m.start_frame, m.outcome, list(m.faults)] for m in marks]
     drawn_file = out / VIDEO_MARKS
     drawn = (
         json.loads(drawn_file.read_text())
         if drawn_file.exists()
-        else [[r["index"], r["start_frame"], r["verdict"]] for r in report["reps"]]
+        else [
+            [
+                r["index"],
+                r["start_frame"],
+                model_outcome(
+                    r.get("not_judged_reason", ""), r.get("detected_faults"), r["verdict"]
+                ),
+                list(r.get("detected_faults") or []),
+            ]
+            for r in report["reps"]
+        ]
     )
     if drawn == wanted:
         return False

@@ -89,3 +89,15 @@ def write_rep_images(landmarks: np.ndarray, stem: Path) -> dict[str, Path]:
     np.save(paths["magnitude"], magnitude_image(landmarks))
     np.save(paths["landmarks"], np.asarray(landmarks, dtype=np.float64)[:, :, :3])
     return paths
+
+
+def write_body_image(body: np.ndarray, path: Path) -> Path:
+    """The same image made from a rep's body-frame sequence (bodyframe.py: x forward, y up,
+    z right, standing heights) instead of image coordinates: the detector's input that reads
+    the same from any camera. Only the PNG; the seed image above stays as it is."""
+    import cv2
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not cv2.imwrite(str(path), render_png(orientation_image(body))):
+        raise OSError(f"could not write {path}")
+    return path

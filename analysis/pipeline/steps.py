@@ -21,14 +21,16 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .bodyframe import to_body_frame
 from .errors import NoPersonVisible, VideoTooLong, VideoUnreadable
+from .faults import FaultCheck, check_rep
 from .kinematics import body_angles, rep_kinematics
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator, PoseTrack
 from .reps import RepSpan, Segmentation, rule_stages, segment_reps
-from .result import AnalysisResult, Candidate, Rep, RepJudge, VideoInfo
-from .skelemotion import write_rep_images
+from .result import AnalysisResult, Candidate, Rep, RepJudge, VideoInfo, model_outcome
+from .skelemotion import write_body_image, write_rep_images
 from .timebase import FPS, Timeline, nearest_index, resample
 from .video import Frame, describe_video, iter_frames
 
@@ -176,6 +178,7 @@ class Track30:
     world: np.ndarray  # (M, 33, 3) world landmarks on the grid
     frame_landmarks: np.ndarray  # (N, 33, 4) per input frame, the nearest posed frame's
     thumbs: np.ndarray | None = None  # (M, h, w) the nearest posed frame's small grey image
+    back: np.ndarray | None = None  # (M,) the nearest posed frame's back bulge (back.py)
 
     @property
     def landmarks(self) -> np.ndarray:
@@ -188,13 +191,14 @@ def time_base(poses: PosePass) -> Track30:
     timeline = resample(track.times, track.landmarks, track.found)
     frame_landmarks = track.landmarks[nearest_index(track.times, np.asarray(poses.frame_times))]
     thumbs = poses.thumbs[timeline.source_frame] if poses.thumbs is not None else None
+    back = track.back[timeline.source_frame] if track.back is not None else None
     timeline.source_frame = np.asarray(poses.posed)[timeline.source_frame]
     world = resample(track.times, track.world, track.found).landmarks
     # At the precision kept beside the report (respan.TRACK_FILE), so that a rep rebuilt
     # from it on the same span is the same rep, to the bit.
     timeline.landmarks = timeline.landmarks.astype(np.float32).astype(np.float64)
     world = world.astype(np.float32).astype(np.float64)
-    return Track30(timeline, world, frame_landmarks, thumbs)
+    return Track30(timeline, world, frame_landmarks, thumbs, back)
 
 
 # ---- 3. reps (segmentation itself is reps.segment_reps) -------------------------------------
@@ -245,22 +249,53 @@ def reps_kinematics(
     ]
 
 
+def reps_faults(
+    lm30: np.ndarray,
+    world30: np.ndarray,
+    angles: dict[str, np.ndarray],
+    seg: Segmentation,
+    kinematics: list[dict[str, Any]],
+    back30: np.ndarray | None,
+    thresholds: dict[str, float] | None = None,
+) -> list[FaultCheck]:
+    """faults.check_rep for each of `seg`'s reps (learnt `thresholds` if given)."""
+    return [
+        check_rep(span, lm30, world30, angles, kin, back30, thresholds)
+        for span, kin in zip(seg.spans, kinematics, strict=True)
+    ]
+
+
+IMAGE_KINDS = ("seed", "body")  # the dissertation's image; the body-frame one beside it
+
+
 def rep_images(
-    lm30: np.ndarray, spans: list[RepSpan], out: Path, names: list[str] | None = None
-) -> tuple[list[dict[str, str]], list[np.ndarray]]:
-    """Write each rep's SkeleMotion files under out/reps/ (as `names`, default rep_01, ...);
-    returns their paths (relative to `out`) and the PNGs read back as RGB arrays, as the
+    lm30: np.ndarray,
+    spans: list[RepSpan],
+    out: Path,
+    names: list[str] | None = None,
+    world30: np.ndarray | None = None,
+) -> tuple[list[dict[str, str]], dict[str, list[np.ndarray]]]:
+    """Write each rep's SkeleMotion files under out/reps/ (as `names`, default rep_01, ...),
+    with the body-frame image (`body_image`) when world landmarks are given; returns their
+    paths (relative to `out`) and, per image kind, the PNGs read back as RGB arrays, as the
     detector's dataset holds them."""
     import cv2
 
     names = names or [f"rep_{i:02d}" for i in range(1, len(spans) + 1)]
-    files, images = [], []
+    body = to_body_frame(world30) if world30 is not None else None
+    files: list[dict[str, str]] = []
+    images: dict[str, list[np.ndarray]] = {kind: [] for kind in IMAGE_KINDS}
     for span, name in zip(spans, names, strict=True):
-        seq = lm30[span.start : span.end + 1, :, :3]
-        seq = seq[np.isfinite(seq[:, 0, 0])]  # only frames where a pose was found
+        found = np.isfinite(lm30[span.start : span.end + 1, 0, 0])  # frames with a pose
+        seq = lm30[span.start : span.end + 1, :, :3][found]
         paths = write_rep_images(seq, out / "reps" / name)
+        images["seed"].append(cv2.imread(str(paths["image"]))[:, :, ::-1])
+        if body is not None:
+            paths["body_image"] = write_body_image(
+                body[span.start : span.end + 1][found], out / "reps" / f"{name}.body.png"
+            )
+            images["body"].append(cv2.imread(str(paths["body_image"]))[:, :, ::-1])
         files.append({k: str(p.relative_to(out)) for k, p in paths.items()})
-        images.append(cv2.imread(str(paths["image"]))[:, :, ::-1])
     return files, images
 
 
@@ -271,15 +306,26 @@ def rep_records(
     info: VideoInfo,
     kinematics: list[dict[str, Any]],
     files: list[dict[str, str]],
+    checks: list[FaultCheck],
 ) -> list[Rep]:
-    """Reps in input frame numbers and seconds, with their stage shares, kinematics and
-    files (one of each per span)."""
+    """Reps in input frame numbers and seconds, with their stage shares, kinematics, files
+    and named faults (one of each per span)."""
 
     def frame_of(k: int) -> int:
         return int(min(source_frame[min(k, len(source_frame) - 1)], info.frames - 1))
 
+    def evidence(check: FaultCheck) -> dict[str, dict[str, Any]]:
+        """Each measure's grid frame as the input frame and video time where it shows."""
+        return {
+            name: e
+            | {"frame": frame_of(e["frame"]), "time_s": round(frame_of(e["frame"]) / info.fps, 3)}
+            for name, e in check.evidence.items()
+        }
+
     reps = []
-    for i, (span, kin, paths) in enumerate(zip(spans, kinematics, files, strict=True), start=1):
+    for i, (span, kin, paths, check) in enumerate(
+        zip(spans, kinematics, files, checks, strict=True), start=1
+    ):
         seg_stages = stages.labels[span.start : span.end + 1]
         shares = {
             s: round(seg_stages.count(s) / max(len(seg_stages), 1), 3)
@@ -300,6 +346,10 @@ def rep_records(
                 evidence=span.evidence,
                 stages=shares | {"mean_probability": mean_prob},
                 kinematics=kin,
+                detected_faults=None if check.not_judged else check.faults,
+                fault_evidence=evidence(check),
+                camera_view=check.camera_view,
+                not_judged_reason=check.not_judged,
                 **paths,
             )
         )
@@ -322,11 +372,13 @@ def candidate_records(
 
 
 # ---- 5. verdicts ----------------------------------------------------------------------------
-def judge_reps(reps: list[Rep], images: list[np.ndarray], judge: RepJudge) -> list[Rep]:
-    """The reps with the judge's verdict, score, threshold and joints."""
-    if not images:
+def judge_reps(reps: list[Rep], images: dict[str, list[np.ndarray]], judge: RepJudge) -> list[Rep]:
+    """The reps with the judge's verdict, score, threshold and joints (no verdict, with
+    the reason, where it abstains), on the kind of image it learnt from (rep_images)."""
+    kind = getattr(judge, "image_kind", "seed")
+    if not images.get(kind):
         return list(reps)
-    judgements = judge.judge(np.stack(images))
+    judgements = judge.judge(np.stack(images[kind]), [r.camera_view for r in reps])
     return [
         replace(
             rep,
@@ -335,6 +387,7 @@ def judge_reps(reps: list[Rep], images: list[np.ndarray], judge: RepJudge) -> li
             threshold=j.threshold,
             joints=j.joints,
             detector_version=judge.version,
+            detector_abstained=j.details.get("abstained", ""),
         )
         for rep, j in zip(reps, judgements, strict=True)
     ]
@@ -391,7 +444,15 @@ def draw_video(
         out / RESULT_VIDEO,
         result.video,
         result.frames,
-        [RepMark(r.index, r.start_frame, r.verdict) for r in result.reps],
+        [
+            RepMark(
+                r.index,
+                r.start_frame,
+                model_outcome(r.not_judged_reason, r.detected_faults, r.verdict),
+                tuple(r.detected_faults or ()),
+            )
+            for r in result.reps
+        ],
         frame_landmarks,
         on_progress,
     )

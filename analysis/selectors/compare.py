@@ -110,7 +110,7 @@ def compare_choices(user: AnyUser, reps: list[Rep]) -> list[dict[str, Any]]:
 
 
 def _choice_text(rep: Rep) -> str:
-    verdict = rep.verdict or "not judged"
+    verdict = rep.outcome.label.lower()
     if not rep.analysis_id:
         return f"{rep.source} · {rep.source_name or rep.pk} · {verdict}"
     session = rep.analysis.session

@@ -7,6 +7,8 @@ from typing import Any
 
 from analysis.models import DetectorVersion, TrainingRun
 
+FEW_HELDOUT = 10  # held-out reps of a class under which a figure is marked rough
+
 
 def _class_names() -> tuple[str, str]:
     """The report's two classes ("Good Deadlift Form", "Anomaly"), named where the report
@@ -23,11 +25,17 @@ def detector_summary(version: DetectorVersion) -> dict[str, Any]:
     heldout = metrics.get("heldout") or {}
     comparison = metrics.get("comparison") or {}
     _, anomaly = _class_names()
+    scores = heldout.get("scores") or {}
+    good, anomalous = len(scores.get("good") or []), len(scores.get("anomalous") or [])
     return {
         "accuracy": heldout.get("accuracy"),
         "roc_auc": heldout.get("roc_auc"),
         "anomaly_recall": (heldout.get(anomaly) or {}).get("recall"),
-        "heldout_reps": sum(len(v) for v in (heldout.get("scores") or {}).values()),
+        "heldout_reps": good + anomalous,
+        "heldout_good": good,
+        "heldout_anomalous": anomalous,
+        # A figure from a handful of reps is a rough one: the page says so.
+        "few_heldout": min(good, anomalous) < FEW_HELDOUT,
         "compared_with": comparison.get("active"),
         "beats_active": metrics.get("beats_active"),
     }
@@ -78,8 +86,20 @@ def detector_page_context(version: DetectorVersion) -> dict[str, Any]:
         new, old = (comparison.get("new") or {}).get(key), (comparison.get("old") or {}).get(key)
         if new is not None or old is not None:
             compare_rows.append({"title": title, "new": new, "old": old})
+    faults = metrics.get("faults") or {}
+    learnt = faults.get("learnt") or {}
+    per_fault = (faults.get("heldout") or {}).get("per_fault") or {}
+    fault_rows = [
+        {"fault": f, "learnt": learnt.get(f), **per_fault.get(f, {})}
+        for f in dict.fromkeys([*learnt, *per_fault])
+    ]
     return {
         "summary": detector_summary(version),
+        "fault_rows": fault_rows,
+        "fault_reps": (faults.get("heldout") or {}).get("reps"),
+        "fault_train_reps": faults.get("train_reps"),
+        "fault_views": (faults.get("heldout") or {}).get("by_view") or {},
+        "views": metrics.get("by_view") or {},
         "classes": classes,
         "report_rows": rows,
         "accuracy": heldout.get("accuracy"),

@@ -20,6 +20,7 @@ KINEMATICS = [key for key, *_ in MEASURES] + [
 HEADER = (
     ["rep", "start_s", "lockout_s", "end_s"]
     + KINEMATICS
+    + ["outcome", "outcome_faults", "model_outcome", "detected_faults", "not_judged_reason"]
     + ["verdict", "score", "threshold", "deviating_joints", "detector_version"]
     + ["coach_label", "faults", "label_note", "labelled_by"]
 )
@@ -41,6 +42,8 @@ def rep_rows(reps: Iterable[Rep]) -> Iterable[list[Any]]:
         kin = rep.kinematics or {}
         row = [rep.index, rep.start_s, rep.lockout_s, rep.end_s]
         row += [kin.get(k) for k in KINEMATICS]
+        row += [rep.outcome.value, rep.outcome_faults, rep.model_outcome.value]
+        row += [rep.detected_faults, rep.not_judged_reason]
         row += [rep.verdict, rep.score, rep.threshold, rep.joints]
         row += [rep.detector_version.name if rep.detector_version else None]
         row += [rep.label, rep.faults, rep.label_note]

@@ -76,6 +76,7 @@ def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
                 "lockout_s": r.lockout_s,
                 "end_s": r.end_s,
                 "verdict": r.verdict,
+                "outcome": r.outcome.value,
                 "score": r.score,
                 "threshold": r.threshold,
             }

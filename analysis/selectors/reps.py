@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Case, F, FloatField, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Abs, Coalesce
 
-from analysis.models import AnalysisStatus, Fault, Rep
+from analysis.models import FLAGGED, AnalysisStatus, Fault, Label, Outcome, Rep
 from athletes.models import CoachAssignment
 from athletes.selectors import AnyUser, session_visible_queryset, user_is_admin
 
@@ -52,11 +52,14 @@ def review_queue(user: AnyUser) -> QuerySet[Rep]:
         .exclude(image="")
         .annotate(
             distance=Coalesce(distance, Value(1.0), output_field=FloatField()),
+        )
+        .with_outcomes()
+        .annotate(
             tier=Case(
-                When(score__isnull=True, then=Value(3)),
-                When(distance__lte=QUEUE_NEAR_THRESHOLD, then=Value(0)),
-                When(verdict="anomalous", then=Value(1)),
-                default=Value(2),
+                When(score__isnull=False, distance__lte=QUEUE_NEAR_THRESHOLD, then=Value(0)),
+                When(model_outcome_sql__in=FLAGGED, then=Value(1)),
+                When(model_outcome_sql=Outcome.GOOD, then=Value(2)),
+                default=Value(3),
                 output_field=IntegerField(),
             ),
         )
@@ -93,3 +96,30 @@ def queue_reps(user: AnyUser, limit: int = QUEUE_LIMIT) -> list[Rep]:
 
 def queue_count(user: AnyUser) -> int:
     return review_queue(user).count()
+
+
+def personal_baseline(athlete_id: int | None):
+    """The athlete's PersonalBaseline (detector/personal.py) from their counted reps a
+    coach marked good, or None (no athlete, or fewer than its minimum)."""
+    from analysis.detector.personal import PersonalBaseline, rep_measures
+
+    if athlete_id is None:
+        return None
+    good = (
+        Rep.objects.counted()
+        .filter(analysis__session__athlete_id=athlete_id, label=Label.GOOD)
+        .exclude(fault_evidence={})
+        .values_list("fault_evidence", flat=True)
+    )
+    return PersonalBaseline.fit([rep_measures(e) for e in good])
+
+
+def personal_comparison(rep: Rep, baseline) -> dict[str, Any] | None:
+    """ "Unusual for this athlete" for one rep, or None when there is nothing to compare
+    (no baseline yet, the rep not judged, or it is one of the baseline's good reps)."""
+    from analysis.detector.personal import rep_measures
+
+    if baseline is None or rep.label == Label.GOOD or rep.not_judged_reason:
+        return None
+    measures = rep_measures(rep.fault_evidence)
+    return baseline.compare(measures) if measures else None

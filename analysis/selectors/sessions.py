@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from analysis.models import Comment, SessionReadMarker
+from analysis.models import FLAGGED, Comment, Outcome, Rep, SessionReadMarker
 from athletes.models import TrainingSession
 from athletes.selectors import AnyUser, session_visible_queryset
 
@@ -29,9 +30,12 @@ def session_list(
     status: str | None = None,
     awaiting_review: bool = False,
 ) -> QuerySet[TrainingSession]:
-    """Visible sessions with what a dashboard shows; flagged (anomalous reps) first when
+    """Visible sessions with what a dashboard shows; flagged (reps whose outcome is a fault or
+    unusual) first when
     listing the review queue."""
-    sessions = session_visible_queryset(user).select_related("athlete", "analysis")
+    sessions = session_visible_queryset(user).select_related(
+        "athlete", "analysis", "analysis__rejudged_by"
+    )
     if athlete_id:
         sessions = sessions.filter(athlete_id=athlete_id)
     if date_from:
@@ -41,12 +45,16 @@ def session_list(
     if status:
         sessions = sessions.filter(analysis__status=status)
     unread = _unread_comments(user).filter(session=OuterRef("pk"))
+    flagged = (
+        Rep.objects.counted()
+        .with_outcomes()
+        .filter(analysis__session=OuterRef("pk"), outcome_sql__in=FLAGGED)
+        .values("analysis__session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     sessions = sessions.annotate(
-        flagged_count=Count(
-            "analysis__reps",
-            filter=Q(analysis__reps__verdict="anomalous", analysis__reps__counted=True),
-            distinct=True,
-        ),
+        flagged_count=Coalesce(Subquery(flagged), 0),
         has_unread=Exists(unread),
     )
     if awaiting_review:
@@ -68,7 +76,8 @@ def comment_list(session: TrainingSession, user: AnyUser) -> list[Comment]:
 
 
 def athlete_progress(athlete: AnyUser, viewer: AnyUser) -> list[dict[str, Any]]:
-    """Per finished session, oldest first: share of judged reps that are good, mean tempo
+    """Per finished session, oldest first: share of judged reps that are good (the coach's
+    label first, Rep.outcome), mean tempo
     (rep duration and concentric time) and mean bar-path range, for the progress chart. Only
     counted reps: one a coach marked "not a rep" is no lift."""
     sessions = (
@@ -81,7 +90,7 @@ def athlete_progress(athlete: AnyUser, viewer: AnyUser) -> list[dict[str, Any]]:
     points = []
     for session in sessions:
         reps = [r for r in session.analysis.reps.all() if r.counted]  # "not a rep" is none
-        judged = [r for r in reps if r.verdict]
+        judged = [r for r in reps if r.outcome != Outcome.NOT_JUDGED]
         points.append(
             {
                 "session_id": session.pk,
@@ -90,7 +99,7 @@ def athlete_progress(athlete: AnyUser, viewer: AnyUser) -> list[dict[str, Any]]:
                 "reps": len(reps),
                 "judged": len(judged),
                 "good_share": (
-                    sum(r.verdict == "good" for r in judged) / len(judged) if judged else None
+                    sum(r.outcome == Outcome.GOOD for r in judged) / len(judged) if judged else None
                 ),
                 "duration_s": _mean(r.kinematics.get("duration_s") for r in reps),
                 "concentric_s": _mean(r.kinematics.get("concentric_s") for r in reps),

@@ -18,6 +18,7 @@ from analysis.services.analyses import (
 from analysis.services.comments import comment_create, session_mark_seen
 from analysis.services.detectors import (
     _judges,
+    activation_warning,
     detector_activate,
     detector_active,
     detector_rescore,
@@ -55,6 +56,7 @@ __all__ = [
     "candidate_count",
     "comment_create",
     "dataset_import",
+    "activation_warning",
     "detector_activate",
     "detector_active",
     "detector_rescore",

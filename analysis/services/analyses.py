@@ -35,7 +35,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from analysis.models import Analysis, AnalysisStatus, CountedBy, DetectorVersion, Rep
-from analysis.services.detectors import detector_active, judge_load, verdict_store
+from analysis.services.detectors import (
+    abstention,
+    detector_active,
+    fault_thresholds,
+    judge_load,
+    verdict_store,
+)
 from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before
 from analysis.services.jsonable import jsonable
 
@@ -253,6 +259,7 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
 
     warnings: list[str] = []
     version = detector_active()
+    thresholds = fault_thresholds(version)
     judge = None
     if version is not None:
         try:
@@ -272,6 +279,7 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
             progress=_progress_writer(analysis_id, attempt),
             # The upload checked the header's duration; this holds on the frames themselves.
             max_seconds=settings.VIDEO_MAX_SECONDS,
+            fault_thresholds=thresholds,
         )
     except Exception as error:
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -331,10 +339,8 @@ def analysis_video_redraw(analysis_id: int) -> bool:
         logger.info("analysis %s predates redrawable videos; left as it is", analysis_id)
         return False
     marks = [
-        RepMark(*row)
-        for row in analysis.reps.counted()
-        .order_by("start_frame", "index")
-        .values_list("index", "start_frame", "verdict")
+        RepMark(r.index, r.start_frame, r.outcome.value, tuple(r.outcome_faults))
+        for r in analysis.reps.counted().order_by("start_frame", "index")
     ]
     try:
         return redraw_reps(analysis.session.video.path, out_dir, marks)
@@ -437,6 +443,34 @@ def _keep_files(rep: Rep, out_dir: Path) -> None:
     rep.save(update_fields=["image", "orientation", "magnitude", "landmarks"])
 
 
+REP_FILE_FIELDS = ("image", "orientation", "magnitude", "landmarks", "body_image")
+
+
+def pipeline_rep_fields(out_dir: Path, r) -> dict[str, Any]:
+    """A pipeline rep (pipeline.result.Rep, its files under `out_dir`) as Rep row fields:
+    span, stages, kinematics, files and named faults; not the verdict or the count."""
+
+    def rel(path: str | None) -> str:
+        return _media_relative(out_dir / path) if path else ""
+
+    return {
+        "start_frame": r.start_frame,
+        "lockout_frame": r.lockout_frame,
+        "end_frame": r.end_frame,
+        "start_s": r.start_s,
+        "lockout_s": r.lockout_s,
+        "end_s": r.end_s,
+        "complete": r.complete,
+        "stages": jsonable(r.stages),
+        "kinematics": jsonable(r.kinematics),
+        **{field: rel(getattr(r, field)) for field in REP_FILE_FIELDS},
+        "detected_faults": r.detected_faults,
+        "fault_evidence": jsonable(r.fault_evidence),
+        "camera_view": r.camera_view,
+        "not_judged_reason": r.not_judged_reason,
+    }
+
+
 def _analysis_store(
     analysis_id: int,
     attempt: int,
@@ -453,27 +487,12 @@ def _analysis_store(
         if analysis is None:
             raise ClaimLost(analysis_id)
 
-        def rel(path: str | None) -> str:
-            return _media_relative(out_dir / path) if path else ""
-
         kept = []
         for r in result.reps:
-            judged = version is not None and r.verdict in ("good", "anomalous")
+            judged = version is not None and (r.verdict in ("good", "anomalous") or abstention(r))
             fields = {
                 "group": f"session-{analysis.session_id}",
-                "start_frame": r.start_frame,
-                "lockout_frame": r.lockout_frame,
-                "end_frame": r.end_frame,
-                "start_s": r.start_s,
-                "lockout_s": r.lockout_s,
-                "end_s": r.end_s,
-                "complete": r.complete,
-                "stages": jsonable(r.stages),
-                "kinematics": jsonable(r.kinematics),
-                "image": rel(r.image),
-                "orientation": rel(r.orientation),
-                "magnitude": rel(r.magnitude),
-                "landmarks": rel(r.landmarks),
+                **pipeline_rep_fields(out_dir, r),
                 # The detector's count: a re-run starts the count over from its own view.
                 "counted": True,
                 "counted_by": CountedBy.DETECTOR,
@@ -481,7 +500,9 @@ def _analysis_store(
                 "evidence": jsonable(r.evidence),
             }
             if not judged:
-                fields.update(verdict=None, score=None, threshold=None, joints=[])
+                fields.update(
+                    verdict=None, score=None, threshold=None, joints=[], detector_abstained=""
+                )
                 fields.update(detector_version=None, judged_at=None)
             rep, _ = Rep.objects.update_or_create(analysis=analysis, index=r.index, defaults=fields)
             if judged:

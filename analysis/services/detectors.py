@@ -3,7 +3,8 @@
 Activation flips `is_active` inside one transaction (the partial unique constraint makes a
 second active row impossible) and logs the switch; rolling back is activating an older
 version. Re-scoring then runs in the background, version by version: it writes the current
-verdict and adds to the verdict history, and never touches labels; then the annotated
+verdict and adds to the verdict history, decides the named faults again with the version's
+learnt thresholds, and never touches labels; then the annotated
 videos whose verdicts changed are redrawn, one background task per video.
 """
 
@@ -15,10 +16,11 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from analysis.models import DetectorActivation, DetectorVersion, Rep, RepVerdict
+from analysis.models import Analysis, DetectorActivation, DetectorVersion, Rep, RepVerdict
 from analysis.services.jsonable import jsonable
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,25 @@ def detector_active() -> DetectorVersion | None:
     return DetectorVersion.objects.filter(is_active=True).first()
 
 
+def fault_thresholds(version: DetectorVersion | None) -> dict[str, float]:
+    """The per-fault thresholds a version learnt from coaches' tags (detector/faults.py),
+    empty for none: the defaults then decide (pipeline/faults.py)."""
+    learnt = ((version.metrics or {}).get("faults") or {}).get("learnt") if version else None
+    return {fault: v["threshold"] for fault, v in (learnt or {}).items()}
+
+
+def faults_redecide(version: DetectorVersion, reps: list[Rep]) -> None:
+    """The named faults of stored reps decided again under `version`'s thresholds, from the
+    evidence measured at analysis (the measures do not change, the lines may)."""
+    from analysis.pipeline.faults import decide
+
+    thresholds = fault_thresholds(version)
+    for rep in reps:
+        if rep.fault_evidence and not rep.not_judged_reason:
+            faults, evidence = decide(rep.fault_evidence, thresholds)
+            Rep.objects.filter(pk=rep.pk).update(detected_faults=faults, fault_evidence=evidence)
+
+
 def judge_load(version: DetectorVersion) -> Any:
     """The version's RepJudge, cached per process; raises ModelDirError when unusable."""
     key = (version.pk, version.model_dir)
@@ -50,15 +71,16 @@ def judge_load(version: DetectorVersion) -> Any:
     return _judges[key]
 
 
-def rep_images(reps: list[Rep]) -> tuple[list[Rep], np.ndarray]:
-    """The reps whose SkeleMotion PNG can be read, and their images (N, 45, 100, 3) uint8."""
+def rep_images(reps: list[Rep], kind: str = "seed") -> tuple[list[Rep], np.ndarray]:
+    """The reps whose SkeleMotion PNG of this kind ("seed": the dissertation's image,
+    "body": the body-frame one) can be read, and those images (N, 45, 100, 3) uint8."""
     from PIL import Image
 
     from analysis.selectors.media import media_path
 
     kept, images = [], []
     for rep in reps:
-        path = media_path(rep.image)
+        path = media_path(rep.body_image if kind == "body" else rep.image)
         if path is None:
             logger.warning("rep %s has no readable image; skipped", rep.pk)
             continue
@@ -76,10 +98,30 @@ def rep_images(reps: list[Rep]) -> tuple[list[Rep], np.ndarray]:
     return kept, np.stack(images) if images else np.zeros((0, 45, 100, 3), np.uint8)
 
 
+def activation_warning(version: DetectorVersion) -> str:
+    """Why activating `version` needs an explicit confirmation, or "": it did not beat the
+    active version on the same held-out reps, or it was never compared with it (a roll
+    back, a version trained before the active one existed)."""
+    active = detector_active()
+    if active is None or active.pk == version.pk:
+        return ""
+    metrics = version.metrics or {}
+    if (metrics.get("comparison") or {}).get("active") != active.name:
+        return f"{version.name} was never compared with the active {active.name}."
+    if metrics.get("beats_active"):
+        return ""
+    return f"{version.name} did not beat the active {active.name} on the same held-out reps."
+
+
 def detector_activate(
-    *, version: DetectorVersion, author=None, automatic: bool = False
+    *, version: DetectorVersion, author=None, automatic: bool = False, confirmed: bool = False
 ) -> DetectorVersion:
-    """Make `version` the active detector in one switch and re-score stored reps after it."""
+    """Make `version` the active detector in one switch and re-score stored reps after it.
+    A version that is not known to beat the active one needs `confirmed` (ValidationError
+    with activation_warning's sentence otherwise)."""
+    warning = activation_warning(version)
+    if warning and not (confirmed or automatic):
+        raise ValidationError({"confirm": f"{warning} Confirm to activate it anyway."})
     with transaction.atomic():
         previous = DetectorVersion.objects.select_for_update().filter(is_active=True).first()
         if previous is not None and previous.pk == version.pk:
@@ -138,12 +180,15 @@ def detector_rescore(version_id: int) -> int:
             DetectorVersion.objects.filter(pk=version_id).update(rescore_status="stopped")
             return done
         reps, images = rep_images(
-            list(Rep.objects.filter(pk__in=ids[start : start + RESCORE_BATCH]))
+            list(Rep.objects.filter(pk__in=ids[start : start + RESCORE_BATCH])),
+            getattr(judge, "image_kind", "seed"),
         )
-        judgements = judge.judge(images) if len(reps) else []
+        judgements = judge.judge(images, [r.camera_view for r in reps]) if len(reps) else []
         with transaction.atomic():
             for rep, j in zip(reps, judgements, strict=True):
                 verdict_store(rep, version, j)
+            faults_redecide(version, reps)
+            _mark_rejudged(version, reps)
         done += len(reps)
         analyses.update(r.analysis_id for r in reps if r.analysis_id)
         DetectorVersion.objects.filter(pk=version_id).update(rescored_count=done)
@@ -153,19 +198,42 @@ def detector_rescore(version_id: int) -> int:
     return done
 
 
+def abstention(judgement: Any) -> str:
+    """Why the detector did not judge: a pipeline Judgement's details or a pipeline Rep's."""
+    details = getattr(judgement, "details", None) or {}
+    return details.get("abstained", "") or getattr(judgement, "detector_abstained", "")
+
+
+def _mark_rejudged(version: DetectorVersion, reps: list[Rep]) -> None:
+    """Sets where a rep's outcome (what people see) changed get "re-judged by" `version`:
+    its athlete and coach then see that the verdicts they read before are not the same."""
+    after = {r.pk: r.outcome for r in Rep.objects.filter(pk__in=[r.pk for r in reps])}
+    changed = {r.analysis_id for r in reps if r.analysis_id and after.get(r.pk) != r.outcome}
+    if changed:
+        Analysis.objects.filter(pk__in=changed).update(
+            rejudged_by=version, rejudged_at=timezone.now()
+        )
+
+
 def verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
     """Current verdict on the rep plus its history row; only verdict fields are written.
-    `judgement` is a pipeline Judgement or Rep (verdict, score, threshold, joints)."""
+    `judgement` is a pipeline Judgement or Rep (verdict, score, threshold, joints). A
+    detector that abstained leaves no verdict (and no history row), only its reason."""
     now = timezone.now()
     joints = list(judgement.joints or [])
+    abstained = abstention(judgement)
     Rep.objects.filter(pk=rep.pk).update(
-        verdict=judgement.verdict,
+        verdict=None if abstained else judgement.verdict,
         score=judgement.score,
         threshold=judgement.threshold,
-        joints=joints,
+        joints=[] if abstained else joints,
         detector_version=version,
+        detector_abstained=abstained,
         judged_at=now,
     )
+    if abstained:
+        RepVerdict.objects.filter(rep=rep, detector_version=version).delete()
+        return
     RepVerdict.objects.update_or_create(
         rep=rep,
         detector_version=version,

@@ -32,10 +32,12 @@ from analysis.models import (
     RepCorrection,
 )
 from analysis.selectors.reps import rep_labelable_queryset
-from analysis.services.analyses import _media_relative
+from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
 from analysis.services.detectors import (
+    abstention,
     analysis_video_redraw_enqueue,
     detector_active,
+    fault_thresholds,
     judge_load,
     rep_images,
     verdict_store,
@@ -50,7 +52,6 @@ MESSAGE_NOT_DONE = "Reps can be corrected once the analysis has finished."
 MESSAGE_IMPORTED = "Imported reps have no video: there is no count to correct."
 CORRECTED_PREFIX = "corrected-"  # files of rebuilt reps: reps/corrected-<rep>-<random>.*
 _RENUMBER_OFFSET = 1_000_000  # first phase of renumbering: out of the way of 1..n
-REP_FILE_FIELDS = ("image", "orientation", "magnitude", "landmarks")
 
 
 # --- permission -----------------------------------------------------------------------------
@@ -153,6 +154,7 @@ def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, 
             name=name,
             judge=judge,
             evidence=evidence,
+            fault_thresholds=fault_thresholds(detector_active()),
         )
     except SpanRefused as error:
         raise ValidationError({"span": str(error)}) from error
@@ -160,33 +162,15 @@ def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, 
         raise ValidationError({"analysis": MESSAGE_NO_TRACK}) from error
 
 
-def _rebuilt_fields(out_dir: Path, built) -> dict[str, Any]:
-    def rel(path: str | None) -> str:
-        return _media_relative(out_dir / path) if path else ""
-
-    return {
-        "start_frame": built.start_frame,
-        "lockout_frame": built.lockout_frame,
-        "end_frame": built.end_frame,
-        "start_s": built.start_s,
-        "lockout_s": built.lockout_s,
-        "end_s": built.end_s,
-        "complete": built.complete,
-        "stages": jsonable(built.stages),
-        "kinematics": jsonable(built.kinematics),
-        **{field: rel(getattr(built, field)) for field in REP_FILE_FIELDS},
-    }
-
-
 def _store_verdict(rep: Rep, version, built) -> None:
     """The rebuilt rep's verdict (and its history row) when judged; otherwise the old
     verdict, made on another span, is cleared ("not judged yet")."""
-    if version is not None and built.verdict in ("good", "anomalous"):
+    if version is not None and (built.verdict in ("good", "anomalous") or abstention(built)):
         verdict_store(rep, version, built)
     else:
         Rep.objects.filter(pk=rep.pk).update(
             verdict=None, score=None, threshold=None, joints=[], detector_version=None,
-            judged_at=None,
+            judged_at=None, detector_abstained="",
         )  # fmt: skip
 
 
@@ -259,9 +243,9 @@ def rep_restore(*, rep: Rep, author, note: str = "") -> Rep:
         before = _state(rep)
         Rep.objects.filter(pk=rep.pk).update(counted=True)
         if judge is not None and rep.detector_version_id != version.pk:
-            kept, images = rep_images([rep])
+            kept, images = rep_images([rep], getattr(judge, "image_kind", "seed"))
             if kept:
-                verdict_store(rep, version, judge.judge(images)[0])
+                verdict_store(rep, version, judge.judge(images, [rep.camera_view])[0])
         _record(analysis, rep, CorrectionKind.RESTORED, before, note, author)
     return rep
 
@@ -291,7 +275,7 @@ def rep_move(
             analysis, rep_pk=rep.pk, index=rep.index, span=span, judge=judge,
             evidence=rep.evidence or None,
         )  # fmt: skip
-        fields = _rebuilt_fields(out_dir, built)
+        fields = pipeline_rep_fields(out_dir, built)
         Rep.objects.filter(pk=rep.pk).update(**fields)
         _store_verdict(rep, version, built)
         _remove_files_later(old_files)
@@ -348,7 +332,7 @@ def candidate_count(
             counted_by=CountedBy.COACH,
             confidence=None,  # the coach's decision, not the counter's
             evidence=jsonable(evidence),
-            **_rebuilt_fields(out_dir, built),
+            **pipeline_rep_fields(out_dir, built),
         )
         _store_verdict(rep, version, built)
         del candidates[position]

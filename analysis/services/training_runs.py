@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analysis.models import DetectorVersion, Label, TrainingRun, TrainingStatus
+from analysis.models import DetectorVersion, Label, Rep, TrainingRun, TrainingStatus
 from analysis.selectors.training import training_set_queryset
 from analysis.services.detectors import (
     detector_activate,
@@ -48,6 +48,7 @@ TASK_NAME = "analysis.tasks.training_run_task"
 CONFIGS = ("native", "seed")
 MAX_EPOCHS = 500
 MIN_GOOD_REPS = 8
+MIN_GOOD_BODY_REPS = 40  # good reps with a body-frame image before a detector learns from them
 MESSAGE_WORKER_STOPPED = "The worker stopped during training (no sign of life). Start a new run."
 MESSAGE_NEVER_PICKED_UP = "The run was never picked up by a worker."
 
@@ -195,7 +196,9 @@ def _train_and_register(
     from analysis.detector.selection import split_by_video
 
     _run_update(run.pk, phase="snapshot")
-    reps, images = rep_images(list(training_set_queryset()))
+    candidates = list(training_set_queryset())
+    kind = _image_kind(candidates)
+    reps, images = rep_images(candidates, kind)
     labels = np.array([r.label == Label.ANOMALOUS for r in reps], dtype=bool)
     groups = np.array([rep_group(r) for r in reps])
     n_good = int((~labels).sum())
@@ -208,8 +211,9 @@ def _train_and_register(
     train, held = split_by_video(groups, labels, seed)
     normal = train[~labels[train]]
     anomalous = train[labels[train]]
-    shas = [sha256_file(_abs(r.image)) for r in reps]
+    shas = [sha256_file(_abs(r.body_image if kind == "body" else r.image)) for r in reps]
     snapshot = {
+        "image_kind": kind,
         "reps": len(reps),
         "train_good": len(normal),
         "train_anomalous": len(anomalous),
@@ -251,12 +255,18 @@ def _train_and_register(
                 "sha256": shas[i],
                 "role": "anomaly" if labels[i] else "normal",
                 "video": str(groups[i]),
+                "view": reps[i].camera_view,
             }
             for i in train
         ],
+        image_kind=kind,
     )
     _run_update(run.pk, phase="evaluating")
     metrics = _evaluate(det, partial, images[held], labels[held], [shas[i] for i in held])
+    metrics.update(
+        faults=_fault_metrics(reps, train, held),
+        by_view=_by_view(det, partial, images[held], labels[held], [reps[i] for i in held]),
+    )
     metrics.update(snapshot={k: v for k, v in snapshot.items() if not k.endswith("_ids")})
     metrics.update(training=det.metrics_, params=det.get_params(), fit_seconds=fit_seconds)
 
@@ -284,6 +294,57 @@ def _train_and_register(
             activated=activate,
         )
     return version, activate
+
+
+def _image_kind(reps: list[Rep]) -> str:
+    """The body-frame image (the same from any camera) once enough reps labelled good have
+    one (platform reps; imported datasets have only the seed's image), else the seed's."""
+    good_with_body = sum(bool(r.body_image) and r.label == Label.GOOD for r in reps)
+    return "body" if good_with_body >= MIN_GOOD_BODY_REPS else "seed"
+
+
+def _fault_metrics(reps: list[Rep], train: np.ndarray, held: np.ndarray) -> dict[str, Any]:
+    """Per-fault thresholds learnt from the coach-tagged reps of the training side, and the
+    named faults' report on the held-out side (detector/faults.py). A rep marked good has
+    no fault; one marked anomalous counts only with its fault tags."""
+    from analysis.detector.faults import FaultExample, fault_report, learn_thresholds
+    from analysis.pipeline.faults import FAULTS
+
+    def example(rep: Rep) -> FaultExample | None:
+        if not rep.fault_evidence or rep.not_judged_reason:
+            return None
+        truth = set(rep.faults or []) & set(FAULTS) if rep.label == Label.ANOMALOUS else set()
+        if rep.label == Label.ANOMALOUS and not truth:
+            return None
+        return FaultExample(rep.fault_evidence, truth, rep.camera_view)
+
+    trained = [x for i in train if (x := example(reps[i])) is not None]
+    tested = [x for i in held if (x := example(reps[i])) is not None]
+    learnt = learn_thresholds(trained)
+    thresholds = {fault: v["threshold"] for fault, v in learnt.items()}
+    return {
+        "learnt": learnt,
+        "train_reps": len(trained),
+        "heldout": fault_report(tested, thresholds),
+    }
+
+
+def _by_view(det, model_dir, images, y, reps: list[Rep]) -> dict[str, dict[str, int]]:
+    """The new version on the held-out reps per camera view: how many, how many it judged
+    (it abstains on views it did not learn from), how many of those it got right."""
+    from analysis.detector.judge import DetectorJudge
+
+    if not len(reps):
+        return {}
+    judged = DetectorJudge(det, model_dir.name).judge(images, [r.camera_view for r in reps])
+    out: dict[str, dict[str, int]] = {}
+    for rep, j, truth in zip(reps, judged, y, strict=True):
+        row = out.setdefault(rep.camera_view or "unknown", {"reps": 0, "judged": 0, "right": 0})
+        row["reps"] += 1
+        if j.verdict is not None:
+            row["judged"] += 1
+            row["right"] += int((j.verdict == "anomalous") == bool(truth))
+    return out
 
 
 def _abs(relative: str):

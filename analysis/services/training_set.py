@@ -31,8 +31,13 @@ class ImportResult:
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, reason)
 
 
-def dataset_import(folder: Path | str, *, label: str, source: str) -> ImportResult:
-    """Import every *.png in `folder` as a rep labelled `label`, from dataset `source`.
+CAMERA_VIEWS = ("", "side", "oblique", "front")  # as pipeline.faults.camera_view names them
+
+
+def dataset_import(folder: Path | str, *, label: str, source: str, view: str = "") -> ImportResult:
+    """Import every *.png in `folder` as a rep labelled `label`, from dataset `source`,
+    filmed from camera `view` ("side", "oblique", "front"; "" unknown: a detector trained
+    on them then judges every view).
 
     Images are copied under MEDIA_ROOT (the dataset folder may go away); an image already
     imported into the same source is skipped, so importing twice is harmless. Files that are
@@ -50,6 +55,8 @@ def dataset_import(folder: Path | str, *, label: str, source: str) -> ImportResu
             "The source must be a short lower-case name (letters, digits, '-', '_', '.') "
             f"other than '{SOURCE_PLATFORM}'."
         )
+    if view not in CAMERA_VIEWS:
+        raise ValidationError(f"The camera view must be one of: {', '.join(CAMERA_VIEWS)}.")
     if not folder.is_dir():
         raise ValidationError(f"Not a folder: {folder}")
     paths = sorted(folder.glob("*.png"))
@@ -92,6 +99,7 @@ def dataset_import(folder: Path | str, *, label: str, source: str) -> ImportResu
                 label=label,
                 labelled_at=now,
                 label_note=f"imported from {source}",
+                camera_view=view,
             )
             RepLabel.objects.create(rep=rep, to_label=label, note=f"imported from {source}")
             known.add(sha)

@@ -24,3 +24,9 @@ def review_queue_count(user: AnyUser) -> int | None:
 def fault_names(faults: list[str] | None) -> str:
     """["rounded_back", "jerky"] -> "rounded back, jerky" (unknown values as they are)."""
     return ", ".join(FAULT_NAMES.get(f, f) for f in faults or [])
+
+
+@register.filter
+def fault_name(fault: str) -> str:
+    """ "rounded_back" -> "Rounded back"."""
+    return FAULT_NAMES.get(fault, fault).capitalize()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from analysis.models import DetectorVersion
 from analysis.selectors.detectors import detector_list, detector_page_context
-from analysis.services import detector_activate
+from analysis.services import activation_warning, detector_activate
 from analysis.views.common import admin_only, back_url
 from coach_platform.pagination import page_of
 
@@ -28,7 +29,11 @@ def detectors_page(request: HttpRequest) -> HttpResponse:
 def detector_page(request: HttpRequest, version_id: int) -> HttpResponse:
     admin_only(request)
     version = get_object_or_404(DetectorVersion.objects.select_related("run"), pk=version_id)
-    context = {"version": version, **detector_page_context(version)}
+    context = {
+        "version": version,
+        "activation_warning": activation_warning(version),
+        **detector_page_context(version),
+    }
     return render(request, "analysis/detector.html", context)
 
 
@@ -38,7 +43,13 @@ def detector_activate_view(request: HttpRequest, version_id: int) -> HttpRespons
     """Activate a version (rolling back is activating an older one)."""
     admin_only(request)
     version = get_object_or_404(DetectorVersion, pk=version_id)
-    detector_activate(version=version, author=request.user)
+    try:
+        detector_activate(
+            version=version, author=request.user, confirmed=request.POST.get("confirm") == "1"
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(reverse("detector", args=[version.pk]))
     messages.success(
         request, f"{version.name} is now the active detector; stored reps are being re-scored."
     )

@@ -14,9 +14,16 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis.forms import CommentForm, SessionFilterForm, SessionUploadForm
+from analysis.models import Outcome
 from analysis.selectors.export import analysis_reps_csv
 from analysis.selectors.media import analysis_chart_data, result_video_url
-from analysis.selectors.reps import fault_choices, rep_labelable_queryset, rep_visible_queryset
+from analysis.selectors.reps import (
+    fault_choices,
+    personal_baseline,
+    personal_comparison,
+    rep_labelable_queryset,
+    rep_visible_queryset,
+)
 from analysis.selectors.sessions import athlete_progress, comment_list, session_list
 from analysis.services import (
     analysis_can_retry,
@@ -203,7 +210,9 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     for comment in comments:
         if comment.rep_id:
             by_rep.setdefault(comment.rep_id, []).append(comment)
+    baseline = personal_baseline(session.athlete_id)
     for rep in reps:
+        rep.personal = personal_comparison(rep, baseline)
         rep.comment_count = len(by_rep.get(rep.pk, []))
         rep.can_label = rep.pk in labelable and rep.counted
         rep.history = list(rep.corrections.all())
@@ -224,7 +233,8 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "fps": analysis.video_info.get("fps") or 30,
         "can_retry": analysis_can_retry(analysis),
         "can_mark_reviewed": user_can_review(request.user),
-        "any_judged": any(r.verdict for r in counted),
+        "any_judged": any(r.model_outcome != Outcome.NOT_JUDGED for r in counted),
+        "not_judged_count": sum(bool(r.not_judged_reason) for r in counted),
         "can_label": bool(labelable),
         "faults": fault_choices(),
     }

@@ -72,7 +72,7 @@
     axisY(svg, b, ymin, ymax, 4, function (v) { return v.toFixed(1); });
     (data.reps || []).forEach(function (r) {
       el("rect", { x: sx(r.start_s), y: b.t, width: Math.max(1, sx(r.end_s) - sx(r.start_s)), height: b.h - b.t - b.b,
-        class: "band band-" + (r.verdict || "none") }, svg);
+        class: "band band-" + (r.outcome || "not_judged") }, svg);
       el("line", { x1: sx(r.lockout_s), x2: sx(r.lockout_s), y1: b.t, y2: b.h - b.b, class: "lockout" }, svg);
       el("text", { x: sx(r.start_s) + 3, y: b.t + 10, class: "tick" }, svg, "rep " + r.index);
     });

@@ -46,7 +46,7 @@ class ThresholdJudge:
 
     version = "stand-in"
 
-    def judge(self, images: np.ndarray) -> list[Judgement]:
+    def judge(self, images: np.ndarray, views=None) -> list[Judgement]:
         means = images.reshape(len(images), -1).mean(axis=1) / 255
         cut = float(means.mean())
         return [
@@ -111,7 +111,10 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_swaps_folders_without_dup
     client.force_login(athlete_a)
     page = client.get(reverse("session_review", args=[analysis.session_id])).content.decode()
     assert page.count('data-testid="rep-card"') == 2
-    assert "not judged yet" in page
+    # No detector: the named faults still judge every rep, with their evidence.
+    assert page.count('data-testid="fault-evidence"') == 2
+    assert "not judged yet" not in page
+    assert all(r.detected_faults is not None for r in analysis.reps.all())
 
 
 def test_an_active_detector_judges_reps_and_keeps_a_verdict_history(
@@ -149,7 +152,10 @@ def test_a_newly_activated_detector_redraws_the_annotated_video_with_its_verdict
     verdicts = dict(analysis.reps.values_list("index", "verdict"))
     assert set(verdicts.values()) == {"good", "anomalous"}
     drawn = json.loads((video.parent / VIDEO_MARKS).read_text())
-    assert {index: verdict for index, _, verdict in drawn} == verdicts
+    # The video shows each rep's outcome (the detector's "unusual" unless a fault is named).
+    outcomes = {r.index: r.outcome.value for r in analysis.reps.all()}
+    assert "unusual" in outcomes.values() or any(r.detected_faults for r in analysis.reps.all())
+    assert {index: outcome for index, _, outcome, _ in drawn} == outcomes
     assert video.stat().st_mtime_ns > drawn_at
     assert result_video_url(analysis) != url  # browsers fetch the new video, not their copy
     assert not analysis_video_redraw(analysis.pk)  # already shows these verdicts

@@ -88,7 +88,7 @@ class OneJudge:
 
     version = "stand-in"
 
-    def judge(self, images: np.ndarray) -> list[Judgement]:
+    def judge(self, images: np.ndarray, views=None) -> list[Judgement]:
         means = images.reshape(len(images), -1).mean(axis=1) / 255
         return [Judgement("good", float(m), 0.9, []) for m in means]
 
@@ -132,7 +132,8 @@ def test_not_a_rep_leaves_every_count_and_restore_brings_it_back(analysis, athle
     rows = list(csv.DictReader(io.StringIO(analysis_reps_csv(analysis))))
     assert [r["rep"] for r in rows] == ["1"] and rows[0]["coach_label"] == "good"
     (point,) = athlete_progress(athlete_a, coach_a)
-    assert point["reps"] == 1 and point["judged"] == 0
+    # The one counted rep: the coach's "good" is its outcome (the named faults judged it too).
+    assert point["reps"] == 1 and point["judged"] == 1 and point["good_share"] == 1.0
     assert session_list(coach_a).get(pk=analysis.session_id).flagged_count == 0
     (correction,) = RepCorrection.objects.filter(analysis=analysis)
     assert correction.kind == "not_a_rep" and correction.author == coach_a
@@ -325,7 +326,8 @@ def test_the_annotated_video_is_redrawn_with_counted_reps_only(
     with django_capture_on_commit_callbacks(execute=True):  # the redraw task runs inline
         rep_not_a_rep(rep=first, author=coach_a)
     marks = json.loads((video.parent / "video_marks.json").read_text())
-    assert marks == [[1, second.start_frame, second.verdict]]
+    second.refresh_from_db()
+    assert marks == [[1, second.start_frame, second.outcome.value, second.outcome_faults]]
     assert video.stat().st_mtime_ns > drawn_at
 
 

@@ -147,6 +147,8 @@ def test_activation_rescores_without_touching_labels_and_rollback_restores_the_o
     rep_label(rep=reps[0], author=coach_a, label="anomalous", faults=["jerky"])
 
     first = _train(django_capture_on_commit_callbacks).version
+    # Too few coach-tagged reps to learn a fault's line: the defaults stand, said so.
+    assert first.metrics["faults"]["learnt"] == {} and "by_view" in first.metrics
     with django_capture_on_commit_callbacks(execute=True):
         detector_activate(version=first, author=admin_user)
     first.refresh_from_db()
@@ -172,8 +174,11 @@ def test_activation_rescores_without_touching_labels_and_rollback_restores_the_o
     client = APIClient()
     client.force_authenticate(admin_user)
     target = first if second_run.activated else second
+    # Not known to beat the active one (a roll back, or a loser): it needs a confirmation.
+    refused = client.post(f"/api/detectors/{target.pk}/activate/")
+    assert refused.status_code == 400 and "Confirm to activate" in refused.json()["confirm"][0]
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/api/detectors/{target.pk}/activate/")
+        response = client.post(f"/api/detectors/{target.pk}/activate/", {"confirm": True})
     assert response.status_code == 200 and response.json()["is_active"]
     assert list(DetectorVersion.objects.filter(is_active=True)) == [target]
     listed = client.get("/api/detectors/").json()["results"]

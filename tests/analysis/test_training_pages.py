@@ -184,7 +184,15 @@ def test_the_version_page_shows_the_report_and_activation_switches(admin_user, m
     listing = client.get(reverse("detectors")).content.decode()
     assert listing.count('data-testid="detector-row"') == 2
 
+    # v2 was never compared with the active v1: the page says so and asks to confirm.
+    assert "v2 was never compared with the active v1." in page
     response = client.post(reverse("detector_activate", args=[new.pk]), follow=True)
+    assert "Confirm to activate it anyway" in response.content.decode()
+    new.refresh_from_db()
+    assert not new.is_active
+    response = client.post(
+        reverse("detector_activate", args=[new.pk]), {"confirm": "1"}, follow=True
+    )
     assert 'data-testid="version-active"' in response.content.decode()
     new.refresh_from_db()
     old.refresh_from_db()

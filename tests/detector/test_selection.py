@@ -25,7 +25,7 @@ from analysis.pipeline.result import Judgement
 class ScoreJudge:
     """Scores each 'image' by its first value; anomalous above 0.5."""
 
-    def judge(self, images):
+    def judge(self, images, views=None):
         return [
             Judgement("anomalous" if s > 0.5 else "good", float(s), 0.5, [])
             for s in np.asarray(images)[:, 0]
@@ -110,7 +110,7 @@ def test_compare_versions_records_both_versions_on_the_same_reps():
     assert first["beats_active"] is True
 
     class AlwaysGood:
-        def judge(self, images):
+        def judge(self, images, views=None):
             return [Judgement("good", 0.0, 0.5, []) for _ in images]
 
     active = ActiveVersion("v1", AlwaysGood(), trained_on=frozenset({"a"}))

@@ -4,6 +4,7 @@ H.264 file in a temporary folder. Nothing made here is kept."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
@@ -12,10 +13,16 @@ import numpy as np
 Piece = tuple[Path, float, float]  # a video, and the times [from, to) in seconds to keep
 
 
-def write_clip(dst: Path, pieces: list[Piece], max_side: int = 640) -> int:
+def write_clip(
+    dst: Path,
+    pieces: list[Piece],
+    max_side: int = 640,
+    transform: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> int:
     """Write the pieces one after the other to `dst` at the first piece's frame rate and
     size (later pieces are scaled to it: a camera cut), each piece's frames keeping their
-    spacing. Returns the number of frames written."""
+    spacing, each frame (RGB) first passed through `transform` if given (mirror, crop).
+    Returns the number of frames written."""
     import av
     import cv2
 
@@ -34,7 +41,7 @@ def write_clip(dst: Path, pieces: list[Piece], max_side: int = 640) -> int:
                     continue
                 if f.time_s >= t_to:
                     break
-                image = f.image
+                image = f.image if transform is None else transform(f.image)
                 if stream is None:
                     codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
                     stream = out.add_stream(codec, rate=rate)

@@ -85,7 +85,7 @@ def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tm
     assert abs(r - b) < 40  # grey: not judged
 
     marks = [
-        RepMark(1, reps[0]["start_frame"], "anomalous"),
+        RepMark(1, reps[0]["start_frame"], "faults", ("jerky",)),
         RepMark(2, reps[1]["start_frame"], "good"),
     ]
     assert redraw_reps(clip(), out, marks)

@@ -15,6 +15,7 @@ from analysis.pipeline.steps import (
     judge_reps,
     rep_images,
     rep_records,
+    reps_faults,
     reps_kinematics,
     time_base,
 )
@@ -65,13 +66,17 @@ def test_reps_are_reported_in_input_frames_and_seconds_with_their_images(tmp_pat
     info = video_info(poses)
     assert len(seg.spans) == 3
 
-    files, images = rep_images(lm30, seg.spans, tmp_path)
+    files, images = rep_images(lm30, seg.spans, tmp_path, world30=track30.world)
+    assert len(images["body"]) == 3 and all((tmp_path / f["body_image"]).is_file() for f in files)
     kinematics = reps_kinematics(lm30, angles, seg, info)
-    reps = rep_records(seg.spans, track30.timeline.source_frame, stages, info, kinematics, files)
+    checks = reps_faults(lm30, track30.world, angles, seg, kinematics, None)
+    reps = rep_records(
+        seg.spans, track30.timeline.source_frame, stages, info, kinematics, files, checks
+    )
 
     assert [r.index for r in reps] == [1, 2, 3]
     assert np.allclose([r.lockout_s for r in reps], lockouts, atol=0.25)
-    for rep, image in zip(reps, images, strict=True):
+    for rep, image in zip(reps, images["seed"], strict=True):
         assert rep.start_frame < rep.lockout_frame < rep.end_frame < info.frames
         assert rep.lockout_s == round(rep.lockout_frame / FPS_IN, 3)  # input frames, not grid
         assert sum(rep.stages[s] for s in ("up", "down", "neutral")) == pytest.approx(1, abs=0.01)
@@ -100,7 +105,7 @@ class FakeJudge:
     def __init__(self):
         self.seen = None
 
-    def judge(self, images):
+    def judge(self, images, views=None):
         self.seen = images
         return [
             Judgement("anomalous" if i else "good", 0.2 + 0.6 * i, 0.5, [f"joint {i}"])
@@ -114,16 +119,20 @@ def rep(index: int) -> Rep:
 
 def test_verdicts_land_on_their_reps_and_the_input_reps_stay_unjudged():
     reps = [rep(1), rep(2)]
-    images = [np.zeros((45, 100, 3), np.uint8), np.ones((45, 100, 3), np.uint8)]
+    seed = [np.zeros((45, 100, 3), np.uint8), np.ones((45, 100, 3), np.uint8)]
+    images = {"seed": seed, "body": [2 * s for s in seed]}
     judge = FakeJudge()
     judged = judge_reps(reps, images, judge)
-    assert judge.seen.shape == (2, 45, 100, 3)
+    assert judge.seen.shape == (2, 45, 100, 3) and judge.seen.max() == 1  # its kind: seed
     assert [r.verdict for r in judged] == ["good", "anomalous"]
     assert [r.score for r in judged] == [0.2, 0.8]
     assert judged[1].joints == ["joint 1"] and judged[1].threshold == 0.5
     assert {r.detector_version for r in judged} == {"v-test"}
     assert [r.verdict for r in reps] == [None, None]
-    assert judge_reps(reps, [], judge) == reps  # nothing to judge
+    assert judge_reps(reps, {}, judge) == reps  # nothing to judge
+    judge.image_kind = "body"  # a detector that learnt from body-frame images gets those
+    judge_reps(reps, images, judge)
+    assert judge.seen.max() == 2
 
 
 @pytest.mark.parametrize(("counts", "warned"), [([1, 1, 2, 1], False), ([1, 2, 2, 1], True)])

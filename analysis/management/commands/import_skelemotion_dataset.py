@@ -24,6 +24,13 @@ class Command(BaseCommand):
         parser.add_argument("dir", metavar="DIR")
         parser.add_argument("--label", choices=["good", "anomalous"], default=None)
         parser.add_argument("--source", required=True, help="dataset name, e.g. dissertation")
+        parser.add_argument(
+            "--view",
+            choices=["side", "oblique", "front"],
+            default="",
+            help="the camera view the reps were filmed from (the dissertation's: front); a "
+            "detector then abstains on views it did not learn from",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         from analysis.services import dataset_import
@@ -40,7 +47,9 @@ class Command(BaseCommand):
                 )
         for folder, label in parts:
             try:
-                result = dataset_import(folder, label=label, source=opts["source"])
+                result = dataset_import(
+                    folder, label=label, source=opts["source"], view=opts["view"]
+                )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
             self.stdout.write(

@@ -39,6 +39,12 @@ class DetectorVersionSerializer(serializers.ModelSerializer):
         return detector_summary(obj)
 
 
+class ActivateSerializer(serializers.Serializer):
+    confirm = serializers.BooleanField(
+        default=False, help_text="activate even though it is not known to beat the active one"
+    )
+
+
 class DetectorVersionViewSet(viewsets.ReadOnlyModelViewSet):
     """Detector versions with their held-out metrics; which one is active. Admins only."""
 
@@ -46,10 +52,17 @@ class DetectorVersionViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAdmin]
     queryset = DetectorVersion.objects.select_related("run")
 
-    @extend_schema(request=None, responses=DetectorVersionSerializer)
+    @extend_schema(request=ActivateSerializer, responses=DetectorVersionSerializer)
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         """Make this version the active one (also how to roll back); stored reps are
-        re-scored in the background."""
-        version = detector_activate(version=self.get_object(), author=request.user)
+        re-scored in the background. A version not known to beat the active one needs
+        `confirm: true` (400 with the reason otherwise)."""
+        body = ActivateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        version = detector_activate(
+            version=self.get_object(),
+            author=request.user,
+            confirmed=body.validated_data["confirm"],
+        )
         return Response(self.get_serializer(version).data)

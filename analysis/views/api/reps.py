@@ -4,6 +4,8 @@ restore, a moved span) with their history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -12,8 +14,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Rep, RepCorrection, RepLabel
-from analysis.selectors.reps import rep_visible_queryset
+from analysis.models import (
+    CORRECTION_NOTE_MAX,
+    Fault,
+    Label,
+    Outcome,
+    Rep,
+    RepCorrection,
+    RepLabel,
+)
+from analysis.selectors.reps import personal_baseline, personal_comparison, rep_visible_queryset
 from analysis.services import (
     rep_correct_authorize,
     rep_exclude,
@@ -62,6 +72,11 @@ class RepSerializer(RepLabelStateSerializer):
     )
     image_url = serializers.SerializerMethodField()
     corrections = RepCorrectionSerializer(many=True, read_only=True)
+    # One verdict for people (models.Outcome): the coach's label, else the model's.
+    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
+    outcome_faults = serializers.ListField(child=serializers.CharField(), read_only=True)
+    model_outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
+    personal = serializers.SerializerMethodField()
 
     class Meta:
         model = Rep
@@ -81,7 +96,16 @@ class RepSerializer(RepLabelStateSerializer):
             "confidence",
             "evidence",
             "corrections",
+            "outcome",
+            "outcome_faults",
+            "model_outcome",
+            "personal",
+            "detected_faults",
+            "fault_evidence",
+            "camera_view",
+            "not_judged_reason",
             "verdict",
+            "detector_abstained",
             "score",
             "threshold",
             "joints",
@@ -97,6 +121,14 @@ class RepSerializer(RepLabelStateSerializer):
             "image_url",
         ]
         read_only_fields = fields
+
+    def get_personal(self, obj) -> dict[str, Any] | None:
+        """Compared with the athlete's own good reps (selectors.reps.personal_comparison)."""
+        athlete = obj.analysis.session.athlete_id if obj.analysis_id else None
+        baselines = self.context.setdefault("baselines", {})
+        if athlete not in baselines:
+            baselines[athlete] = personal_baseline(athlete)
+        return personal_comparison(obj, baselines[athlete])
 
     def get_image_url(self, obj) -> str | None:
         if not obj.image:
