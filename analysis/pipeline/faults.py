@@ -52,7 +52,7 @@ DEFAULT_RULES: dict[str, Rule] = {
     # Hips and shoulders rise together off the floor (the back angle holds); hips first
     # leave the shoulders behind. Labelled sets: hips-first 0.03-0.24, correct 0.32-0.54.
     "hips_rise_first": Rule("shoulder_rise_at_hips_40pct", 0.22, True, "share of its rise"),
-    # A squat-like start: an upright trunk (and bent knees, see _knee_dominant). A
+    # A squat-like start: an upright trunk (and bent knees, KNEE_BENT_DEG). A
     # conventional deadlift starts at 40-60 degrees of trunk lean; knee-dominant set 14-17.
     "knee_dominant": Rule("trunk_lean_at_bottom_deg", 25.0, True, "degrees from vertical"),
     # The back's outline bulging above straight off the floor (back.py), median over the
@@ -60,9 +60,12 @@ DEFAULT_RULES: dict[str, Rule] = {
     # side at most 0.012 and from the front-3/4 0.023-0.036; other lifters' good reps up to
     # 0.041 (segmentation, clothing), their bad ones up to 0.155.
     "rounded_back": Rule("back_bulge_early_pull_trunk_lengths", 0.035, False, "trunk lengths"),
-    # Hips open at the top: the same limit kinematics' lockout_complete uses.
+    # Decided by kinematics.lockout_complete (hips and knees open, shoulders up), which
+    # uses this limit; not learnt. Not judged when the clip ends at the top.
     "incomplete_lockout": Rule("hip_angle_lockout_deg", LOCKOUT_HIP_MIN_DEG, True, "degrees"),
-    # The hands (bar) farther forward of mid-foot than a bar touching the legs can be.
+    # The hands (bar) farther forward of mid-foot than a bar touching the legs can be
+    # (~50 cm for a 1.7 m lifter). No labelled drift set: correct reps 0.11-0.16, other
+    # lifters' good reps up to 0.32, the two clear drifts of their bad ones 0.42 and 0.49.
     "bar_drift": Rule("bar_forward_of_mid_foot_max_body_heights", 0.30, False, "standing heights"),
     # The bar stalls mid-pull: slower than a fifth of its top speed for this long.
     "jerky": Rule("longest_stall_s", 0.2, False, "seconds"),
@@ -285,7 +288,7 @@ def check_rep(
             "straight.",
         )
     hip_top = kinematics.get("hip_angle_lockout_deg")
-    if hip_top is not None:
+    if hip_top is not None and kinematics.get("lockout_complete") is not None:
         knee_top = kinematics.get("knee_angle_lockout_deg")
         knee_text = f"{knee_top:.0f}°" if knee_top is not None else "unseen"
         ev["incomplete_lockout"] = _entry(

@@ -21,6 +21,8 @@ from .timebase import FPS
 LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
 LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
 LOCKOUT_SETTLE = 15  # grid frames (0.5 s) after reaching the top in which the hips finish
+# A clip that ends sooner than this after the top (0.25 s) does not show the lockout.
+LOCKOUT_SEEN = LOCKOUT_SETTLE // 2
 
 SIDES = {
     "left": (L.L_SHOULDER, L.L_HIP, L.L_KNEE, L.L_ANKLE, L.L_WRIST),
@@ -128,7 +130,9 @@ def rep_kinematics(
             and knee_lockout is not None
             and knee_lockout >= LOCKOUT_KNEE_MIN_DEG
             and signals.shoulder[k] >= TOP_ZONE
-        ),
+        )
+        if span.complete or e - k >= LOCKOUT_SEEN
+        else None,  # the clip ends at the top: not seen, so neither complete nor not
         "units": "s = seconds; deg = degrees (180 = straight joint, trunk 0 = upright); "
         "body_heights = lifter's standing height",
     }

@@ -141,3 +141,21 @@ def test_a_crowded_video_earns_a_warning(counts, warned):
     result = AnalysisResult(info, Exercise("deadlift", True, ""), [], {}, 10, 10)
     result.people_counts = counts
     assert bool(crowd_warnings(result)) == warned
+
+
+def test_a_clip_that_ends_at_the_top_does_not_judge_the_lockout():
+    """The last pull reaches the top 0.1 s before the clip ends: counted, but whether the
+    hips finished opening is not in the picture, so the lockout is neither complete nor
+    incomplete and no incomplete_lockout is named."""
+    script, _ = deadlift_set(1)
+    script = script[:-2] + [(0.9, 0, 1), (0.4, 1, 1), (0.8, 1, 0), (0.1, 0, 0)]
+    poses = posed_every_other_frame(script)
+    track30 = time_base(poses)
+    angles, seg = find_reps(track30.landmarks, track30.world)
+    assert len(seg.spans) == 2 and not seg.spans[-1].complete
+    kinematics = reps_kinematics(track30.landmarks, angles, seg, video_info(poses))
+    assert kinematics[0]["lockout_complete"] is not None
+    assert kinematics[1]["lockout_complete"] is None
+    checks = reps_faults(track30.landmarks, track30.world, angles, seg, kinematics, None)
+    assert "incomplete_lockout" in checks[0].evidence
+    assert "incomplete_lockout" not in checks[1].evidence
