@@ -96,6 +96,17 @@ class Judgement:
     joints: list[str]  # body parts that deviated most, most deviating first
     details: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def abstained(self) -> str:
+        """Why the detector gave no verdict (result.detector_abstains), or ""."""
+        return self.details.get("abstained", "")
+
+
+def image_kind(judge: object) -> str:
+    """Which SkeleMotion image a judge learnt from: "seed" (the dissertation's, the default)
+    or "body" (the body-frame one); the detector's manifest says."""
+    return getattr(judge, "image_kind", "seed")
+
 
 class RepJudge(Protocol):
     """What the pipeline needs from an anomaly detector (the hook for analysis/detector)."""

@@ -29,7 +29,15 @@ from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator, PoseTrack
 from .reps import RepSpan, Segmentation, rule_stages, segment_reps
-from .result import AnalysisResult, Candidate, Rep, RepJudge, VideoInfo, model_outcome
+from .result import (
+    AnalysisResult,
+    Candidate,
+    Rep,
+    RepJudge,
+    VideoInfo,
+    image_kind,
+    model_outcome,
+)
 from .skelemotion import write_body_image, write_rep_images
 from .timebase import FPS, Timeline, nearest_index, resample
 from .video import Frame, describe_video, iter_frames
@@ -375,7 +383,7 @@ def candidate_records(
 def judge_reps(reps: list[Rep], images: dict[str, list[np.ndarray]], judge: RepJudge) -> list[Rep]:
     """The reps with the judge's verdict, score, threshold and joints (no verdict, with
     the reason, where it abstains), on the kind of image it learnt from (rep_images)."""
-    kind = getattr(judge, "image_kind", "seed")
+    kind = image_kind(judge)
     if not images.get(kind):
         return list(reps)
     judgements = judge.judge(np.stack(images[kind]), [r.camera_view for r in reps])
@@ -387,7 +395,7 @@ def judge_reps(reps: list[Rep], images: dict[str, list[np.ndarray]], judge: RepJ
             threshold=j.threshold,
             joints=j.joints,
             detector_version=judge.version,
-            detector_abstained=j.details.get("abstained", ""),
+            detector_abstained=j.abstained,
         )
         for rep, j in zip(reps, judgements, strict=True)
     ]

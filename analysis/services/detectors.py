@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Analysis, DetectorActivation, DetectorVersion, Rep, RepVerdict
+from analysis.pipeline.result import image_kind
 from analysis.services.jsonable import jsonable
 
 logger = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def detector_rescore(version_id: int) -> int:
             return done
         reps, images = rep_images(
             list(Rep.objects.filter(pk__in=ids[start : start + RESCORE_BATCH])),
-            getattr(judge, "image_kind", "seed"),
+            image_kind(judge),
         )
         judgements = judge.judge(images, [r.camera_view for r in reps]) if len(reps) else []
         with transaction.atomic():
@@ -199,9 +200,8 @@ def detector_rescore(version_id: int) -> int:
 
 
 def abstention(judgement: Any) -> str:
-    """Why the detector did not judge: a pipeline Judgement's details or a pipeline Rep's."""
-    details = getattr(judgement, "details", None) or {}
-    return details.get("abstained", "") or getattr(judgement, "detector_abstained", "")
+    """Why the detector did not judge: a pipeline Judgement's or a pipeline Rep's."""
+    return getattr(judgement, "abstained", "") or getattr(judgement, "detector_abstained", "")
 
 
 def _mark_rejudged(version: DetectorVersion, reps: list[Rep]) -> None:

@@ -31,6 +31,7 @@ from analysis.models import (
     Rep,
     RepCorrection,
 )
+from analysis.pipeline.result import image_kind
 from analysis.selectors.reps import rep_labelable_queryset
 from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
 from analysis.services.detectors import (
@@ -243,7 +244,7 @@ def rep_restore(*, rep: Rep, author, note: str = "") -> Rep:
         before = _state(rep)
         Rep.objects.filter(pk=rep.pk).update(counted=True)
         if judge is not None and rep.detector_version_id != version.pk:
-            kept, images = rep_images([rep], getattr(judge, "image_kind", "seed"))
+            kept, images = rep_images([rep], image_kind(judge))
             if kept:
                 verdict_store(rep, version, judge.judge(images, [rep.camera_view])[0])
         _record(analysis, rep, CorrectionKind.RESTORED, before, note, author)

@@ -102,6 +102,35 @@ def test_faults_hold_on_footage_derived_from_the_sets(tmp_path):
     assert all(f == ["knee_dominant"] for f in _faults(small)), _faults(small)
 
 
+def _rolled(degrees: float):
+    """A camera held crooked: the picture turned about its centre."""
+    import cv2
+
+    def turn(image):
+        h, w = image.shape[:2]
+        return cv2.warpAffine(image, cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1), (w, h))
+
+    return turn
+
+
+def test_faults_hold_with_a_crooked_camera_and_across_a_cut_to_another_set(tmp_path):
+    """Measured: rolled 8 degrees, the hips-first reps after the first still read 0.11-0.17
+    (the first reads 0.25 at any angle); a knee-dominant set cut into a correct one names
+    the fault on the first set's reps only."""
+    rolled = _derived(tmp_path, "rolled", "0016h_1.mp4", (0, 10), transform=_rolled(8))
+    assert len(rolled.reps) >= 3
+    assert all("hips_rise_first" in f for f in _faults(rolled)[1:]), _faults(rolled)
+    dst = tmp_path / "spliced.mp4"
+    write_clip(dst, [(shared_path("videos", FOLDER, "0016k_1.mp4"), 0, 6),
+                     (shared_path("videos", FOLDER, "0016c_1.mp4"), 2, 8)])  # fmt: skip
+    spliced = analyze_video(dst, tmp_path / "spliced", write_video=False)
+    cut = 6.0  # where the correct set starts in the spliced clip
+    before = [r.detected_faults for r in spliced.reps if r.end_s < cut]
+    after = [r.detected_faults for r in spliced.reps if r.start_s > cut]
+    assert len(before) >= 2 and len(after) >= 2, _faults(spliced)
+    assert all(f == ["knee_dominant"] for f in before) and all(f == [] for f in after)
+
+
 def test_a_rep_with_the_feet_out_of_the_picture_is_not_judged(tmp_path):
     cropped = _derived(
         tmp_path, "crop", "0016c_1.mp4", (0, 7), transform=lambda im: im[: int(im.shape[0] * 0.72)]
