@@ -94,6 +94,24 @@ class Job(models.Model):
         )
 
 
+class Playback(models.TextChoices):
+    """How the review page plays the upload: as it is, or from a copy made for browsers."""
+
+    ORIGINAL = "original", "the upload plays in browsers"
+    PREPARING = "preparing", "a playable copy is being made"
+    COPY = "copy", "a playable copy plays"
+    FAILED = "failed", "no playable copy could be made"
+
+
+class Export(models.TextChoices):
+    """The annotated video, made on request (`result_video` once ready)."""
+
+    NONE = "", "not asked for"
+    MAKING = "making", "being made"
+    READY = "ready", "ready"
+    FAILED = "failed", "could not be made"
+
+
 class Analysis(Job):
     """The background job for one session, and a summary of its result."""
 
@@ -107,7 +125,12 @@ class Analysis(Job):
     queued_at = models.DateTimeField(default=timezone.now)
     # Paths relative to MEDIA_ROOT: never exposed as URLs, served by permission-checked views.
     output_dir = models.CharField(max_length=500, blank=True)
-    result_video = models.CharField(max_length=500, blank=True)
+    result_video = models.CharField(max_length=500, blank=True)  # the export, once made
+    export = models.CharField(max_length=16, choices=Export.choices, blank=True, default="")
+    # The upload itself when browsers play it, else a copy in the session's folder (kept
+    # across re-analyses); empty playback: decided when the analysis is stored.
+    playback = models.CharField(max_length=16, choices=Playback.choices, blank=True, default="")
+    playable_video = models.CharField(max_length=500, blank=True)
     report_file = models.CharField(max_length=500, blank=True)
     exercise_detected = models.CharField(max_length=32, blank=True)
     rep_count = models.PositiveIntegerField(default=0)

@@ -1,6 +1,8 @@
 """django-q2 entry points: take an id, call a service, nothing more."""
 
 from analysis.services import (
+    analysis_export_make,
+    analysis_playable_make,
     analysis_run_next,
     analysis_video_redraw,
     detector_rescore,
@@ -28,6 +30,14 @@ def detector_rescore_task(version_id: int) -> int:
 
 def analysis_video_redraw_task(analysis_id: int) -> bool:
     return analysis_video_redraw(analysis_id)
+
+
+def analysis_playable_task(analysis_id: int) -> str:
+    return analysis_playable_make(analysis_id)
+
+
+def analysis_export_task(analysis_id: int) -> str:
+    return analysis_export_make(analysis_id)
 
 
 def jobs_reap_task() -> dict[str, int]:

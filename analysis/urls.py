@@ -18,6 +18,13 @@ urlpatterns = [
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
     path("sessions/<int:session_id>/retry/", sessions.session_retry, name="session_retry"),
     path("sessions/<int:session_id>/result.mp4", sessions.result_video, name="result_video"),
+    path("sessions/<int:session_id>/export/", sessions.session_export, name="session_export"),
+    path(
+        "sessions/<int:session_id>/playable.mp4", sessions.session_playable, name="session_playable"
+    ),
+    path(
+        "sessions/<int:session_id>/overlay.json", sessions.session_overlay, name="session_overlay"
+    ),
     path("sessions/<int:session_id>/report.json", sessions.report_json, name="report_json"),
     path("sessions/<int:session_id>/reps.csv", sessions.reps_csv, name="reps_csv"),
     path(

@@ -209,6 +209,11 @@ Q_CLUSTER = {
     "orm": "default",
     "sync": _env_bool("Q_SYNC", False),
 }
+# Pose processes per analysis, chosen with the workers: together one per core, so two
+# uploads analysed at once do not fight over cores (pipeline/pose_segments.py).
+POSE_PROCESSES = int(
+    os.environ.get("POSE_PROCESSES", max(1, (os.cpu_count() or 1) // Q_CLUSTER["workers"]))
+)
 # Analyses of one athlete running at once: one worker fewer than a cluster has, so one
 # athlete's uploads never hold every worker (with one worker, fairness orders the queue).
 ANALYSES_PER_ATHLETE = int(os.environ.get("ANALYSES_PER_ATHLETE", max(1, Q_CLUSTER["workers"] - 1)))

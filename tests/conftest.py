@@ -95,6 +95,7 @@ def make_session(athlete, *, reps: int = 2, status: str = "done", verdicts=("goo
     import json
     import uuid
 
+    import numpy as np
     from django.conf import settings
     from django.core.files.base import ContentFile
 
@@ -109,13 +110,18 @@ def make_session(athlete, *, reps: int = 2, status: str = "done", verdicts=("goo
     (folder / "result.mp4").write_bytes(bytes(range(256)) * 40)
     frames = [{"t": i / 30, "stage": "down", "prob": 0.9, "bar_y": 0.3} for i in range(90)]
     (folder / "report.json").write_text(json.dumps({"frames": frames, "rep_count": reps}))
+    landmarks = np.full((90, 33, 2), 0.5, np.float32)  # what the page draws over the video
+    landmarks[:5] = np.nan  # no pose in the first frames
+    np.save(folder / "overlay_landmarks.npy", landmarks)
     rel = f"sessions/{session.folder}/analysis"
     analysis = Analysis.objects.create(
         session=session,
         status=status,
         progress=100 if status == "done" else 0,
         rep_count=reps if status == "done" else 0,
+        output_dir=rel if status == "done" else "",
         result_video=f"{rel}/result.mp4" if status == "done" else "",
+        export="ready" if status == "done" else "",
         report_file=f"{rel}/report.json" if status == "done" else "",
         video_info={"fps": 30, "duration_s": 3.0},
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -51,12 +50,12 @@ class PersonCounter:
     def __init__(self) -> None:
         import mediapipe
 
-        with warnings.catch_warnings():  # tf.lite's interpreter warns it will move packages
-            warnings.simplefilter("ignore")
-            from tensorflow.lite.python.interpreter import Interpreter
+        # LiteRT (the TFLite runtime on its own): TensorFlow's copy would cost a pose
+        # helper process (pose_helper.py) 4 s of imports.
+        from ai_edge_litert.interpreter import Interpreter
 
-            model = Path(mediapipe.__file__).parent / "modules/pose_detection/pose_detection.tflite"
-            self._net = Interpreter(str(model), num_threads=1)
+        model = Path(mediapipe.__file__).parent / "modules/pose_detection/pose_detection.tflite"
+        self._net = Interpreter(str(model), num_threads=1)
         self._net.allocate_tensors()
         self._input = self._net.get_input_details()[0]["index"]
         outputs = self._net.get_output_details()

@@ -26,6 +26,23 @@ class PoseTrack:
     found: np.ndarray  # (N,) bool
     back: np.ndarray | None = None  # (N,) the back's outline bulge (back.py); NaN if unread
 
+    def without_first(self, n: int) -> PoseTrack:
+        """The track from its n-th frame on."""
+        back = self.back[n:] if self.back is not None else None
+        return PoseTrack(self.times[n:], self.landmarks[n:], self.world[n:], self.found[n:], back)
+
+    @staticmethod
+    def joined(parts: list[PoseTrack]) -> PoseTrack:
+        """Consecutive tracks as one."""
+        backs = [p.back for p in parts]
+        return PoseTrack(
+            np.concatenate([p.times for p in parts]),
+            np.concatenate([p.landmarks for p in parts]),
+            np.concatenate([p.world for p in parts]),
+            np.concatenate([p.found for p in parts]),
+            np.concatenate(backs) if all(b is not None for b in backs) else None,
+        )
+
 
 class PoseEstimator:
     """Stateful per-video tracker: feed frames in order, then take the track."""

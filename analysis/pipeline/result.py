@@ -27,6 +27,7 @@ class VideoInfo:
     # family, the major brand ("isom", "qt", ...).
     container: str = ""
     brand: str = ""
+    pixel_format: str = ""  # the decoder's ("yuv420p", "yuv420p10le", ...)
 
     def summary(self) -> dict[str, Any]:
         """What a person may read about the video: its facts, never where it lies on disk."""
@@ -180,6 +181,8 @@ class AnalysisResult:
     # People detected per sampled frame (a lower bound; see people.py); empty if not counted.
     people_counts: list[int] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)  # rises not counted as reps
+    # How pose ran: processes, and segments posed again after a helper failed.
+    pose: dict[str, int] = field(default_factory=lambda: {"processes": 1, "posed_again": 0})
 
     @property
     def multi_person_share(self) -> float:
@@ -194,6 +197,7 @@ class AnalysisResult:
             "exercise": asdict(self.exercise),
             "pose_frames_estimated": self.pose_frames_estimated,
             "pose_frames_found": self.pose_frames_found,
+            "pose": self.pose,
             "people": {
                 "frames_sampled": len(self.people_counts),
                 "max": max(self.people_counts, default=None),

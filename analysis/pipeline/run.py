@@ -1,21 +1,25 @@
-"""One function from a video file to reps, images, kinematics, verdicts and an annotated video.
+"""One function from a video file to reps, images, kinematics and verdicts, and one that
+draws the annotated video from them when it is asked for.
 
-`analyze_video` runs the named steps of steps.py in order: pose pass -> time base (30 fps)
--> reps -> images and kinematics -> verdicts -> video. Pose estimation runs once per frame
-(first pass); the annotated video is drawn in a second decode, because the stages and reps
-it shows are only known once the whole set is seen. `redraw_reps` redraws that video later
-(new verdicts, a corrected count), from the report and the kept landmarks.
+`analyze_video` runs the named steps of steps.py in order: pose pass (over both cores,
+pose_segments.py) -> time base (30 fps) -> reps -> images and kinematics -> verdicts. It
+draws no video: people watch the upload itself with the skeleton drawn over it by the
+browser from the kept per-frame landmarks (OVERLAY_LANDMARKS). `export_video` draws the
+annotated MP4 from the report and those landmarks (a second decode), and redraws it with
+new reps or verdicts (a newer detector, a corrected count).
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
+from .pose_segments import default_processes, parallel_pose_pass, plan_segments
 from .respan import save_track
 from .result import AnalysisResult, RepJudge, VideoInfo, model_outcome
 from .steps import (
@@ -25,12 +29,10 @@ from .steps import (
     candidate_records,
     check_input,
     crowd_warnings,
-    draw_video,
     find_reps,
     frame_table,
     grid_stages,
     judge_reps,
-    pose_pass,
     rep_images,
     rep_records,
     reps_faults,
@@ -39,9 +41,9 @@ from .steps import (
 )
 from .video import iter_frames, probe_video
 
-POSE_SHARE = 85.0  # progress percent spent in the pose pass; the rest is the video
+POSE_SHARE = 95.0  # progress percent spent in the pose pass
 
-__all__ = ["OVERLAY_LANDMARKS", "RESULT_VIDEO", "VIDEO_MARKS", "analyze_video", "redraw_reps"]
+__all__ = ["OVERLAY_LANDMARKS", "RESULT_VIDEO", "VIDEO_MARKS", "analyze_video", "export_video"]
 
 
 def analyze_video(
@@ -51,18 +53,21 @@ def analyze_video(
     judge: RepJudge | None = None,
     progress: Callable[[float], None] | None = None,
     stage_model_path: str | Path | None = None,
-    write_video: bool = True,
     max_seconds: float | None = None,
     fault_thresholds: dict[str, float] | None = None,
+    pose_processes: int | None = None,
 ) -> AnalysisResult:
-    """Analyse a set: writes report.json, result.mp4 and reps/ under `out_dir`.
+    """Analyse a set: writes report.json, reps/ and the per-frame landmarks (what the
+    video's drawing is made from) under `out_dir`.
 
-    `progress` receives the percentage done. Raises VideoUnreadable, NoPersonVisible or
+    `progress` receives the percentage done; pose runs in `pose_processes` processes (one
+    per core by default). Raises VideoUnreadable, NoPersonVisible or
     (past `max_seconds`) VideoTooLong for bad input; `fault_thresholds` are a detector
     version's learnt ones (faults.decide); a clip that is not a deadlift returns
     normally with `exercise.is_deadlift` False and no reps. `timings_ms` holds milliseconds
     per cost centre (see steps.Timer).
     """
+    started = time.perf_counter()
     video_path, out = Path(video_path), Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     timer = Timer()
@@ -72,12 +77,18 @@ def analyze_video(
         probe = probe_video(video_path)
     expected = max(probe.frames, 1)
     # 1. Pose pass: input frames in, pose on the frames the 30 fps grid needs.
-    poses = pose_pass(
-        video_path,
-        timer,
-        lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n / expected)),
-        max_seconds=max_seconds,
-    )
+    # Progress counts the first segment's frames: the segments run at the same pace.
+    processes = pose_processes or default_processes()
+    segments = len(plan_segments(probe.duration_s, processes))
+    with timer("pose_pass"):  # wall time; "decode", "pose"... add up every process's
+        poses = parallel_pose_pass(
+            video_path,
+            probe.duration_s,
+            processes,
+            timer,
+            lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n * segments / expected)),
+            max_seconds=max_seconds,
+        )
     info, warnings = check_input(poses, probe, expected)
 
     # 2. Time base: from here on everything counts in 30 fps grid frames.
@@ -120,21 +131,13 @@ def analyze_video(
         warnings=warnings + seg.warnings,
         people_counts=poses.people,
         candidates=candidate_records(seg, track.timeline.source_frame, info),
+        pose={"processes": poses.processes, "posed_again": poses.posed_again},
     )
     result.warnings += crowd_warnings(result)
-    # 6. Video: a second decode, drawn per input frame.
-    if write_video:
-        with timer("video"):
-            result.result_video = draw_video(
-                video_path,
-                out,
-                result,
-                track.frame_landmarks,
-                timer,
-                lambda share: on_progress(POSE_SHARE + (100 - POSE_SHARE) * share),
-            )
+    # What the browser draws over the video, and an export later, per input frame.
+    np.save(out / OVERLAY_LANDMARKS, track.frame_landmarks[:, :, :2].astype(np.float32))
     result.timings_ms = timer.ms
-    result.timings_ms["total"] = sum(v for k, v in timer.ms.items() if k != "video_decode")
+    result.timings_ms["total"] = (time.perf_counter() - started) * 1000
     (out / "report.json").write_text(json.dumps(result.report(), indent=1))
     on_progress(100.0)
     return result
@@ -143,31 +146,36 @@ def analyze_video(
 VIDEO_MARKS = "video_marks.json"  # what the video shows: [[index, start, outcome, faults]]
 
 
-def redraw_reps(video_path: str | Path, out_dir: str | Path, marks: list[RepMark]) -> bool:
-    """Redraw `out_dir`'s annotated video with these reps (number, start frame, outcome): a
-    newer detector judged them, or a coach corrected the count. Everything else comes from
-    report.json and the kept landmarks. Returns False when the video already shows these
-    reps; the new file replaces the old one only once complete."""
+def export_video(
+    video_path: str | Path,
+    out_dir: str | Path,
+    marks: list[RepMark] | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> bool:
+    """Draw `out_dir`'s annotated video (RESULT_VIDEO): the seed's boxes (stage,
+    probability, frame, rep) and each rep's verdict box, from report.json and the kept
+    landmarks. `marks` are the reps to show (number, start frame, outcome: the platform's
+    counted reps, labels included); the report's own by default. Returns False when the
+    video exists and already shows these reps; a new file replaces the old one only once
+    complete."""
     out = Path(out_dir)
     report = json.loads((out / "report.json").read_text())
-    wanted = [[m.index, m.start_frame, m.outcome, list(m.faults)] for m in marks]
-    drawn_file = out / VIDEO_MARKS
-    drawn = (
-        json.loads(drawn_file.read_text())
-        if drawn_file.exists()
-        else [
-            [
+    if marks is None:
+        marks = [
+            RepMark(
                 r["index"],
                 r["start_frame"],
                 model_outcome(
                     r.get("not_judged_reason", ""), r.get("detected_faults"), r["verdict"]
                 ),
-                list(r.get("detected_faults") or []),
-            ]
+                tuple(r.get("detected_faults") or ()),
+            )
             for r in report["reps"]
         ]
-    )
-    if drawn == wanted:
+    wanted = [[m.index, m.start_frame, m.outcome, list(m.faults)] for m in marks]
+    drawn_file = out / VIDEO_MARKS
+    drawn = json.loads(drawn_file.read_text()) if drawn_file.exists() else None
+    if (out / RESULT_VIDEO).exists() and drawn == wanted:
         return False
     v = report["input"]
     info = VideoInfo(
@@ -181,7 +189,7 @@ def redraw_reps(video_path: str | Path, out_dir: str | Path, marks: list[RepMark
     landmarks = np.load(out / OVERLAY_LANDMARKS)
     partial = out / f"partial-{RESULT_VIDEO}"  # the extension names the format
     frames_in = iter_frames(video_path, max_side=MAX_SIDE)
-    write_overlay_video(frames_in, partial, info, report["frames"], marks, landmarks)
+    write_overlay_video(frames_in, partial, info, report["frames"], marks, landmarks, progress)
     partial.replace(out / RESULT_VIDEO)
     drawn_file.write_text(json.dumps(wanted))
     return True

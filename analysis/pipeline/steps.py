@@ -1,13 +1,12 @@
 """The named steps `analyze_video` runs, each with plain input and output.
 
-pose pass -> time base (30 fps) -> reps -> images and kinematics -> verdicts -> video.
+pose pass -> time base (30 fps) -> reps -> images and kinematics -> verdicts.
 
 Three cadences meet here: input frames (what the file holds and the annotated video shows),
 posed frames (the input frames pose estimation saw: a 60 fps clip only needs every other
-one) and the 30 fps grid everything downstream counts in. The pose pass and the video
-step decode the video (its header is read once, by video.probe_video, and handed to
-check_input); the steps between are functions of arrays, rep_images also writing each
-rep's files where it is told.
+one) and the 30 fps grid everything downstream counts in. The pose pass decodes the video
+(its header is read once, by video.probe_video, and handed to check_input); the steps
+after it are functions of arrays, rep_images also writing each rep's files where told.
 """
 
 from __future__ import annotations
@@ -25,7 +24,6 @@ from .bodyframe import to_body_frame
 from .errors import NoPersonVisible, VideoTooLong, VideoUnreadable
 from .faults import FaultCheck, check_rep
 from .kinematics import body_angles, rep_kinematics
-from .overlay import MAX_SIDE, RepMark, write_overlay_video
 from .people import person_counter
 from .pose import POSE_MAX_SIDE, PoseEstimator, PoseTrack
 from .reps import RepSpan, Segmentation, rule_stages, segment_reps
@@ -36,7 +34,6 @@ from .result import (
     RepJudge,
     VideoInfo,
     image_kind,
-    model_outcome,
 )
 from .skelemotion import write_body_image, write_rep_images
 from .timebase import FPS, Timeline, nearest_index, resample
@@ -46,7 +43,7 @@ PEOPLE_EVERY_S = 0.5  # how often people are counted
 MULTI_PERSON_WARN = 0.3  # share of counted frames with several people that earns a warning
 MIN_PERSON_SHARE = 0.2  # below this share of frames with a person, there is nothing to judge
 RESULT_VIDEO = "result.mp4"
-OVERLAY_LANDMARKS = "overlay_landmarks.npy"  # per input frame x, y: what the video draws
+OVERLAY_LANDMARKS = "overlay_landmarks.npy"  # per input frame x, y: what the overlay draws
 
 
 class Timer:
@@ -99,6 +96,8 @@ class PosePass:
     shape: tuple[int, int, int] | None  # full-size (height, width, 3); None: nothing decoded
     rotation: int = 0
     thumbs: np.ndarray | None = None  # per posed frame a small grey image (thumbnail)
+    processes: int = 1  # pose processes that posed it (pose_segments.py)
+    posed_again: int = 0  # segments a helper failed on, posed again in the first process
 
 
 def pose_pass(
@@ -106,14 +105,23 @@ def pose_pass(
     timer: Timer | None = None,
     on_decoded: Callable[[int], None] | None = None,
     max_seconds: float | None = None,
+    span: tuple[float, float] | None = None,
+    warm_s: float = 0.0,
 ) -> PosePass:
     """Decode every frame; estimate pose on those that reach the next 30 fps grid point (so
     nothing is estimated twice) and count people twice a second. Charges "decode", "pose"
     and "people" to `timer`; tells `on_decoded` how many frames are decoded, every 15.
 
+    With `span` (start, end seconds) only the frames in it are posed and kept: one segment
+    of a video posed in parallel (pose_segments.py). Frames are still decoded and chosen
+    from the first one, so the segment's frames, indices and people counts are exactly
+    those a whole pass would give; pose starts `warm_s` early so the tracker has settled
+    by `start`, and the pass stops at `end`. `frame_times` covers every frame up to there.
+
     A frame later than `max_seconds` stops the pass with VideoTooLong: the limit holds on
     the frames themselves, also for files whose header gives no duration."""
     timer = timer or Timer()
+    start, end = span or (0.0, float("inf"))
     shape, rotation = None, 0
     frame_times: list[float] = []
     posed: list[int] = []
@@ -121,6 +129,7 @@ def pose_pass(
     next_t = next_count = 0.0
     counter = person_counter()
     thumbs: list[np.ndarray] = []
+    warm_frames = 0
     with PoseEstimator() as estimator:
         for frame in timed_frames(video_path, timer, "decode", POSE_MAX_SIDE):
             if max_seconds is not None and frame.time_s > max_seconds:
@@ -128,24 +137,33 @@ def pose_pass(
                     f"The video runs past the {max_seconds:.0f} s limit. Trim it to the set "
                     "and upload it again."
                 )
+            if frame.time_s >= end:
+                break
             frame_times.append(frame.time_s)
             shape, rotation = (*frame.size[::-1], 3), frame.rotation
             if frame.time_s >= next_t:
+                next_t = frame.time_s + 0.75 / FPS
+                count = frame.time_s >= next_count
+                if count:
+                    next_count = frame.time_s + PEOPLE_EVERY_S
+                if frame.time_s < start - warm_s:
+                    continue  # before the segment: chosen as a whole pass would, not posed
                 with timer("decode"):
                     image = frame.image  # only frames that meet pose are converted
                 with timer("pose"):
                     estimator.process(image, frame.time_s)
+                if frame.time_s < start:
+                    warm_frames += 1  # the tracker settling: posed, not kept
+                    continue
                 with timer("thumbs"):
                     thumbs.append(thumbnail(image))
-                if counter is not None and frame.time_s >= next_count:
+                if counter is not None and count:
                     with timer("people"):
                         people.append(counter.count(image))
-                    next_count = frame.time_s + PEOPLE_EVERY_S
                 posed.append(frame.index)
-                next_t = frame.time_s + 0.75 / FPS
             if frame.index % 15 == 0 and on_decoded is not None:
                 on_decoded(frame.index + 1)
-        track = estimator.track()
+        track = estimator.track().without_first(warm_frames)
     stacked = np.stack(thumbs) if thumbs else None
     return PosePass(frame_times, posed, track, people, shape, rotation, stacked)
 
@@ -405,7 +423,8 @@ def judge_reps(reps: list[Rep], images: dict[str, list[np.ndarray]], judge: RepJ
 def frame_table(
     times: list[float], fps: float, timeline: Timeline, stages: Stages, wrist30: np.ndarray
 ) -> list[dict[str, Any]]:
-    """Stage, probability and bar (wrist) height per input frame, for charts and overlay."""
+    """Stage, probability and bar (wrist) height per input frame, for charts and overlay;
+    "t" counts frames at the average rate, "pts" is the frame's time in the file."""
     out = []
     for i, t in enumerate(times):
         k = timeline.grid_index(t)
@@ -413,6 +432,7 @@ def frame_table(
         out.append(
             {
                 "t": round(i / fps, 3),
+                "pts": round(t, 4),  # the frame's own presentation time (variable rates too)
                 "stage": stages.labels[k],
                 "prob": round(float(stages.probs[k]), 3),
                 "bar_y": round(float(bar), 3) if bar is not None else None,
@@ -430,38 +450,3 @@ def crowd_warnings(result: AnalysisResult) -> list[str]:
         "video. The analysis follows one of them: check in the annotated video that the "
         "skeleton stays on the lifter, or film the lifter alone."
     ]
-
-
-# ---- 6. video -------------------------------------------------------------------------------
-def draw_video(
-    video_path: Path,
-    out: Path,
-    result: AnalysisResult,
-    frame_landmarks: np.ndarray,
-    timer: Timer | None = None,
-    on_progress: Callable[[float], None] | None = None,
-) -> str:
-    """Decode the video again and write the annotated one (skeleton, stage, verdicts) to
-    out/RESULT_VIDEO, keeping the landmarks it draws so that it can be redrawn when a newer
-    detector changes the verdicts. Charges decoding to "video_decode", tells `on_progress`
-    the share of frames drawn; returns the file's name."""
-    timer = timer or Timer()
-    np.save(out / OVERLAY_LANDMARKS, frame_landmarks[:, :, :2].astype(np.float32))
-    write_overlay_video(
-        timed_frames(video_path, timer, "video_decode", MAX_SIDE),
-        out / RESULT_VIDEO,
-        result.video,
-        result.frames,
-        [
-            RepMark(
-                r.index,
-                r.start_frame,
-                model_outcome(r.not_judged_reason, r.detected_faults, r.verdict),
-                tuple(r.detected_faults or ()),
-            )
-            for r in result.reps
-        ],
-        frame_landmarks,
-        on_progress,
-    )
-    return RESULT_VIDEO

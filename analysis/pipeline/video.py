@@ -13,8 +13,8 @@ import numpy as np
 from .errors import VideoUnreadable
 from .result import VideoInfo
 
-# Frames are decoded once for pose and once more for the overlay: decoding is cheap next to
-# pose estimation, and keeping every frame in memory would not scale to long sets.
+# Frames are decoded once for pose (and again for an export or a playable copy): decoding is
+# cheap next to pose estimation, and keeping every frame in memory would not scale to long sets.
 
 
 @dataclass
@@ -133,13 +133,14 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
         # The codec's own name ("av1"), not the decoder's ("libdav1d").
         codec = getattr(context.codec, "canonical_name", "") or context.name
         container_format = container.format.name
+        pixel_format = context.pix_fmt or ""
         brand = str(container.metadata.get("major_brand", "")).strip()
     finally:
         container.close()
     shape = None
-    decoded = 0
+    decoded = rotation = 0
     for frame in iter_frames(path):
-        shape = frame.image.shape
+        shape, rotation = frame.image.shape, frame.rotation
         decoded += 1
         if decoded >= check_frames:
             break
@@ -156,9 +157,11 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
         width=shape[1],
         height=shape[0],
         duration_s=duration,
+        rotation=rotation,
         codec=codec,
         container=container_format,
         brand=brand,
+        pixel_format=pixel_format,
     )
 
 
@@ -185,4 +188,5 @@ def describe_video(
         variable_frame_rate=vfr,
         container=probe.container,
         brand=probe.brand,
+        pixel_format=probe.pixel_format,
     )

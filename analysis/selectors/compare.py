@@ -12,7 +12,7 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from analysis.models import Rep
-from analysis.selectors.media import result_video_url
+from analysis.selectors.media import playback_url
 from analysis.selectors.reps import rep_visible_queryset
 from athletes.selectors import AnyUser
 
@@ -59,12 +59,13 @@ def compare_side(rep: Rep) -> dict[str, Any]:
         title, video_url = f"{rep.source} · {rep.source_name or f'rep {rep.pk}'}", None
     else:
         title = f"{session.athlete.username} · {session.performed_at:%d %b %Y} · rep {rep.index}"
-        video_url = result_video_url(rep.analysis) or reverse("session_video", args=[session.pk])
+        video_url = playback_url(rep.analysis) or reverse("session_video", args=[session.pk])
     return {
         "rep": rep,
         "title": title,
         "session_url": reverse("session_review", args=[session.pk]) if session else None,
         "video_url": video_url,
+        "overlay_url": reverse("session_overlay", args=[session.pk]) if session else None,
         "image_url": reverse("rep_image", args=[rep.pk]) if rep.image else None,
     }
 

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
-from analysis.models import Analysis, Rep
+from analysis.models import Analysis, Playback, Rep
 
 logger = logging.getLogger(__name__)
 MAX_CHART_POINTS = 600
@@ -35,8 +35,25 @@ def result_video_url(analysis: Analysis) -> str | None:
     path = media_path(analysis.result_video)
     if path is None:
         return None
-    stamp = path.stat().st_mtime_ns // 1_000_000
-    return f"{reverse('result_video', args=[analysis.session_id])}?v={stamp}"
+    return f"{reverse('result_video', args=[analysis.session_id])}?v={_stamp(path)}"
+
+
+def playback_url(analysis: Analysis) -> str | None:
+    """What the review page plays: the upload when browsers play it, else its playable copy
+    once made; None while it is being made or when it could not be."""
+    if analysis.playback == Playback.COPY:
+        path = media_path(analysis.playable_video)
+        if path is None:
+            return None
+        return f"{reverse('session_playable', args=[analysis.session_id])}?v={_stamp(path)}"
+    if analysis.playback in (Playback.PREPARING, Playback.FAILED):
+        return None
+    return reverse("session_video", args=[analysis.session_id])
+
+
+def _stamp(path: Path) -> int:
+    """A file's time in milliseconds: a URL that changes when the file is remade."""
+    return path.stat().st_mtime_ns // 1_000_000
 
 
 def analysis_report(analysis: Analysis) -> dict[str, Any]:
@@ -82,4 +99,61 @@ def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
             }
             for r in reps
         ],
+    }
+
+
+OVERLAY_SCALE = 10_000  # landmark coordinates sent as integers in 1/10000 of the picture
+
+
+def analysis_overlay_data(analysis: Analysis) -> dict[str, Any] | None:
+    """What the review page's canvas draws over the playing video, per input frame: the
+    skeleton's points, the stage and its probability, with the counted reps' frames and
+    outcomes (the coach's label when there is one). `times` are the frames' presentation
+    times from the first frame, so a frame is found from the video's own clock (also for
+    variable frame rates). None when the analysis kept no landmarks (older analyses)."""
+    import numpy as np
+
+    from analysis.pipeline.landmarks import SKELETON_EDGES
+    from analysis.pipeline.overlay import verdict_style
+    from analysis.pipeline.steps import OVERLAY_LANDMARKS
+
+    if not analysis.output_dir:
+        return None
+    path = media_path(f"{analysis.output_dir}/{OVERLAY_LANDMARKS}")
+    if path is None:
+        return None
+    landmarks = np.load(path)[:, :, :2]
+    found = np.isfinite(landmarks).all(axis=(1, 2))
+    scaled = np.rint(np.nan_to_num(landmarks) * OVERLAY_SCALE).astype(int).reshape(len(found), -1)
+    points = [row.tolist() if ok else None for row, ok in zip(scaled, found, strict=True)]
+    report = analysis_report(analysis)
+    video = report.get("input") or analysis.video_info
+    fps = float(video.get("fps") or 30.0)
+    frames = report.get("frames") or []
+    frames = frames + [{"t": i / fps} for i in range(len(frames), len(points))]  # older reports
+    reps = []
+    for rep in analysis.reps.counted().order_by("start_frame", "index"):
+        outcome, faults = rep.outcome.value, list(rep.outcome_faults)
+        reps.append(
+            {
+                "index": rep.index,
+                "start_frame": rep.start_frame,
+                "lockout_frame": rep.lockout_frame,
+                "end_frame": rep.end_frame,
+                "outcome": outcome,
+                "faults": faults,
+                "verdict": verdict_style(outcome, tuple(faults))[0],
+            }
+        )
+    return {
+        "fps": round(fps, 4),
+        "width": video.get("width"),
+        "height": video.get("height"),
+        "scale": OVERLAY_SCALE,
+        "edges": [list(e) for e in SKELETON_EDGES],
+        "times": [f.get("pts", round(f.get("t", 0.0), 4)) for f in frames[: len(points)]],
+        "points": points,
+        "stage": [f.get("stage") for f in frames[: len(points)]],
+        "prob": [f.get("prob") for f in frames[: len(points)]],
+        "reps": reps,
     }

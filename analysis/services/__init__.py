@@ -13,7 +13,6 @@ from analysis.services.analyses import (
     analysis_retry,
     analysis_run,
     analysis_run_next,
-    analysis_video_redraw,
 )
 from analysis.services.comments import comment_create, session_mark_seen
 from analysis.services.detectors import (
@@ -41,6 +40,12 @@ from analysis.services.training_runs import (
 )
 from analysis.services.training_set import dataset_import
 from analysis.services.uploads import session_upload
+from analysis.services.videos import (
+    analysis_export_make,
+    analysis_export_request,
+    analysis_playable_make,
+    analysis_video_redraw,
+)
 
 __all__ = [
     "TrainingBusy",
@@ -49,6 +54,9 @@ __all__ = [
     "analysis_claim",
     "analysis_create",
     "analysis_enqueue",
+    "analysis_export_make",
+    "analysis_export_request",
+    "analysis_playable_make",
     "analysis_retry",
     "analysis_run",
     "analysis_run_next",

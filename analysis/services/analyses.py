@@ -44,6 +44,7 @@ from analysis.services.detectors import (
 )
 from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before
 from analysis.services.jsonable import jsonable
+from analysis.services.videos import playback_decide
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +281,7 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
             # The upload checked the header's duration; this holds on the frames themselves.
             max_seconds=settings.VIDEO_MAX_SECONDS,
             fault_thresholds=thresholds,
+            pose_processes=settings.POSE_PROCESSES,
         )
     except Exception as error:
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -315,38 +317,6 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
         analysis.timings_ms,
     )
     return analysis
-
-
-def analysis_video_redraw(analysis_id: int) -> bool:
-    """Redraw a finished analysis' annotated video when what it shows changed since it was
-    drawn: the verdicts (a newer detector re-scored the reps) or the reps themselves (a
-    coach's count correction). Only counted reps are drawn, numbered and starting where the
-    rows say, so the video's boxes agree with the rep cards. Returns False when the video
-    already shows this; a redraw that fails leaves the previous video in place."""
-    from analysis.pipeline.overlay import RepMark
-    from analysis.pipeline.run import OVERLAY_LANDMARKS, redraw_reps
-
-    analysis = (
-        Analysis.objects.select_related("session")
-        .filter(pk=analysis_id, status=AnalysisStatus.DONE)
-        .exclude(result_video="")
-        .first()
-    )
-    if analysis is None:
-        return False
-    out_dir = Path(settings.MEDIA_ROOT) / analysis.output_dir
-    if not (out_dir / OVERLAY_LANDMARKS).exists():
-        logger.info("analysis %s predates redrawable videos; left as it is", analysis_id)
-        return False
-    marks = [
-        RepMark(r.index, r.start_frame, r.outcome.value, tuple(r.outcome_faults))
-        for r in analysis.reps.counted().order_by("start_frame", "index")
-    ]
-    try:
-        return redraw_reps(analysis.session.video.path, out_dir, marks)
-    except Exception:
-        logger.exception("analysis %s: the video could not be redrawn", analysis_id)
-        return False
 
 
 def _is_pipeline_error(error: Exception) -> bool:
@@ -517,14 +487,14 @@ def _analysis_store(
         gone.filter(label__isnull=True).delete()
 
         report = out_dir / "report.json"
-        video = out_dir / result.result_video if result.result_video else None
         analysis.status = AnalysisStatus.DONE
         analysis.progress = 100.0
         analysis.error = ""
         analysis.finished_at = now
         analysis.heartbeat_at = now
         analysis.output_dir = _media_relative(out_dir)
-        analysis.result_video = _media_relative(video) if video and video.exists() else ""
+        # A new result: an export of the old one goes with its folder; asked for again.
+        analysis.result_video = analysis.export = ""
         analysis.report_file = _media_relative(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
         analysis.rep_count = len(result.reps)
@@ -534,6 +504,7 @@ def _analysis_store(
         analysis.warnings = list(result.warnings) + warnings
         analysis.detector_version = version
         analysis.save()
+        playback_decide(analysis, result.video)
         # The swap: the rows now point into out_dir; the previous folders go once that is
         # committed (a rollback leaves them, and the rows that point at them, as they were).
         folder = analysis.session.folder

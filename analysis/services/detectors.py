@@ -23,10 +23,10 @@ from django.utils import timezone
 from analysis.models import Analysis, DetectorActivation, DetectorVersion, Rep, RepVerdict
 from analysis.pipeline.result import image_kind
 from analysis.services.jsonable import jsonable
+from analysis.services.videos import analysis_video_redraw_enqueue
 
 logger = logging.getLogger(__name__)
 RESCORE_TASK = "analysis.tasks.detector_rescore_task"
-REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
 RESCORE_BATCH = 64
 
 # Loaded detectors per worker process: loading TensorFlow weights costs seconds.
@@ -145,15 +145,6 @@ def _rescore_enqueue(version_id: int) -> None:
     from django_q.tasks import async_task
 
     async_task(RESCORE_TASK, version_id, task_name=f"rescore-{version_id}")
-
-
-def analysis_video_redraw_enqueue(analysis_ids: set[int]) -> None:
-    """One background redraw per annotated video whose verdicts a re-scoring changed (the
-    task is `analyses.analysis_video_redraw`; enqueued by name, so no import goes back)."""
-    from django_q.tasks import async_task
-
-    for analysis_id in sorted(analysis_ids):
-        async_task(REDRAW_TASK, analysis_id, task_name=f"redraw-{analysis_id}")
 
 
 def detector_rescore(version_id: int) -> int:

@@ -36,7 +36,6 @@ from analysis.selectors.reps import rep_labelable_queryset
 from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
 from analysis.services.detectors import (
     abstention,
-    analysis_video_redraw_enqueue,
     detector_active,
     fault_thresholds,
     judge_load,
@@ -44,6 +43,7 @@ from analysis.services.detectors import (
     verdict_store,
 )
 from analysis.services.jsonable import jsonable
+from analysis.services.videos import analysis_video_redraw_enqueue
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from analysis.models import Rep
-from analysis.selectors.media import result_video_url
+from analysis.selectors.media import playback_url
 from analysis.selectors.reps import (
     fault_choices,
     queue_count,
@@ -60,6 +60,7 @@ class QueueItemSerializer(RepLabelStateSerializer):
     date = serializers.DateField(source="analysis.session.performed_at")
     image_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
+    overlay_url = serializers.SerializerMethodField()
     detector = serializers.CharField(source="detector_version.name", default=None)
     headline = serializers.SerializerMethodField()
 
@@ -67,8 +68,8 @@ class QueueItemSerializer(RepLabelStateSerializer):
         model = Rep
         fields = [
             "id", "athlete", "session_id", "session_url", "date", "index", "image_url",
-            "video_url", "start_s", "end_s", "verdict", "score", "threshold", "detector",
-            "joints", "headline", *LABEL_STATE_FIELDS,
+            "video_url", "overlay_url", "start_s", "end_s", "verdict", "score", "threshold",
+            "detector", "joints", "headline", *LABEL_STATE_FIELDS,
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -78,10 +79,13 @@ class QueueItemSerializer(RepLabelStateSerializer):
     def get_image_url(self, rep: Rep) -> str:
         return reverse("rep_image", args=[rep.pk])
 
+    def get_overlay_url(self, rep: Rep) -> str:
+        return reverse("session_overlay", args=[rep.analysis.session_id])
+
     def get_video_url(self, rep: Rep) -> str:
         videos = self.context.setdefault("videos", {})  # one file lookup per set, not per rep
         if rep.analysis_id not in videos:
-            videos[rep.analysis_id] = result_video_url(rep.analysis) or reverse(
+            videos[rep.analysis_id] = playback_url(rep.analysis) or reverse(
                 "session_video", args=[rep.analysis.session_id]
             )
         return videos[rep.analysis_id]

@@ -14,9 +14,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from analysis.forms import CommentForm, SessionFilterForm, SessionUploadForm
-from analysis.models import Outcome
+from analysis.models import AnalysisStatus, Export, Outcome
 from analysis.selectors.export import analysis_reps_csv
-from analysis.selectors.media import analysis_chart_data, result_video_url
+from analysis.selectors.media import (
+    analysis_chart_data,
+    analysis_overlay_data,
+    playback_url,
+    result_video_url,
+)
 from analysis.selectors.reps import (
     fault_choices,
     personal_baseline,
@@ -27,6 +32,7 @@ from analysis.selectors.reps import (
 from analysis.selectors.sessions import athlete_progress, comment_list, session_list
 from analysis.services import (
     analysis_can_retry,
+    analysis_export_request,
     analysis_retry,
     candidate_count,
     comment_create,
@@ -230,6 +236,8 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "unread_count": sum(c.unread for c in comments),
         "chart": analysis_chart_data(analysis, counted),
         "result_video_url": result_video_url(analysis),
+        "playback_url": playback_url(analysis),
+        "playback": analysis.playback,
         "fps": analysis.video_info.get("fps") or 30,
         "can_retry": analysis_can_retry(analysis),
         "can_mark_reviewed": user_can_review(request.user),
@@ -340,6 +348,41 @@ def session_video(request: HttpRequest, session_id: int) -> HttpResponse:
 def result_video(request: HttpRequest, session_id: int) -> HttpResponse:
     analysis = analysis_or_404(session_or_404(request, session_id))
     return media_file_response(request, analysis.result_video)
+
+
+@login_required
+@require_POST
+def session_export(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The "Download annotated video" button: made in the background, offered once ready."""
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    try:
+        analysis = analysis_export_request(analysis)
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        if analysis.export == Export.MAKING:
+            messages.success(request, "Making the annotated video: it appears here when ready.")
+    return redirect(reverse("session_review", args=[session_id]) + "#player-card")
+
+
+@media_login_required
+def session_playable(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The upload's browser-playable copy (made when browsers cannot play the upload)."""
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    return media_file_response(request, analysis.playable_video)
+
+
+@media_login_required
+def session_overlay(request: HttpRequest, session_id: int) -> JsonResponse:
+    """Per-frame landmarks, stages and the reps' outcomes: what the review page draws over
+    the playing video (selectors.media.analysis_overlay_data)."""
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    data = analysis_overlay_data(analysis) if analysis.status == AnalysisStatus.DONE else None
+    if data is None:
+        raise Http404
+    response = JsonResponse(data)
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @media_login_required

@@ -1,4 +1,5 @@
-/* The compare page: two videos, each looping its own rep, played and paced together. */
+/* The compare page: two videos, each looping its own rep with its analysis drawn over it,
+   played and paced together. */
 (function () {
   "use strict";
 
@@ -13,6 +14,9 @@
   function label() { playBtn.textContent = playing() ? "❚❚ Pause both" : "▶︎ Play both"; }
 
   videos.forEach(function (v) {
+    // The analysis drawn over the video (overlay.js), when the rep's session kept landmarks.
+    var canvas = v.parentNode.querySelector(".overlay-canvas");
+    if (window.VideoOverlay && canvas && v.dataset.overlayUrl) VideoOverlay.attach(v, canvas, v.dataset.overlayUrl);
     v.addEventListener("loadedmetadata", function () { toStart(v); v.playbackRate = rate; });
     // Loop the rep only: past its end (or before its start), back to its start.
     v.addEventListener("timeupdate", function () {

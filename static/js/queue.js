@@ -24,6 +24,9 @@
 
   var $ = function (id) { return document.getElementById(id); };
   var video = $("queue-video");
+  // The analysis drawn over the video (overlay.js): the landmarks of the item's session.
+  var canvas = $("queue-overlay");
+  var overlay = window.VideoOverlay && canvas ? VideoOverlay.attach(video, canvas, null) : null;
   var noteInput = boxEl.querySelector("[data-label-note]");
   var pos = 0;
   var advanceTimer = null;
@@ -61,6 +64,7 @@
     $("queue-labelled-by").textContent = it.label ? "by " + (it.labelled_by || "you") : "";
     $("queue-image").src = it.image_url;
     box.setRep(it.id, it);
+    if (overlay) overlay.load(it.overlay_url || null);
     var src = new URL(it.video_url, window.location.href).href;
     if (video.src !== src) { video.src = src; }
     else { video.currentTime = it.start_s; }

@@ -46,10 +46,20 @@
     // Land inside the frame, not on its edge, so the shown frame is the intended one.
     video.currentTime = Math.max(0, Math.min((video.duration || t + 1) - frame / 2, t + frame / 4));
   }
+  // The file's real frame times once overlay.js has them (variable frame rates too),
+  // else frames at the nominal rate.
+  function overlay() { return window.ReviewOverlay && window.ReviewOverlay.loaded ? window.ReviewOverlay : null; }
+  function frameNow() {
+    var o = overlay();
+    return o ? o.frameAt(video.currentTime) : Math.round(video.currentTime * fps);
+  }
   function step(n) {
     video.pause();
-    var f = Math.round(video.currentTime * fps) + n;
-    video.currentTime = Math.max(0, f / fps + frame / 4);
+    var o = overlay(), f = frameNow() + n;
+    if (!o) { video.currentTime = Math.max(0, f / fps + frame / 4); return; }
+    // A quarter into the target frame: clear of both edges, so that frame is the one shown.
+    f = Math.max(0, Math.min(o.frames - 1, f));
+    video.currentTime = Math.min(o.timeOf(f) + o.interval / 4, video.duration || Infinity);
   }
   function setRate(rate) {
     video.playbackRate = rate;
@@ -75,7 +85,7 @@
 
   function update() {
     var t = video.currentTime;
-    timecode.textContent = fmt(t) + " · frame " + Math.round(t * fps) + " · " + video.playbackRate + "×";
+    timecode.textContent = fmt(t) + " · frame " + frameNow() + " · " + video.playbackRate + "×";
     if (video.duration) scrubber.value = Math.round(1000 * t / video.duration);
     if (moveHead) moveHead(t);
     var idx = currentRep();
@@ -177,10 +187,11 @@
         shown.textContent = isNaN(f) ? "" : (f / formFps).toFixed(2) + " s";
       });
       if (now) now.addEventListener("click", function () {
-        input.value = Math.round(video.currentTime * formFps);
+        input.value = frameNow();
         input.dispatchEvent(new Event("input"));
       });
     });
   });
   update();
+  if (window.ReviewOverlay) window.ReviewOverlay.ready.then(update);  // real frame numbers
 })();

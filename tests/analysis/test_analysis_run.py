@@ -7,6 +7,7 @@ explicitly because each test runs inside a transaction.
 import json
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from django.conf import settings
@@ -21,6 +22,7 @@ from analysis.pipeline.run import VIDEO_MARKS
 from analysis.selectors.media import result_video_url
 from analysis.services import (
     _judges,
+    analysis_export_request,
     analysis_retry,
     analysis_video_redraw,
     detector_activate,
@@ -76,7 +78,10 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_swaps_folders_without_dup
         assert np.load(media / rep.orientation).dtype.kind == "f"
         assert rep.verdict is None  # no active detector: "not judged yet"
         assert "duration_s" in rep.kinematics
-    assert (media / analysis.result_video).is_file()
+    # Results come first: no video is drawn; the upload plays with the drawing over it.
+    assert analysis.result_video == "" and analysis.export == ""
+    assert analysis.playback == "original"  # H.264 in MP4: browsers play the upload itself
+    assert (media / analysis.output_dir / "overlay_landmarks.npy").is_file()
 
     first_dir = media / analysis.output_dir
     assert first_dir.name.startswith("analysis-1-") and first_dir.is_dir()
@@ -97,7 +102,7 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_swaps_folders_without_dup
     new_dir = media / analysis.output_dir
     assert new_dir.name.startswith("analysis-2-") and not first_dir.exists()
     assert sorted(p.name for p in new_dir.parent.iterdir()) == sorted(["upload", new_dir.name])
-    for path in [analysis.result_video, analysis.report_file] + [
+    for path in [analysis.report_file] + [
         getattr(rep, field)
         for rep in analysis.reps.all()
         for field in ("image", "orientation", "magnitude", "landmarks")
@@ -136,11 +141,18 @@ def test_an_active_detector_judges_reps_and_keeps_a_verdict_history(
         _judges.clear()
 
 
-def test_a_newly_activated_detector_redraws_the_annotated_video_with_its_verdicts(
+def test_the_annotated_video_is_made_on_request_and_redrawn_with_a_new_detector(
     athlete_a, django_capture_on_commit_callbacks
 ):
     analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):  # the export task runs inline
+        analysis_export_request(analysis)
+    analysis.refresh_from_db()
+    assert analysis.export == "ready"
     video = Path(settings.MEDIA_ROOT) / analysis.result_video
+    assert video.is_file() and video.parent == Path(settings.MEDIA_ROOT) / analysis.output_dir
+    with av.open(str(video)) as container:  # every input frame, the seed's boxes drawn on
+        assert sum(1 for _ in container.decode(video=0)) == 133
     drawn_at, url = video.stat().st_mtime_ns, result_video_url(analysis)
     version = DetectorVersion.objects.create(name="v-redraw", model_dir="/models/v-redraw")
     _judges[(version.pk, version.model_dir)] = ThresholdJudge()
@@ -159,6 +171,25 @@ def test_a_newly_activated_detector_redraws_the_annotated_video_with_its_verdict
     assert video.stat().st_mtime_ns > drawn_at
     assert result_video_url(analysis) != url  # browsers fetch the new video, not their copy
     assert not analysis_video_redraw(analysis.pk)  # already shows these verdicts
+    # Asking again keeps the one made (and redrawn).
+    assert analysis_export_request(analysis).export == "ready"
+
+
+def test_no_video_is_drawn_for_an_analysis_nobody_exported(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    analysis = _upload(athlete_a, shared_path(*SHORT_CLIP), django_capture_on_commit_callbacks)
+    version = DetectorVersion.objects.create(name="v-quiet", model_dir="/models/v-quiet")
+    _judges[(version.pk, version.model_dir)] = ThresholdJudge()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            detector_activate(version=version)
+    finally:
+        _judges.clear()
+    analysis.refresh_from_db()
+    assert analysis.reps.exclude(verdict=None).exists()  # re-scored...
+    assert analysis.result_video == "" and not analysis_video_redraw(analysis.pk)  # ...not drawn
+    assert not list((Path(settings.MEDIA_ROOT) / analysis.output_dir).glob("*.mp4"))
 
 
 def test_a_curl_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(

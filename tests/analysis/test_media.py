@@ -1,7 +1,15 @@
-"""Private media answers HTTP Range, so the browser can seek in a video."""
+"""Private media answers HTTP Range, so the browser can seek in a video; what the review
+page plays, and the per-frame data it draws over it."""
 
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+
+User = get_user_model()
 
 
 def test_a_range_request_gets_206_with_exactly_those_bytes(session_a, athlete_a):
@@ -34,3 +42,52 @@ def test_media_is_private_and_not_cached_publicly(session_a, athlete_a):
     assert response["Content-Type"] == "image/png"
     assert response["Cache-Control"].startswith("private")
     assert client.get("/media/" + session_a.video.name).status_code == 404
+
+
+def test_the_overlay_data_is_compact_per_frame_with_the_reps_outcomes(session_a, athlete_a):
+    client = Client()
+    client.force_login(athlete_a)
+    body = client.get(reverse("session_overlay", args=[session_a.pk])).json()
+    assert len(body["points"]) == len(body["times"]) == len(body["stage"]) == 90
+    assert body["points"][:5] == [None] * 5  # no pose: nothing drawn
+    assert body["points"][5] == [5000] * 66  # 33 points, x and y in 1/10000 of the picture
+    assert body["times"][1] == pytest.approx(1 / 30, abs=1e-3)
+    assert [(r["index"], r["start_frame"], r["outcome"]) for r in body["reps"]] == [
+        (1, 30, "good"),
+        (2, 60, "unusual"),
+    ]
+    assert body["reps"][0]["verdict"] == "Good Deadlift Form"
+    assert [11, 12] in body["edges"]
+
+
+def test_the_page_plays_the_upload_a_copy_or_says_the_copy_is_being_made(session_a, athlete_a):
+    from analysis.models import Playback
+
+    client = Client()
+    client.force_login(athlete_a)
+    analysis = session_a.analysis
+    review = reverse("session_review", args=[session_a.pk])
+    page = client.get(review).content.decode()
+    assert f'src="{reverse("session_video", args=[session_a.pk])}"' in page
+    assert 'data-testid="overlay"' in page
+
+    analysis.playback = Playback.PREPARING
+    analysis.save(update_fields=["playback"])
+    page = client.get(review).content.decode()
+    assert 'data-testid="preparing"' in page and "Preparing a playable copy" in page
+    assert 'data-testid="video"' not in page and 'data-testid="rep-card"' in page
+
+    copy = Path(settings.MEDIA_ROOT) / "sessions" / session_a.folder / "upload" / "playable.mp4"
+    copy.write_bytes(bytes(range(256)) * 8)
+    analysis.playback, analysis.playable_video = (
+        Playback.COPY,
+        str(copy.relative_to(settings.MEDIA_ROOT)),
+    )
+    analysis.save(update_fields=["playback", "playable_video"])
+    page = client.get(review).content.decode()
+    assert f'src="{reverse("session_playable", args=[session_a.pk])}?v=' in page
+    response = client.get(reverse("session_playable", args=[session_a.pk]), HTTP_RANGE="bytes=0-9")
+    assert response.status_code == 206 and response["Content-Type"] == "video/mp4"
+    other = Client()
+    other.force_login(User.objects.create_user("stranger", password="x" * 12))
+    assert other.get(reverse("session_playable", args=[session_a.pk])).status_code == 404

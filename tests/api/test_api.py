@@ -35,8 +35,20 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
     assert detail["status"] == "done" and detail["progress"] == 100.0
     assert detail["error"] == "" and detail["rep_count"] == 2
     assert detail["exercise"] == "deadlift" and detail["load_kg"] == "140.0"
-    video_response = api.get(detail["result_video_url"], HTTP_RANGE="bytes=0-99")
+    # The upload plays as it is, with the drawing's per-frame data beside it; the
+    # annotated video waits until someone asks for it.
+    assert detail["playback"] == "original" and detail["result_video_url"] is None
+    video_response = api.get(detail["playback_url"], HTTP_RANGE="bytes=0-99")
     assert video_response.status_code == 206
+    overlay = api.get(detail["overlay_url"]).json()
+    assert len(overlay["points"]) == len(overlay["times"]) == 133
+    assert [r["index"] for r in overlay["reps"]] == [1, 2]
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = api.post(f"/api/sessions/{body['id']}/export/")
+    assert asked.status_code == 202 and asked.json()["export"] == "making"
+    detail = api.get(f"/api/sessions/{body['id']}/").json()
+    assert detail["export"] == "ready"
+    assert api.get(detail["result_video_url"], HTTP_RANGE="bytes=0-99").status_code == 206
 
     listed = api.get("/api/sessions/").json()
     assert listed["count"] == 1 and [s["id"] for s in listed["results"]] == [body["id"]]

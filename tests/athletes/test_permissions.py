@@ -43,6 +43,7 @@ PAGES = [
     ("session_status", "session"),
     ("session_video", "session"),
     ("result_video", "session"),
+    ("session_overlay", "session"),
     ("report_json", "session"),
     ("reps_csv", "session"),
     ("rep_image", "rep"),

@@ -362,4 +362,4 @@ def test_the_duration_limit_holds_on_the_frames_not_only_the_header(tmp_path):
 
     clip = shared_path("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")
     with pytest.raises(VideoTooLong, match="past the 2 s limit"):
-        analyze_video(clip, tmp_path / "out", max_seconds=2, write_video=False)
+        analyze_video(clip, tmp_path / "out", max_seconds=2)

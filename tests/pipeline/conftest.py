@@ -14,7 +14,7 @@ def analysed_in(tmp_path_factory):
         if path not in cache:
             out = tmp_path_factory.mktemp("clip")
             video = shared_path("videos", *path.split("/"))
-            cache[path] = (out, analyze_video(video, out, write_video=False))
+            cache[path] = (out, analyze_video(video, out))
         return cache[path]
 
     return get

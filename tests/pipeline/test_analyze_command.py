@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from analysis.pipeline.errors import NoPersonVisible, VideoUnreadable
 from analysis.pipeline.overlay import RepMark
-from analysis.pipeline.run import analyze_video, redraw_reps
+from analysis.pipeline.run import analyze_video, export_video
 from analysis.pipeline.video import probe_video
 from tests.conftest import shared_path
 
@@ -36,7 +36,7 @@ def test_report_holds_input_facts_timings_and_reps_with_their_files(command_outp
     assert report["input"]["frames"] == 133
     assert report["input"]["fps"] == pytest.approx(29.338, abs=0.01)
     assert report["exercise"]["name"] == "deadlift"
-    assert {"decode", "pose", "reps", "skelemotion", "video"} <= set(report["timings_ms"])
+    assert {"decode", "pose", "reps", "skelemotion", "total"} <= set(report["timings_ms"])
     assert len(report["reps"]) == 2
     for rep in report["reps"]:
         assert rep["start_frame"] < rep["lockout_frame"] < rep["end_frame"]
@@ -76,7 +76,7 @@ def _corner_colour(video: Path, frame_no: int) -> np.ndarray:
     raise AssertionError(f"no frame {frame_no}")
 
 
-def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tmp_path):
+def test_a_new_verdict_redraws_the_export_with_the_same_frames(command_output, tmp_path):
     out = tmp_path / "analysis"
     shutil.copytree(command_output, out)
     reps = json.loads((out / "report.json").read_text())["reps"]
@@ -88,7 +88,7 @@ def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tm
         RepMark(1, reps[0]["start_frame"], "faults", ("jerky",)),
         RepMark(2, reps[1]["start_frame"], "good"),
     ]
-    assert redraw_reps(clip(), out, marks)
+    assert export_video(clip(), out, marks)
     b, g, r = _corner_colour(out / "result.mp4", first)
     assert r > 150 and r > b + 80 and r > g + 80  # red box on rep 1
     b, g, r = _corner_colour(out / "result.mp4", second)
@@ -99,7 +99,7 @@ def test_a_new_verdict_redraws_the_video_with_the_same_frames(command_output, tm
         assert sum(1 for _ in container.decode(stream)) == 133
     assert not list(out.glob("partial-*"))
     # The video already shows these verdicts: nothing to redraw.
-    assert not redraw_reps(clip(), out, marks)
+    assert not export_video(clip(), out, marks)
 
 
 def run_cli(video, out):
@@ -133,7 +133,7 @@ def test_a_truncated_file_with_its_index_first_is_analysed_as_far_as_it_goes(tmp
     data = clip().read_bytes()  # this clip's index (moov) comes first
     bad = tmp_path / "cut.mp4"
     bad.write_bytes(data[: len(data) // 2])
-    result = analyze_video(bad, tmp_path / "out", write_video=False)
+    result = analyze_video(bad, tmp_path / "out")
     assert result.video.frames < 133
     assert any("truncated" in w for w in result.warnings)
 

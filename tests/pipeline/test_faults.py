@@ -89,7 +89,7 @@ def test_turning_the_camera_changes_no_measure(analysed_in, yaw, pitch, scale):
 def _derived(tmp_path, name, clip, seconds, **kw):
     dst = tmp_path / f"{name}.mp4"
     write_clip(dst, [(shared_path("videos", FOLDER, clip), *seconds)], **kw)
-    return analyze_video(dst, tmp_path / name, write_video=False)
+    return analyze_video(dst, tmp_path / name)
 
 
 def test_faults_hold_on_footage_derived_from_the_sets(tmp_path):
@@ -123,7 +123,7 @@ def test_faults_hold_with_a_crooked_camera_and_across_a_cut_to_another_set(tmp_p
     dst = tmp_path / "spliced.mp4"
     write_clip(dst, [(shared_path("videos", FOLDER, "0016k_1.mp4"), 0, 6),
                      (shared_path("videos", FOLDER, "0016c_1.mp4"), 2, 8)])  # fmt: skip
-    spliced = analyze_video(dst, tmp_path / "spliced", write_video=False)
+    spliced = analyze_video(dst, tmp_path / "spliced")
     cut = 6.0  # where the correct set starts in the spliced clip
     before = [r.detected_faults for r in spliced.reps if r.end_s < cut]
     after = [r.detected_faults for r in spliced.reps if r.start_s > cut]

@@ -92,7 +92,7 @@ def test_a_second_person_in_view_earns_a_warning(tmp_path):
     writer.close()
     assert av.open(str(video)).streams.video[0].frames > 90
 
-    result = analyze_video(video, tmp_path / "out", write_video=False)
+    result = analyze_video(video, tmp_path / "out")
     assert max(result.people_counts) == 2
     assert any("More than one person" in w for w in result.warnings)
 

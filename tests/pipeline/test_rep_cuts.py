@@ -23,7 +23,7 @@ HALF_FRAME = 0.02  # s: cut between frames, never on one
 def count(tmp_path, name, pieces):
     dst = tmp_path / f"{name}.mp4"
     assert write_clip(dst, pieces) > 0
-    result = analyze_video(dst, tmp_path / name, write_video=False)
+    result = analyze_video(dst, tmp_path / name)
     return result
 
 

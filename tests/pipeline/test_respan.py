@@ -12,7 +12,7 @@ from tests.conftest import shared_path
 def analysed_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("respan")
     video = shared_path("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")
-    return out, analyze_video(video, out, write_video=False)
+    return out, analyze_video(video, out)
 
 
 def test_the_same_span_rebuilds_the_same_image_and_kinematics(analysed_dir):

@@ -19,7 +19,7 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         from analysis.pipeline.errors import PipelineError
-        from analysis.pipeline.run import analyze_video
+        from analysis.pipeline.run import analyze_video, export_video
 
         judge = None
         if opts["detector"]:
@@ -44,8 +44,9 @@ class Command(BaseCommand):
                 judge=judge,
                 progress=progress,
                 stage_model_path=opts["stage_model"],
-                write_video=not opts["no_video"],
             )
+            if not opts["no_video"]:
+                export_video(opts["video"], opts["out"])
         except PipelineError as exc:
             raise CommandError(str(exc)) from exc
         finally:

@@ -12,9 +12,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
-from analysis.selectors.media import result_video_url
+from analysis.selectors.media import playback_url, result_video_url
 from analysis.services import (
     analysis_can_retry,
+    analysis_export_request,
     analysis_retry,
     candidate_count,
     rep_count_authorize,
@@ -36,7 +37,13 @@ class SessionSerializer(serializers.ModelSerializer):
     error = serializers.SerializerMethodField()
     rep_count = serializers.SerializerMethodField()
     can_retry = serializers.SerializerMethodField()
-    result_video_url = serializers.SerializerMethodField()
+    result_video_url = serializers.SerializerMethodField(
+        help_text="The annotated video, once made on request (`export`)."
+    )
+    export = serializers.SerializerMethodField()
+    playback = serializers.SerializerMethodField()
+    playback_url = serializers.SerializerMethodField()
+    overlay_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
     review_url = serializers.SerializerMethodField()
     candidates = serializers.SerializerMethodField()
@@ -60,6 +67,10 @@ class SessionSerializer(serializers.ModelSerializer):
             "rep_count",
             "can_retry",
             "result_video_url",
+            "export",
+            "playback",
+            "playback_url",
+            "overlay_url",
             "video_url",
             "review_url",
             "candidates",
@@ -94,6 +105,29 @@ class SessionSerializer(serializers.ModelSerializer):
         analysis = self._analysis(obj)
         url = result_video_url(analysis) if analysis else None
         return absolute(self.context["request"], url)
+
+    def get_export(self, obj) -> str:
+        """The annotated video: "" not asked for, "making", "ready" or "failed"."""
+        analysis = self._analysis(obj)
+        return analysis.export if analysis else ""
+
+    def get_playback(self, obj) -> str:
+        """How the upload plays: "original" (as it is, in browsers), "preparing" (a playable
+        copy is being made), "copy" or "failed"; "" until the analysis is stored."""
+        analysis = self._analysis(obj)
+        return analysis.playback if analysis else ""
+
+    def get_playback_url(self, obj) -> str | None:
+        """What to play: the upload, or its playable copy; null while none plays."""
+        analysis = self._analysis(obj)
+        return absolute(self.context["request"], playback_url(analysis) if analysis else None)
+
+    def get_overlay_url(self, obj) -> str | None:
+        """Per-frame landmarks, stages and the reps' outcomes, to draw over the video."""
+        analysis = self._analysis(obj)
+        if not analysis or analysis.status != "done":
+            return None
+        return absolute(self.context["request"], reverse("session_overlay", args=[obj.pk]))
 
     def get_video_url(self, obj) -> str:
         return absolute(self.context["request"], reverse("session_video", args=[obj.pk]))
@@ -250,6 +284,19 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def comments(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
         return comments_respond(self, session=session, rep=None)
+
+    @extend_schema(request=None, responses=SessionSerializer)
+    @action(detail=True, methods=["post"])
+    def export(self, request: Request, pk: str | None = None) -> Response:
+        """Make the annotated video in the background (`export`: "making", then "ready"
+        with `result_video_url`); a made one is kept, so asking again changes nothing."""
+        session = self.get_object()
+        analysis = getattr(session, "analysis", None)
+        if analysis is None:
+            raise ValidationError({"export": ["This session has no analysis."]})
+        analysis_export_request(analysis)  # refused ({"export": ...}) until it is done
+        session = self.get_queryset().get(pk=session.pk)
+        return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=SessionSerializer)
     @action(detail=True, methods=["post"])

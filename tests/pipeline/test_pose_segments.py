@@ -1,0 +1,90 @@
+"""Pose over both cores: a video cut into segments posed at once by helper processes and
+merged (pipeline/pose_segments.py), checked against one process posing it all."""
+
+import numpy as np
+import pytest
+
+from analysis.pipeline import pose_segments
+from analysis.pipeline.errors import VideoTooLong
+from analysis.pipeline.pose_segments import WARM_S, parallel_pose_pass, plan_segments
+from analysis.pipeline.run import analyze_video
+from analysis.pipeline.steps import Timer, pose_pass
+from tests.conftest import shared_path
+
+CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15.2 s, 455 frames, 3 reps
+
+
+def test_segments_pose_the_same_length_of_video_counting_their_warm_up():
+    assert plan_segments(5.0, 2) == [0.0]  # too short to gain from a second process
+    starts = plan_segments(15.0, 2)
+    assert starts == [0.0, 8.0]  # 0-8 s here; 7-15 s in the helper (1 s warming up)
+    starts = plan_segments(30.0, 3)
+    lengths = [b - a for a, b in zip(starts, starts[1:] + [30.0], strict=True)]
+    assert lengths[0] == pytest.approx(lengths[1] + WARM_S) == pytest.approx(lengths[2] + WARM_S)
+    assert plan_segments(30.0, 1) == [0.0]
+
+
+@pytest.fixture(scope="module")
+def passes():
+    path = shared_path(*CLIP)
+    return path, pose_pass(path), parallel_pose_pass(path, 15.17, 2)
+
+
+def test_a_parallel_pass_has_the_shape_frames_and_counts_of_a_single_one(passes):
+    _, single, parallel = passes
+    assert parallel.frame_times == single.frame_times
+    assert parallel.posed == single.posed  # the same frames, chosen as one pass chooses
+    assert parallel.people == single.people  # counted on the same frames
+    assert parallel.shape == single.shape and parallel.rotation == single.rotation
+    assert parallel.thumbs.shape == single.thumbs.shape
+    assert np.array_equal(parallel.track.times, single.track.times)
+    assert parallel.track.landmarks.shape == single.track.landmarks.shape
+    assert parallel.track.back.shape == single.track.back.shape
+
+
+def test_the_first_segment_is_exact_and_the_second_within_the_trackers_own_jitter(passes):
+    _, single, parallel = passes
+    cut = int(np.searchsorted(single.track.times, plan_segments(15.17, 2)[1]))
+    a, b = single.track.landmarks[:, :, :2], parallel.track.landmarks[:, :, :2]
+    assert np.array_equal(a[:cut], b[:cut], equal_nan=True)  # the same process, same frames
+    assert np.array_equal(single.track.found, parallel.track.found)
+    # After the cut the tracker started over a second early: it lands within a fraction
+    # of a percent of the picture, less than the skeleton moves between two frames.
+    after = np.nanmax(np.abs(a[cut:] - b[cut:]), axis=(1, 2))
+    assert after.max() < 0.02
+    jitter = np.nanmedian(np.nanmax(np.abs(np.diff(a[cut:], axis=0)), axis=(1, 2)))
+    assert np.median(after) < jitter
+
+
+def test_the_analysis_finds_the_same_reps_and_faults_on_one_core_or_two(tmp_path):
+    path = shared_path(*CLIP)
+    one = analyze_video(path, tmp_path / "one", pose_processes=1)
+    two = analyze_video(path, tmp_path / "two", pose_processes=2)
+    assert len(one.reps) == len(two.reps) == 3
+    for r1, r2 in zip(one.reps, two.reps, strict=True):
+        for edge in ("start_frame", "lockout_frame", "end_frame"):
+            assert abs(getattr(r1, edge) - getattr(r2, edge)) <= 2, (r1.index, edge)
+        assert r1.detected_faults == r2.detected_faults
+        k1, k2 = r1.kinematics, r2.kinematics
+        assert k2["duration_s"] == pytest.approx(k1["duration_s"], abs=0.1)
+        assert k2["hip_angle_bottom_deg"] == pytest.approx(k1["hip_angle_bottom_deg"], abs=3)
+    assert one.report()["pose"] == {"processes": 1, "posed_again": 0}
+    assert two.report()["pose"] == {"processes": 2, "posed_again": 0}
+
+
+def test_a_helper_refusing_the_video_refuses_it_here():
+    # The helper's segment runs past the limit; this process's segment (0-8 s) does not.
+    with pytest.raises(VideoTooLong, match="10 s limit"):
+        parallel_pose_pass(shared_path(*CLIP), 15.17, 2, max_seconds=10)
+
+
+def test_a_segment_whose_helper_died_is_posed_here(passes):
+    path, single, _ = passes
+    start = plan_segments(15.17, 2)[1]
+    timer = Timer()
+    part = pose_segments._segment(
+        path, (start, float("inf")), {"crash": "helper exited"}, {}, timer, None
+    )
+    cut = int(np.searchsorted(single.track.times, start))
+    assert part.posed == single.posed[cut:]
+    assert timer.ms["pose"] > 0  # posed in this process
