@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import pickle
+import select
 import subprocess
 import sys
 import tempfile
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 WARM_S = 1.0  # video posed before a segment starts, so the tracker settles; then dropped
 MIN_SEGMENT_S = 4.0  # shorter segments would spend too much of their time warming up
 ROOT = Path(__file__).resolve().parents[2]  # where `python -m analysis...` imports from
+# A helper that has not answered by then is hung (a 300 s set's half poses in about 2 min).
+ANSWER_TIMEOUT_S = 600
 
 
 def plan_segments(duration_s: float, processes: int, warm_s: float = WARM_S) -> list[float]:
@@ -83,6 +86,9 @@ class PoseHelper:
             try:
                 self.proc.stdin.write(json.dumps(job) + "\n")
                 self.proc.stdin.flush()
+                if not select.select([self.proc.stdout], [], [], ANSWER_TIMEOUT_S)[0]:
+                    self.proc.kill()  # hung: its segment is posed again in the worker
+                    return {"crash": f"no answer in {ANSWER_TIMEOUT_S} s"}
                 line = self.proc.stdout.readline()
                 return json.loads(line) if line else {"crash": "helper exited"}
             except (OSError, ValueError) as exc:
@@ -112,11 +118,17 @@ def parallel_pose_pass(
 ) -> PosePass:
     """steps.pose_pass over `processes` cores. `duration_s` (the header's) only places the
     cuts: the last segment runs to the end of what decodes, however long. A segment whose
-    helper fails is posed here after the first, so a lost helper costs time, not results."""
+    helper fails is posed here after the first, so a lost helper costs time, not results.
+    `on_decoded` hears this process's count times the segments (they keep the same pace)."""
     timer = timer or Timer()
     starts = plan_segments(duration_s, processes)
     if len(starts) == 1:
         return pose_pass(video_path, timer, on_decoded, max_seconds)
+
+    def progress(n: int) -> None:
+        if on_decoded is not None:
+            on_decoded(n * len(starts))
+
     spans = list(zip(starts, starts[1:] + [float("inf")], strict=True))
     answers: dict[int, dict] = {}
     with tempfile.TemporaryDirectory(prefix="pose-") as tmp:
@@ -138,7 +150,7 @@ def parallel_pose_pass(
         for t in threads:
             t.start()
         try:
-            parts = [pose_pass(video_path, timer, on_decoded, max_seconds, span=spans[0])]
+            parts = [pose_pass(video_path, timer, progress, max_seconds, span=spans[0])]
         finally:  # a helper is free for the next job only once it has answered this one
             for t in threads:
                 t.join()

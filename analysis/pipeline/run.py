@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .overlay import MAX_SIDE, RepMark, write_overlay_video
-from .pose_segments import default_processes, parallel_pose_pass, plan_segments
+from .pose_segments import default_processes, parallel_pose_pass
 from .respan import save_track
 from .result import AnalysisResult, RepJudge, VideoInfo, model_outcome
 from .steps import (
@@ -77,16 +77,13 @@ def analyze_video(
         probe = probe_video(video_path)
     expected = max(probe.frames, 1)
     # 1. Pose pass: input frames in, pose on the frames the 30 fps grid needs.
-    # Progress counts the first segment's frames: the segments run at the same pace.
-    processes = pose_processes or default_processes()
-    segments = len(plan_segments(probe.duration_s, processes))
     with timer("pose_pass"):  # wall time; "decode", "pose"... add up every process's
         poses = parallel_pose_pass(
             video_path,
             probe.duration_s,
-            processes,
+            pose_processes or default_processes(),
             timer,
-            lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n * segments / expected)),
+            lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n / expected)),
             max_seconds=max_seconds,
         )
     info, warnings = check_input(poses, probe, expected)

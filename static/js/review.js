@@ -28,7 +28,13 @@
 
   var video = document.getElementById("player");
   var chartData = JSON.parse((document.getElementById("chart-data") || {}).textContent || "{}");
-  if (!video) return;
+  if (!video) {  // no video yet (a playable copy is being made): the charts still show
+    if (document.getElementById("bar-chart")) {
+      Charts.bar(document.getElementById("bar-chart"), chartData, function () {});
+      Charts.score(document.getElementById("score-chart"), chartData);
+    }
+    return;
+  }
 
   var fps = parseFloat(video.dataset.fps) || 30;
   var frame = 1 / fps;

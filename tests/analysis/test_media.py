@@ -91,3 +91,24 @@ def test_the_page_plays_the_upload_a_copy_or_says_the_copy_is_being_made(session
     other = Client()
     other.force_login(User.objects.create_user("stranger", password="x" * 12))
     assert other.get(reverse("session_playable", args=[session_a.pk])).status_code == 404
+
+
+def test_only_people_who_see_a_session_can_ask_for_its_annotated_video(
+    session_a, athlete_a, django_capture_on_commit_callbacks
+):
+    url = reverse("session_export", args=[session_a.pk])
+    stranger = Client()
+    stranger.force_login(User.objects.create_user("stranger", password="x" * 12))
+    assert stranger.post(url).status_code == 404
+    assert Client().post(url).status_code == 302  # to the login page
+    analysis = session_a.analysis
+    analysis.export, analysis.result_video = "", ""
+    analysis.save(update_fields=["export", "result_video"])
+    owner = Client()
+    owner.force_login(athlete_a)
+    with django_capture_on_commit_callbacks() as tasks:  # enqueued once the request commits
+        response = owner.post(url)
+        owner.post(url)  # asked twice: still one job
+    assert response.status_code == 302
+    analysis.refresh_from_db()
+    assert analysis.export == "making" and len(tasks) == 1

@@ -88,3 +88,16 @@ def test_a_segment_whose_helper_died_is_posed_here(passes):
     cut = int(np.searchsorted(single.track.times, start))
     assert part.posed == single.posed[cut:]
     assert timer.ms["pose"] > 0  # posed in this process
+
+
+def test_a_hung_helper_is_given_up_on_and_replaced(monkeypatch):
+    import os
+    import signal
+
+    monkeypatch.setattr(pose_segments, "ANSWER_TIMEOUT_S", 1)
+    helper = pose_segments.helpers(1)[0]
+    os.kill(helper.proc.pid, signal.SIGSTOP)  # frozen: it will never answer
+    assert "no answer" in helper.pose({"ping": True})["crash"]
+    helper.proc.wait(timeout=5)  # killed
+    replaced = pose_segments.helpers(1)[0]
+    assert replaced is not helper and replaced.pose({"ping": True}) == {"pong": True}
