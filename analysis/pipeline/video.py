@@ -34,18 +34,39 @@ class Frame:
     @cached_property
     def image(self) -> np.ndarray:
         """BGR pixels in display orientation, converted on first use (frames that pose
-        estimation skips never are). Scaling inside the colour conversion (one swscale
-        pass) measured faster than converting full size and resizing with OpenCV."""
+        estimation skips never are). Up to 2x smaller, scaling inside the colour conversion
+        (one swscale pass) measured faster than converting full size and resizing; a phone's
+        1080p or 4K picture is shrunk plane by plane first (shrink_i420)."""
         frame, w, h = self.decoded, self.decoded.width, self.decoded.height
         if self.max_side and max(w, h) > self.max_side:
             s = self.max_side / max(w, h)
             size = {"width": max(2, round(w * s)), "height": max(2, round(h * s))}
-            image = frame.reformat(**size, format="bgr24", interpolation="AREA").to_ndarray()
+            if max(w, h) > 2 * self.max_side and frame.format.name == "yuv420p":
+                image = shrink_i420(frame, size["width"], size["height"])
+            else:
+                image = frame.reformat(**size, format="bgr24", interpolation="AREA").to_ndarray()
         else:
             image = frame.to_ndarray(format="bgr24")
         if self.rotation:
             image = np.ascontiguousarray(np.rot90(image, self.rotation // 90))
         return image
+
+
+def shrink_i420(frame, width: int, height: int) -> np.ndarray:
+    """A planar 4:2:0 frame scaled to about width x height (even) and converted to BGR:
+    each plane area-averaged by OpenCV from the decoder's own memory, then converted at the
+    small size. From 4K to 640 px it measured 4.5 ms against swscale's 17.9 (1080p: 3.2 ms
+    against 6.0), the same picture to about one grey level (BT.601, as swscale's default)."""
+    import cv2
+
+    width, height = max(2, width - width % 2), max(2, height - height % 2)
+    planes = []
+    for k, plane in enumerate(frame.planes):
+        full = np.frombuffer(plane, np.uint8).reshape(-1, plane.line_size)[: plane.height]
+        size = (width, height) if k == 0 else (width // 2, height // 2)
+        planes.append(cv2.resize(full[:, : plane.width], size, interpolation=cv2.INTER_AREA))
+    i420 = np.concatenate([p.ravel() for p in planes]).reshape(height * 3 // 2, width)
+    return cv2.cvtColor(i420, cv2.COLOR_YUV2BGR_I420)
 
 
 # FFmpeg would otherwise pick any of its demuxers from the file's content, playlists among
