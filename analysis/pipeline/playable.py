@@ -1,8 +1,9 @@
 """Whether browsers play an upload as it is, and a copy they play when they do not.
 
-Chromium, Firefox and Safari all play H.264 (8-bit 4:2:0) in MP4/QuickTime, and VP8, VP9
-and AV1 in WebM. Phones also record HEVC (most browsers cannot play it), some cameras
-write AVI or MPEG-TS, and a GIF is no video element source: those get a copy. A turned
+Chromium, Firefox and Safari all play H.264 (8-bit 4:2:0) in MP4/QuickTime (Chromium and
+Firefox also VP9 and AV1 there), and VP8, VP9 and AV1 in WebM. Phones also record HEVC
+(most browsers cannot play it), some cameras write AVI or MPEG-TS, and a GIF is no video
+element source: those get a copy. A turned
 picture (rotation metadata) gets one too, with the turn applied to the pixels, so the
 skeleton drawn over it never depends on whether a browser honours the metadata.
 """
@@ -17,7 +18,7 @@ from .result import VideoInfo
 from .video import iter_frames, probe_video
 
 PLAYABLE_IN = {  # container (FFmpeg's demuxer name) -> codecs browsers play in it
-    "mov,mp4,m4a,3gp,3g2,mj2": {"h264", "av1"},
+    "mov,mp4,m4a,3gp,3g2,mj2": {"h264", "vp9", "av1"},
     "matroska,webm": {"vp8", "vp9", "av1"},
 }
 # 10-bit or 4:2:2/4:4:4 H.264 does not play; VP9/AV1 in WebM play in their usual formats.
