@@ -28,6 +28,9 @@ class VideoInfo:
     container: str = ""
     brand: str = ""
     pixel_format: str = ""  # the decoder's ("yuv420p", "yuv420p10le", ...)
+    # The first frame's presentation time in the file: a browser's clock for the file (a
+    # video element's currentTime) counts from the file's zero, frame times here from it.
+    start_s: float = 0.0
 
     def summary(self) -> dict[str, Any]:
         """What a person may read about the video: its facts, never where it lies on disk."""
@@ -40,6 +43,7 @@ class VideoInfo:
             "rotation": self.rotation,
             "codec": self.codec,
             "variable_frame_rate": self.variable_frame_rate,
+            "start_s": round(self.start_s, 4),
         }
 
 

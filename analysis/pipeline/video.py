@@ -158,10 +158,12 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
         brand = str(container.metadata.get("major_brand", "")).strip()
     finally:
         container.close()
-    shape = None
+    shape, start = None, 0.0
     decoded = rotation = 0
     for frame in iter_frames(path):
         shape, rotation = frame.image.shape, frame.rotation
+        if decoded == 0:
+            start = float(frame.decoded.time or 0.0)
         decoded += 1
         if decoded >= check_frames:
             break
@@ -183,6 +185,7 @@ def probe_video(path: str | Path, check_frames: int = 3) -> VideoInfo:
         container=container_format,
         brand=brand,
         pixel_format=pixel_format,
+        start_s=start,
     )
 
 
@@ -210,4 +213,5 @@ def describe_video(
         container=probe.container,
         brand=probe.brand,
         pixel_format=probe.pixel_format,
+        start_s=probe.start_s,
     )

@@ -109,8 +109,9 @@ def analysis_overlay_data(analysis: Analysis) -> dict[str, Any] | None:
     """What the review page's canvas draws over the playing video, per input frame: the
     skeleton's points, the stage and its probability, with the counted reps' frames and
     outcomes (the coach's label when there is one). `times` are the frames' presentation
-    times from the first frame, so a frame is found from the video's own clock (also for
-    variable frame rates). None when the analysis kept no landmarks (older analyses)."""
+    times from the first frame, which the played file shows at `start_s` on its clock, so a
+    frame is found from the video's own clock (also for variable frame rates). None when the
+    analysis kept no landmarks (older analyses)."""
     import numpy as np
 
     from analysis.pipeline.landmarks import SKELETON_EDGES
@@ -151,6 +152,8 @@ def analysis_overlay_data(analysis: Analysis) -> dict[str, Any] | None:
         "height": video.get("height"),
         "scale": OVERLAY_SCALE,
         "edges": [list(e) for e in SKELETON_EDGES],
+        # The playable copy's first frame is at 0; the upload's where its file says.
+        "start_s": 0.0 if analysis.playback == Playback.COPY else video.get("start_s", 0.0),
         "times": [f.get("pts", round(f.get("t", 0.0), 4)) for f in frames[: len(points)]],
         "points": points,
         "stage": [f.get("stage") for f in frames[: len(points)]],

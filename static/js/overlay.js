@@ -197,7 +197,8 @@
       api.ready = fetchData(next).then(function (d) {
         if (mine !== generation) return false;
         data = d;
-        times = d.times;
+        // On the played file's clock: its first frame may not be at 0 (d.start_s).
+        times = d.times.map(function (t) { return t + (d.start_s || 0); });
         var steps = times.slice(1).map(function (t, i) { return t - times[i]; }).sort(function (a, b) { return a - b; });
         api.interval = steps.length ? steps[steps.length >> 1] : 1 / (d.fps || 30);
         api.frames = times.length;

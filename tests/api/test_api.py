@@ -42,6 +42,7 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
     assert video_response.status_code == 206
     overlay = api.get(detail["overlay_url"]).json()
     assert len(overlay["points"]) == len(overlay["times"]) == 133
+    assert overlay["times"][0] == 0 and overlay["start_s"] == 0.0341  # its first frame's time
     assert [r["index"] for r in overlay["reps"]] == [1, 2]
     with django_capture_on_commit_callbacks(execute=True):
         asked = api.post(f"/api/sessions/{body['id']}/export/")

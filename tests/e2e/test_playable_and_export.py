@@ -12,6 +12,18 @@ from tests.conftest import PERSONA_PASSWORD, shared_path
 from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
 
 pytestmark = needs_chromium
+# One frame step; the frame the browser presents (its own media time) against the time of
+# the frame the canvas then says it drew, on the file's clock.
+STEP = """async () => {
+  const v = document.getElementById('player'), c = document.getElementById('overlay');
+  const data = await (await fetch(v.dataset.overlayUrl, {credentials: 'same-origin'})).json();
+  const presented = new Promise(r => v.requestVideoFrameCallback((now, m) => r(m.mediaTime)));
+  document.querySelector('[data-testid=frame-forward]').click();
+  const t = await presented;
+  await new Promise(r => setTimeout(r, 300));
+  const f = Number(c.dataset.frame);
+  return {presented: t, frame: f, drawn_at: data.times[f] + data.start_s, start: data.start_s};
+}"""
 SHORT = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 4.5 s, 2 reps
 
 
@@ -34,7 +46,7 @@ def test_reps_show_while_the_copy_is_made_then_it_plays_and_the_export_is_offere
     review = _upload(page, base, avi)
     # A second upload queued behind it keeps the one worker busy after the first analysis:
     # the copy's task waits its turn, so the page is seen while it is being made.
-    _upload(page, base, shared_path(*SHORT))
+    second = _upload(page, base, shared_path(*SHORT))
     page.goto(review)
     page.wait_for_selector("[data-testid=rep-card]", timeout=240_000)  # reloads by itself
     first = Analysis.objects.order_by("pk").first()
@@ -68,3 +80,16 @@ def test_reps_show_while_the_copy_is_made_then_it_plays_and_the_export_is_offere
     first.refresh_from_db()
     assert first.export == "ready"
     page.screenshot(path=ARTIFACTS / "export-ready.png")
+
+    # A file whose first frame is not at 0 on its clock (this one's is at 34 ms), played as
+    # it is: after each frame step the frame drawn is the one the browser says it presented.
+    page.goto(second)
+    page.wait_for_function(
+        "document.getElementById('overlay').dataset.frame !== undefined", timeout=60_000
+    )
+    page.locator("[data-testid=rep-item]").first.click()
+    page.wait_for_function("!document.getElementById('player').seeking", timeout=10_000)
+    for _ in range(3):
+        step = page.evaluate(STEP)
+        assert step["start"] > 0.03
+        assert abs(step["drawn_at"] - step["presented"]) < 0.002, step
