@@ -12,7 +12,7 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from analysis.models import Rep
-from analysis.selectors.media import playback_url
+from analysis.selectors.media import watch_url
 from analysis.selectors.reps import rep_visible_queryset
 from athletes.selectors import AnyUser
 
@@ -59,7 +59,7 @@ def compare_side(rep: Rep) -> dict[str, Any]:
         title, video_url = f"{rep.source} · {rep.source_name or f'rep {rep.pk}'}", None
     else:
         title = f"{session.athlete.username} · {session.performed_at:%d %b %Y} · rep {rep.index}"
-        video_url = playback_url(rep.analysis) or reverse("session_video", args=[session.pk])
+        video_url = watch_url(rep.analysis)
     return {
         "rep": rep,
         "title": title,

@@ -51,6 +51,12 @@ def playback_url(analysis: Analysis) -> str | None:
     return reverse("session_video", args=[analysis.session_id])
 
 
+def watch_url(analysis: Analysis) -> str:
+    """The video a page shows for a set: playback_url, else the upload itself (its
+    download link at least, while a copy is being made)."""
+    return playback_url(analysis) or reverse("session_video", args=[analysis.session_id])
+
+
 def _stamp(path: Path) -> int:
     """A file's time in milliseconds: a URL that changes when the file is remade."""
     return path.stat().st_mtime_ns // 1_000_000

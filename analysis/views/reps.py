@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 
 from analysis.models import Rep
-from analysis.selectors.media import playback_url
+from analysis.selectors.media import watch_url
 from analysis.selectors.reps import (
     fault_choices,
     queue_count,
@@ -85,9 +85,7 @@ class QueueItemSerializer(RepLabelStateSerializer):
     def get_video_url(self, rep: Rep) -> str:
         videos = self.context.setdefault("videos", {})  # one file lookup per set, not per rep
         if rep.analysis_id not in videos:
-            videos[rep.analysis_id] = playback_url(rep.analysis) or reverse(
-                "session_video", args=[rep.analysis.session_id]
-            )
+            videos[rep.analysis_id] = watch_url(rep.analysis)
         return videos[rep.analysis_id]
 
     def get_headline(self, rep: Rep) -> list[str]:

@@ -109,3 +109,22 @@ def login(page, base: str, username: str, password: str) -> None:
 def logout(page) -> None:
     page.click("[data-testid=logout]")
     page.wait_for_url("**/accounts/login/")
+
+
+@pytest.fixture
+def analysed_set(transactional_db, athlete_a, coach_a, admin_user):
+    """An analysed set of athlete A (reps judged by an inactive version, not labelled) and
+    a finished training run with its loss history: what the page-wide browser tests visit.
+    Returns the set's reps in order."""
+    from analysis.models import TrainingRun
+    from tests.conftest import make_session
+
+    session = make_session(athlete_a, reps=3)
+    history = [
+        {"epoch": 1, "loss": 0.4, "val_loss": 0.5},
+        {"epoch": 2, "loss": 0.3, "val_loss": 0.4},
+    ]
+    TrainingRun.objects.create(
+        status="done", is_open=False, requested_by=admin_user, epochs=2, epoch=2, history=history
+    )
+    return list(session.analysis.reps.order_by("index"))

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.conftest import PERSONA_PASSWORD, make_session
+from tests.conftest import PERSONA_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, login, needs_chromium
 
 pytestmark = needs_chromium
@@ -92,24 +92,12 @@ PAGES = [  # (who, url name or a key of `world`, the check)
 
 
 @pytest.fixture
-def world(transactional_db, athlete_a, coach_a, admin_user):
-    """An analysed set of athlete A (reps judged by an inactive version, not labelled) and
-    a finished training run with its loss history."""
-    from analysis.models import TrainingRun
-
-    session = make_session(athlete_a, reps=3)
-    history = [
-        {"epoch": 1, "loss": 0.4, "val_loss": 0.5},
-        {"epoch": 2, "loss": 0.3, "val_loss": 0.4},
-    ]
-    TrainingRun.objects.create(
-        status="done", is_open=False, requested_by=admin_user, epochs=2, epoch=2, history=history
-    )
-    rep = session.analysis.reps.order_by("index").first()
+def world(analysed_set):
+    rep = analysed_set[0]
     return {
         "login": "/accounts/login/",
         "admin-login": f"/{settings.ADMIN_PATH}login/",
-        "review": reverse("session_review", args=[session.pk]),
+        "review": reverse("session_review", args=[rep.analysis.session_id]),
         "compare": reverse("rep_compare") + f"?a={rep.pk}",
     }
 

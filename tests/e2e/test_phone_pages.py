@@ -11,7 +11,7 @@ import shutil
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PERSONA_PASSWORD, make_session
+from tests.conftest import PERSONA_PASSWORD
 from tests.e2e.conftest import ARTIFACTS, login, needs_chromium
 
 pytestmark = needs_chromium
@@ -57,23 +57,13 @@ WIDE = (
 
 
 @pytest.fixture
-def world(transactional_db, athlete_a, coach_a, admin_user):
-    """An analysed set of athlete A (reps judged by an inactive version, not labelled) and
-    a finished training run with its loss history."""
-    from analysis.models import DetectorVersion, TrainingRun
+def world(analysed_set, athlete_a):
+    from analysis.models import DetectorVersion
 
-    session = make_session(athlete_a, reps=3)
-    history = [
-        {"epoch": 1, "loss": 0.4, "val_loss": 0.5},
-        {"epoch": 2, "loss": 0.3, "val_loss": 0.4},
-    ]
-    TrainingRun.objects.create(
-        status="done", is_open=False, requested_by=admin_user, epochs=2, epoch=2, history=history
-    )
-    reps = list(session.analysis.reps.order_by("index"))
+    reps = analysed_set
     return {
         "login": "/accounts/login/",
-        "review": reverse("session_review", args=[session.pk]),
+        "review": reverse("session_review", args=[reps[0].analysis.session_id]),
         "compare": reverse("rep_compare") + f"?a={reps[0].pk}&b={reps[1].pk}",
         "athlete_detail": reverse("athlete_detail", args=[athlete_a.pk]),
         "coach_upload": reverse("session_upload") + f"?athlete={athlete_a.pk}",
