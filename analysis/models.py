@@ -497,8 +497,11 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
     )
-    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
     video_time_s = models.FloatField(null=True, blank=True)
+    # An annotation is a comment with a drawing on the paused frame: a list of shapes in
+    # picture fractions (see services/comments.py for the checked shape format).
+    drawing = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -523,3 +526,104 @@ class SessionReadMarker(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "session"], name="unique_read_marker")
         ]
+
+
+class NotificationKind(models.TextChoices):
+    ANALYSIS_DONE = "analysis_done", "An analysis is done"
+    ANALYSIS_FAILED = "analysis_failed", "An analysis failed"
+    COMMENT = "comment", "A new comment or drawing"
+    LABEL = "label", "A coach labelled a rep"
+    REJUDGED = "rejudged", "A set was re-judged by a new model"
+
+
+class Notification(models.Model):
+    """Something that happened to a session, for one person; unread until `read_at`."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    session = models.ForeignKey(
+        "athletes.TrainingSession",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+
+class NotificationPreference(models.Model):
+    """One person's choice for one kind; no row means the kind's default."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
+    in_app = models.BooleanField(default=True)
+    email = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_pref")
+        ]
+
+
+class ShareLink(models.Model):
+    """A read-only, expiring, revocable link to one session for someone without an account."""
+
+    session = models.ForeignKey(
+        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="share_links"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    note = models.CharField(max_length=100, blank=True)  # "for the physio"
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ResumableUpload(models.Model):
+    """An upload arriving in pieces (resumable after a dropped connection); becomes a session
+    when the last byte is in and the file passes the same checks as a whole upload."""
+
+    key = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    athlete = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    offset = models.BigIntegerField(default=0)
+    fields = models.JSONField(default=dict)  # exercise, performed_at, load_kg, notes
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    session = models.ForeignKey(
+        "athletes.TrainingSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
