@@ -1,12 +1,15 @@
 from django.urls import path
 
-from analysis.views import compare, data, detectors, reps, sessions, training
+import analysis.views.notifications as notices
+from analysis.views import compare, data, detectors, reps, sessions, shares, training, uploads
 
 urlpatterns = [
     path("coach/", sessions.coach_dashboard, name="coach_dashboard"),
     path("me/", sessions.athlete_dashboard, name="athlete_dashboard"),
     path("athletes/<int:athlete_id>/", sessions.athlete_detail, name="athlete_detail"),
     path("sessions/new/", sessions.session_upload_page, name="session_upload"),
+    path("uploads/resumable/", uploads.resumable_start, name="resumable_start"),
+    path("uploads/resumable/<str:key>/", uploads.resumable_upload, name="resumable_upload"),
     path("sessions/<int:session_id>/video/", sessions.session_video, name="session_video"),
     path("sessions/<int:session_id>/comments/", sessions.comment_add, name="comment_add"),
     path(
@@ -32,6 +35,15 @@ urlpatterns = [
         sessions.session_candidate_count,
         name="session_candidate_count",
     ),
+    path("sessions/<int:session_id>/share/", shares.share_page, name="share_page"),
+    path(
+        "sessions/<int:session_id>/share/<int:link_id>/revoke/",
+        shares.share_revoke,
+        name="share_revoke",
+    ),
+    path("s/<str:token>/", shares.shared_session, name="shared_session"),
+    path("s/<str:token>/video", shares.shared_video, name="shared_video"),
+    path("s/<str:token>/overlay.json", shares.shared_overlay, name="shared_overlay"),
     path("reps/<int:rep_id>/not-a-rep/", reps.rep_not_a_rep_view, name="rep_not_a_rep"),
     path("reps/<int:rep_id>/restore/", reps.rep_restore_view, name="rep_restore"),
     path("reps/<int:rep_id>/span/", reps.rep_span_view, name="rep_span"),
@@ -53,5 +65,18 @@ urlpatterns = [
         "detectors/<int:version_id>/activate/",
         detectors.detector_activate_view,
         name="detector_activate",
+    ),
+    path("notifications/", notices.notifications_page, name="notifications"),
+    path("notifications/read-all/", notices.notifications_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notices.notification_settings, name="notification_settings"),
+    path(
+        "notifications/unread.json",
+        notices.notifications_unread_json,
+        name="notifications_unread",
+    ),
+    path(
+        "notifications/<int:notification_id>/",
+        notices.notification_open,
+        name="notification_open",
     ),
 ]

@@ -162,6 +162,11 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+# Resumable uploads (tus 1.0, analysis/services/resumable.py): the piece the page sends, the
+# most one request may carry, and how long an unfinished upload is kept without a new piece.
+RESUMABLE_CHUNK_BYTES = int(os.environ.get("RESUMABLE_CHUNK_BYTES", 5 * 1024 * 1024))
+RESUMABLE_PATCH_MAX_BYTES = 16 * 1024 * 1024
+RESUMABLE_STALE_SECONDS = int(os.environ.get("RESUMABLE_STALE_SECONDS", 24 * 3600))
 
 # API tokens expire: a leaked one stops working; POST /api/auth/token/ gives a new one.
 API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 7)))
@@ -259,6 +264,23 @@ CONTENT_SECURITY_POLICY = {
 }
 # Django's admin lives at a path of the deployment's choosing (not the guessable default).
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+
+# Notifications (analysis/services/notifications.py). E-mail goes to the console unless
+# EMAIL_HOST names an SMTP server; links in e-mails start with SITE_URL (a worker has no
+# request to build them from). The header's unread count is asked for every N seconds.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Deadlift coach <noreply@localhost>")
+if os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTIFICATIONS_POLL_SECONDS = float(os.environ.get("NOTIFICATIONS_POLL_SECONDS", 30))
 
 LOGGING = {
     "version": 1,

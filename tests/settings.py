@@ -15,3 +15,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-axes needs the request in `authenticate`, which Django's test client's login() does
 # not pass; the lock-out tests switch it on (tests/test_security_defaults.py).
 AXES_ENABLED = False
+
+# Notification e-mails land in django.core.mail.outbox.
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -6,14 +6,19 @@ reps come through `rep_visible_queryset`, so a rep nobody showed this user is a 
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from analysis.models import Rep
 from analysis.selectors.media import watch_url
 from analysis.selectors.reps import rep_visible_queryset
+from athletes.models import TrainingSession
 from athletes.selectors import AnyUser
 
 CHOICES_LIMIT = 300
@@ -53,16 +58,68 @@ def compare_partner(rep: Rep) -> Rep | None:
     )
 
 
+def rep_names(reps: Iterable[Rep]) -> dict[int, str]:
+    """Each rep's name (by pk), the one naming of reps wherever two are put side by side:
+    "alice · 12 Mar 2026 · rep 2". Two sets of one athlete on the same date would read the
+    same, so then the upload time joins the date ("alice · 12 Mar 2026 18:05 · rep 2"), and
+    the set's number when even the minute is shared. The name depends only on the rep and the
+    athlete's other sets (which everyone who sees the rep may see), so a rep reads the same
+    on every page. Imported reps are named by their source and file."""
+    reps = list(reps)
+    sessions = {r.analysis.session_id: r.analysis.session for r in reps if r.analysis_id}
+    days = {(s.athlete_id, s.performed_at) for s in sessions.values()}
+    crowded: set[tuple[int, Any]] = set()
+    minutes: Counter[tuple[int, Any, str]] = Counter()
+    if days:
+        same_day = TrainingSession.objects.filter(
+            athlete_id__in={a for a, _ in days}, performed_at__in={d for _, d in days}
+        )
+        crowded = {
+            (row["athlete_id"], row["performed_at"])
+            for row in same_day.values("athlete_id", "performed_at")
+            .annotate(n=Count("id"))
+            .filter(n__gt=1)
+        }
+        for athlete_id, day, created in same_day.values_list(
+            "athlete_id", "performed_at", "created_at"
+        ):
+            if (athlete_id, day) in crowded:
+                minutes[(athlete_id, day, _clock(created))] += 1
+
+    names: dict[int, str] = {}
+    for rep in reps:
+        if not rep.analysis_id:
+            names[rep.pk] = f"{rep.source} · {rep.source_name or f'rep {rep.pk}'}"
+            continue
+        session = sessions[rep.analysis.session_id]
+        day = session.performed_at
+        when = f"{day.day} {day:%b %Y}"
+        if (session.athlete_id, day) in crowded:
+            clock = _clock(session.created_at)
+            when += f" {clock}"
+            if minutes[(session.athlete_id, day, clock)] > 1:
+                when += f" (set {session.pk})"
+        names[rep.pk] = f"{session.athlete.username} · {when} · rep {rep.index}"
+    # Whatever is left alike (two imported files of one name): the rep's own number.
+    alike = Counter(names.values())
+    return {pk: f"{name} (#{pk})" if alike[name] > 1 else name for pk, name in names.items()}
+
+
+def _clock(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
+def rep_name(rep: Rep) -> str:
+    """One rep's name (see `rep_names`)."""
+    return rep_names([rep])[rep.pk]
+
+
 def compare_side(rep: Rep) -> dict[str, Any]:
     session = rep.analysis.session if rep.analysis_id else None
-    if session is None:
-        title, video_url = f"{rep.source} · {rep.source_name or f'rep {rep.pk}'}", None
-    else:
-        title = f"{session.athlete.username} · {session.performed_at:%d %b %Y} · rep {rep.index}"
-        video_url = watch_url(rep.analysis)
+    video_url = watch_url(rep.analysis) if session is not None else None
     return {
         "rep": rep,
-        "title": title,
+        "title": rep_name(rep),
         "session_url": reverse("session_review", args=[session.pk]) if session else None,
         "video_url": video_url,
         "overlay_url": reverse("session_overlay", args=[session.pk]) if session else None,
@@ -71,7 +128,21 @@ def compare_side(rep: Rep) -> dict[str, Any]:
 
 
 def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def number_text(value: float | None, places: int, *, signed: bool = False) -> str:
+    """A measurement as the compare table prints it, with `places` decimals (a sign when
+    `signed`, for B minus A). Never "-0": a negative zero, or anything that rounds to zero,
+    is no difference, so a difference prints "0" and a value "0", "0.00"..."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    rounded = round(value, places)
+    if rounded == 0:
+        return "0" if signed else f"{0:.{places}f}"
+    return f"{rounded:+.{places}f}" if signed else f"{rounded:.{places}f}"
 
 
 def compare_rows(a: Rep, b: Rep | None) -> list[dict[str, Any]]:
@@ -87,9 +158,14 @@ def compare_rows(a: Rep, b: Rep | None) -> list[dict[str, Any]]:
             {
                 "name": name,
                 "unit": unit,
-                "a": "–" if va is None else f"{va:.{places}f}",
-                "b": "–" if vb is None else f"{vb:.{places}f}",
-                "diff": "–" if diff is None else f"{diff:+.{places}f}",
+                "a": number_text(va, places),
+                "b": number_text(vb, places),
+                # The difference of the numbers as shown, so the columns add up on screen.
+                "diff": number_text(
+                    None if diff is None else round(vb, places) - round(va, places),
+                    places,
+                    signed=True,
+                ),
             }
         )
     return rows
@@ -105,15 +181,12 @@ def compare_choices(user: AnyUser, reps: list[Rep]) -> list[dict[str, Any]]:
         analysis__isnull=True, source__in=sources
     )
     picked = picked.order_by(
-        F("analysis__session__performed_at").desc(nulls_last=True), "analysis_id", "index", "pk"
+        F("analysis__session__performed_at").desc(nulls_last=True),
+        F("analysis__session__created_at").desc(nulls_last=True),
+        "analysis_id",
+        "index",
+        "pk",
     )
-    return [{"id": rep.pk, "text": _choice_text(rep)} for rep in picked.distinct()[:CHOICES_LIMIT]]
-
-
-def _choice_text(rep: Rep) -> str:
-    verdict = rep.outcome.label.lower()
-    if not rep.analysis_id:
-        return f"{rep.source} · {rep.source_name or rep.pk} · {verdict}"
-    session = rep.analysis.session
-    when = f"{session.performed_at:%Y-%m-%d}"
-    return f"{session.athlete.username} · {when} · rep {rep.index} · {verdict}"
+    reps = list(picked.distinct()[:CHOICES_LIMIT])
+    names = rep_names(reps)
+    return [{"id": r.pk, "text": f"{names[r.pk]} · {r.outcome.label.lower()}"} for r in reps]

@@ -73,31 +73,94 @@ def analysis_report(analysis: Analysis) -> dict[str, Any]:
         return {}
 
 
+def _played_times(analysis: Analysis, report: dict[str, Any]) -> list[float]:
+    """Each input frame's time on the played file's clock, as the overlay finds frames
+    (analysis_overlay_data): its presentation time from the first frame, plus where the
+    played file puts that frame (0 for the playable copy). Older reports: the nominal rate."""
+    video = report.get("input") or analysis.video_info
+    start = 0.0 if analysis.playback == Playback.COPY else float(video.get("start_s") or 0.0)
+    out = []
+    for frame in report.get("frames") or []:
+        t = frame.get("pts", frame.get("t"))
+        if not isinstance(t, int | float):
+            return []  # a damaged report: no graphs rather than wrong ones
+        out.append(float(t) + start)
+    return out
+
+
+def analysis_angle_data(analysis: Analysis, times: list[float]) -> dict[str, list] | None:
+    """Hip, knee, trunk angle and bar height over the set (pipeline/angle_series.py) from the
+    30 fps track kept beside the report, at the input frames' `times`; None when the analysis
+    kept no track (older analyses) or it cannot be read."""
+    import zipfile
+
+    import numpy as np
+
+    from analysis.pipeline.angle_series import angle_series
+    from analysis.pipeline.respan import TRACK_FILE
+
+    if not analysis.output_dir or not times:
+        return None
+    path = media_path(f"{analysis.output_dir}/{TRACK_FILE}")
+    if path is None:
+        return None
+    try:
+        with np.load(path) as z:
+            landmarks, world = z["landmarks"], z["world"]
+            source, shots = z["source_frame"], z["shots"]
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        logger.warning("unreadable track %s", path)
+        return None
+    if (
+        landmarks.ndim != 3
+        or landmarks.shape[1:] != (33, 4)
+        or world.shape != (len(landmarks), 33, 3)
+        or source.shape != (len(landmarks),)
+    ):
+        logger.warning("track %s has unexpected shapes", path)
+        return None
+    cuts = [(int(a), int(b)) for a, b in shots.reshape(-1, 2)]
+    series = angle_series(landmarks, world, source, times, cuts)
+    return series.as_dict() if series.t else None
+
+
 def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
-    """What the review page draws: score per rep against the threshold, and bar height over
-    time with rep boundaries. Read defensively: older reports may lack keys."""
+    """What the review page draws: score per rep against the threshold; bar height and the
+    hip, knee and trunk angles over time with the reps as bands, all on the played file's
+    clock (what the video's currentTime reads). Read defensively: older reports may lack
+    keys, older analyses the track the angles come from (then `angles` is None)."""
     report = analysis_report(analysis)
     frames = report.get("frames") or []
+    times = _played_times(analysis, report)
     step = max(1, len(frames) // MAX_CHART_POINTS)
     bar = []
-    for frame in frames[::step]:
-        t = frame.get("t")
-        if not isinstance(t, int | float):
-            continue
-        y = frame.get("bar_y")
-        bar.append([round(float(t), 3), round(float(y), 4) if isinstance(y, int | float) else None])
+    for i in range(0, len(times), step):
+        y = frames[i].get("bar_y")
+        bar.append([round(times[i], 3), round(float(y), 4) if isinstance(y, int | float) else None])
     duration = (report.get("input") or {}).get("duration_s") or analysis.video_info.get(
         "duration_s"
     )
+
+    def at(frame: int, fallback: float) -> float:
+        """An input frame's time on the played clock (the stored seconds without frames)."""
+        return round(times[min(max(frame, 0), len(times) - 1)], 3) if times else fallback
+
     return {
         "duration_s": duration,
         "bar": bar,
+        "angles": analysis_angle_data(analysis, times),
         "reps": [
             {
                 "index": r.index,
                 "start_s": r.start_s,
                 "lockout_s": r.lockout_s,
                 "end_s": r.end_s,
+                # start, lockout, end where the graphs draw them (the played clock)
+                "band": [
+                    at(r.start_frame, r.start_s),
+                    at(r.lockout_frame, r.lockout_s),
+                    at(r.end_frame, r.end_s),
+                ],
                 "verdict": r.verdict,
                 "outcome": r.outcome.value,
                 "score": r.score,

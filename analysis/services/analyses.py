@@ -44,6 +44,7 @@ from analysis.services.detectors import (
 )
 from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before
 from analysis.services.jsonable import jsonable
+from analysis.services.notifications import notify_analysis_finished
 from analysis.services.videos import playback_decide
 
 logger = logging.getLogger(__name__)
@@ -384,6 +385,7 @@ def _analysis_fail(
                 keep = out_dir
         if analysis is not None:
             Analysis.objects.filter(pk=analysis_id).update(**fields)
+            notify_analysis_finished(analysis_id)
             if keep is not None:  # earlier failures' reports go once this one is stored
                 folder = analysis.session.folder
                 transaction.on_commit(lambda: _remove_output_dirs(folder, keep=keep))
@@ -509,6 +511,7 @@ def _analysis_store(
         # committed (a rollback leaves them, and the rows that point at them, as they were).
         folder = analysis.session.folder
         transaction.on_commit(lambda: _remove_output_dirs(folder, keep=out_dir))
+    notify_analysis_finished(analysis_id)
     return analysis
 
 
@@ -536,6 +539,7 @@ def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
         if rows:
             failed += 1
             logger.warning("analysis %s: its worker stopped (no heartbeat); marked failed", pk)
+            notify_analysis_finished(pk)
             for path in _output_dirs(folder):
                 if path.name.startswith(f"{OUTPUT_PREFIX}-{attempt}-"):
                     shutil.rmtree(path, ignore_errors=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from analysis.models import Analysis, DetectorActivation, DetectorVersion, Rep, RepVerdict
 from analysis.pipeline.result import image_kind
 from analysis.services.jsonable import jsonable
+from analysis.services.notifications import notify_rejudged
 from analysis.services.videos import analysis_video_redraw_enqueue
 
 logger = logging.getLogger(__name__)
@@ -204,6 +205,7 @@ def _mark_rejudged(version: DetectorVersion, reps: list[Rep]) -> None:
         Analysis.objects.filter(pk__in=changed).update(
             rejudged_by=version, rejudged_at=timezone.now()
         )
+        notify_rejudged(version, changed)
 
 
 def verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:

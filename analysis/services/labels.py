@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from analysis.models import Fault, Label, Rep, RepExclusion, RepLabel
 from analysis.selectors.reps import rep_labelable_queryset
+from analysis.services.notifications import notify_label
 from athletes.selectors import user_is_admin
 
 MAX_NOTE = 2000
@@ -58,6 +59,7 @@ def rep_label(*, rep: Rep, author, label: str, faults: Iterable[str] = (), note:
         rep.label, rep.faults, rep.label_note = label, faults, note
         rep.labelled_by, rep.labelled_at = author, timezone.now()
         rep.save(update_fields=["label", "faults", "label_note", "labelled_by", "labelled_at"])
+    notify_label(rep, author)
     return rep
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from analysis.services.analyses import analysis_reap
+from analysis.services.resumable import resumable_reap
 from analysis.services.training_runs import training_reap
 
 logger = logging.getLogger(__name__)
@@ -23,6 +24,11 @@ def jobs_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
     theirs. Returns what it did, by kind."""
     counts = analysis_reap(stale_seconds=stale_seconds)
     counts["training_runs_failed"] = training_reap(stale_seconds=stale_seconds)
+    # Unfinished resumable uploads keep their own clock (a day without a piece), not the jobs';
+    # logged, not counted: the counts are about jobs.
+    uploads_removed = resumable_reap()
+    if uploads_removed:
+        logger.info("reaper: %d abandoned resumable uploads removed", uploads_removed)
     if any(counts.values()):
         logger.warning("reaper: %s", counts)
     return counts

@@ -50,21 +50,8 @@ def session_upload(
     from analysis.pipeline.errors import VideoUnreadable
     from analysis.pipeline.video import probe_video  # PyAV: imported when needed
 
-    if not athlete_can_be_uploaded_for(uploaded_by, athlete):
-        raise PermissionDenied("You cannot upload for this athlete.")
-    if exercise not in Exercise.values:
-        raise ValidationError(
-            {"exercise": f"Only these exercises are analysed: {', '.join(Exercise.values)}."}
-        )
-    if len(notes or "") > NOTES_MAX_LENGTH:
-        raise ValidationError({"notes": f"Notes have at most {NOTES_MAX_LENGTH} characters."})
-    limit = settings.UPLOAD_MAX_BYTES
-    if video.size is not None and video.size > limit:
-        raise ValidationError(
-            {"video": f"The video is {size_text(video.size)}; the limit is {size_text(limit)}."}
-        )
-    if video.size == 0:
-        raise ValidationError({"video": "The video file is empty."})
+    upload_check_details(uploaded_by=uploaded_by, athlete=athlete, exercise=exercise, notes=notes)
+    upload_check_size(video.size)
     with upload_local_path(video) as local:
         try:
             info = probe_video(local)
@@ -87,7 +74,7 @@ def session_upload(
         athlete=athlete,
         uploaded_by=uploaded_by,
         folder=f"{timezone.now():%Y%m%d}-{uuid.uuid4().hex[:12]}",
-        original_filename=_display_filename(video.name),
+        original_filename=display_filename(video.name),
         video_size=video.size or 0,
         exercise=exercise,
         performed_at=performed_at or timezone.localdate(),
@@ -114,7 +101,31 @@ def session_upload(
     return session
 
 
-def _display_filename(name: str | None) -> str:
+def upload_check_details(*, uploaded_by, athlete, exercise: str, notes: str) -> None:
+    """Who may upload for whom, and the set's details: the rules of every upload, whole or in
+    pieces (a resumable upload runs them when it is created, and again when it completes)."""
+    if not athlete_can_be_uploaded_for(uploaded_by, athlete):
+        raise PermissionDenied("You cannot upload for this athlete.")
+    if exercise not in Exercise.values:
+        raise ValidationError(
+            {"exercise": f"Only these exercises are analysed: {', '.join(Exercise.values)}."}
+        )
+    if len(notes or "") > NOTES_MAX_LENGTH:
+        raise ValidationError({"notes": f"Notes have at most {NOTES_MAX_LENGTH} characters."})
+
+
+def upload_check_size(size: int | None) -> None:
+    """The size limit (in MB as people count them) and no empty file; `None`: not known."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if size is not None and size > limit:
+        raise ValidationError(
+            {"video": f"The video is {size_text(size)}; the limit is {size_text(limit)}."}
+        )
+    if size == 0:
+        raise ValidationError({"video": "The video file is empty."})
+
+
+def display_filename(name: str | None) -> str:
     """The client's file name as text to show: its last path part (either slash), without
     control or invisible formatting characters (line breaks, bidi overrides)."""
     name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]

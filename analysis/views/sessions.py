@@ -29,7 +29,13 @@ from analysis.selectors.reps import (
     rep_labelable_queryset,
     rep_visible_queryset,
 )
-from analysis.selectors.sessions import athlete_progress, comment_list, session_list
+from analysis.selectors.sessions import (
+    PROGRESS_PAGE_SIZE,
+    comment_list,
+    progress_points,
+    progress_sessions,
+    session_list,
+)
 from analysis.services import (
     analysis_can_retry,
     analysis_export_request,
@@ -40,6 +46,7 @@ from analysis.services import (
     session_mark_seen,
     session_upload,
 )
+from analysis.views.api.comments import CommentSerializer
 from analysis.views.api.sessions import SessionSerializer
 from analysis.views.common import analysis_or_404, media_file_response, session_or_404
 from athletes.models import Role
@@ -89,10 +96,17 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _athlete_page(request: HttpRequest, athlete) -> HttpResponse:
+    progress_page = page_of(  # page 1: the latest sessions; "Next" goes back in time
+        request,
+        progress_sessions(athlete, request.user),
+        per_page=PROGRESS_PAGE_SIZE,
+        param="progress",
+    )
     context = {
         "athlete": athlete,
         "sessions": page_of(request, session_list(request.user, athlete_id=athlete.pk)),
-        "progress": athlete_progress(athlete, request.user),
+        "progress": progress_points(progress_page),
+        "progress_page": progress_page,
         "is_self": athlete.pk == request.user.pk,
     }
     if context["is_self"]:
@@ -246,6 +260,8 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "can_label": bool(labelable),
         "faults": fault_choices(),
     }
+    # The shown page's comments as the API has them, for static/js/annotations.js.
+    context["comments_data"] = CommentSerializer(context["comments"], many=True).data
     response = render(request, "analysis/review.html", context)
     session_mark_seen(session=session, user=request.user)  # after: this render shows "new"
     return response

@@ -13,10 +13,13 @@
   function playing() { return videos.some(function (v) { return !v.paused; }); }
   function label() { playBtn.textContent = playing() ? "❚❚ Pause both" : "▶︎ Play both"; }
 
+  var drawers = [];
   videos.forEach(function (v) {
     // The analysis drawn over the video (overlay.js), when the rep's session kept landmarks.
     var canvas = v.parentNode.querySelector(".overlay-canvas");
-    if (window.VideoOverlay && canvas && v.dataset.overlayUrl) VideoOverlay.attach(v, canvas, v.dataset.overlayUrl);
+    var drawer = null;
+    if (window.VideoOverlay && canvas && v.dataset.overlayUrl) drawer = VideoOverlay.attach(v, canvas, v.dataset.overlayUrl);
+    drawers.push(drawer);
     v.addEventListener("loadedmetadata", function () { toStart(v); v.playbackRate = rate; });
     // Loop the rep only: past its end (or before its start), back to its start.
     v.addEventListener("timeupdate", function () {
@@ -43,6 +46,16 @@
     videos.forEach(function (v) { v.pause(); toStart(v); });
     if (was) playAll();
   }
+  // Both videos one frame on or back (each on its own frame times once overlay.js has them,
+  // else 30 fps), kept inside their reps: to see frame by frame where the two pulls part.
+  function step(n) {
+    videos.forEach(function (v, i) {
+      var d = drawers[i], s = span(v);
+      v.pause();
+      var t = d && d.loaded ? d.timeOf(d.frameAt(v.currentTime) + n) + d.interval / 4 : v.currentTime + n / 30;
+      if (t >= s[0] - 0.05 && t < s[1]) v.currentTime = t;
+    });
+  }
   function setRate(r) {
     rate = r;
     videos.forEach(function (v) { v.playbackRate = r; });
@@ -56,12 +69,13 @@
   document.querySelectorAll("[data-rate]").forEach(function (b) {
     b.addEventListener("click", function () { setRate(parseFloat(b.dataset.rate)); });
   });
-  document.addEventListener("keydown", function (ev) {
-    if (ev.target.closest("input, select, textarea")) return;
-    if (ev.key === " ") { ev.preventDefault(); toggle(); }
-    else if (ev.key === "r") restart();
-    else if (ev.key === "1") setRate(0.25);
-    else if (ev.key === "2") setRate(0.5);
-    else if (ev.key === "3") setRate(1);
+  // Keys from the one map (keys.js): the same keys as on the review and queue pages.
+  if (window.Keys) Keys.register({
+    play: toggle,
+    restart: restart,
+    "frame-back": function () { step(-1); }, "frame-forward": function () { step(1); },
+    "speed-0.25": function () { setRate(0.25); }, "speed-0.5": function () { setRate(0.5); },
+    "speed-1": function () { setRate(1); },
+    drawing: Keys.ELSEWHERE  // overlay.js listens for its own key
   });
 })();

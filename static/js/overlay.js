@@ -24,6 +24,25 @@
     return cache[url];
   }
 
+  // The video letterboxes its picture (object-fit contain) inside its box: a canvas placed
+  // here covers the picture only (at the screen's density), so coordinates in fractions of the
+  // picture map straight onto it. The picture's size in CSS pixels, or null before it is known.
+  // Also used by annotations.js for its drawing canvas.
+  function fitPicture(video, canvas, fallbackW, fallbackH) {
+    var vw = video.videoWidth || fallbackW, vh = video.videoHeight || fallbackH;
+    var bw = video.clientWidth, bh = video.clientHeight;
+    if (!vw || !vh || !bw || !bh) return null;
+    var s = Math.min(bw / vw, bh / vh), w = vw * s, h = vh * s;
+    var dpr = window.devicePixelRatio || 1;
+    canvas.style.left = video.offsetLeft + (bw - w) / 2 + "px";
+    canvas.style.top = video.offsetTop + (bh - h) / 2 + "px";
+    canvas.style.width = w + "px";
+    canvas.style.height = h + "px";
+    var pw = Math.round(w * dpr), ph = Math.round(h * dpr);
+    if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
+    return { w: w, h: h, dpr: dpr };
+  }
+
   function attach(video, canvas, url) {
     var ctx = canvas.getContext("2d");
     var data = null, times = [], current = null, generation = 0;
@@ -44,22 +63,10 @@
     var api = { ready: Promise.resolve(false), loaded: false, frames: 0, interval: 0,
                 frameAt: frameAt, timeOf: timeOf, load: load, redraw: redraw };
 
-    // The video letterboxes its picture (object-fit contain) inside its box: the canvas covers
-    // the picture only, so normalised landmark coordinates map straight onto it.
     function fit() {
-      var vw = video.videoWidth || data.width, vh = video.videoHeight || data.height;
-      var bw = video.clientWidth, bh = video.clientHeight;
-      if (!vw || !vh || !bw || !bh) return false;
-      var s = Math.min(bw / vw, bh / vh), w = vw * s, h = vh * s;
-      var dpr = window.devicePixelRatio || 1;
-      canvas.style.left = video.offsetLeft + (bw - w) / 2 + "px";
-      canvas.style.top = video.offsetTop + (bh - h) / 2 + "px";
-      canvas.style.width = w + "px";
-      canvas.style.height = h + "px";
-      var pw = Math.round(w * dpr), ph = Math.round(h * dpr);
-      if (canvas.width !== pw || canvas.height !== ph) { canvas.width = pw; canvas.height = ph; }
-      box = { w: w, h: h, dpr: dpr };
-      return true;
+      var b = fitPicture(video, canvas, data.width, data.height);
+      if (b) box = b;
+      return !!b;
     }
 
     function point(p, k) { return [p[2 * k] / data.scale * box.w, p[2 * k + 1] / data.scale * box.h]; }
@@ -225,7 +232,7 @@
     return api;
   }
 
-  window.VideoOverlay = { attach: attach };
+  window.VideoOverlay = { attach: attach, fitPicture: fitPicture };
 
   // "o" hides or shows the drawing, to see the lifter unobstructed.
   document.addEventListener("keydown", function (ev) {

@@ -3,24 +3,8 @@
   "use strict";
 
   var items = JSON.parse((document.getElementById("queue-data") || {}).textContent || "[]");
-  var help = document.getElementById("help");
-  function toggleHelp(show) {
-    if (!help) return;
-    help.classList.toggle("hidden", show === undefined ? !help.classList.contains("hidden") : !show);
-  }
-  var helpToggle = document.getElementById("help-toggle");
-  if (helpToggle) helpToggle.addEventListener("click", function () { toggleHelp(); });
-  var helpClose = document.getElementById("help-close");
-  if (helpClose) helpClose.addEventListener("click", function () { toggleHelp(false); });
-
   var boxEl = document.getElementById("queue-label-box");
-  if (!items.length || !boxEl) {
-    document.addEventListener("keydown", function (ev) {
-      if (ev.key === "?") toggleHelp();
-      else if (ev.key === "Escape") toggleHelp(false);
-    });
-    return;
-  }
+  if (!items.length || !boxEl) return;  // nothing to label: no keys, no "Keys" button
 
   var $ = function (id) { return document.getElementById(id); };
   var video = $("queue-video");
@@ -92,7 +76,64 @@
     else box.message("Labelled " + Labels.text(rep) + ". That was the last rep in the queue.", "ok");
   }
 
-  video.addEventListener("loadedmetadata", function () { video.currentTime = items[pos].start_s; });
+  // Playback: the review page's controls, on the rep's loop. Frames from the file's real
+  // frame times once overlay.js has them, else at 30 fps (the pipeline's time base).
+  var rate = 1;
+  function frameLength() { return overlay && overlay.loaded ? overlay.interval : 1 / 30; }
+  function toggle() {
+    if (!video.paused) { video.pause(); return; }
+    var play = video.play();
+    if (play && play.catch) play.catch(function () { /* not loaded yet */ });
+  }
+  function seek(t) {
+    var it = items[pos];
+    video.pause();
+    // Inside the rep (the loop would send anything outside back to its start), and a
+    // quarter into the frame, so that frame is the one shown.
+    video.currentTime = Math.max(it.start_s, Math.min(it.end_s - frameLength() / 2, t)) + frameLength() / 4;
+  }
+  function step(n) {
+    video.pause();
+    if (overlay && overlay.loaded) {
+      var f = Math.max(0, Math.min(overlay.frames - 1, overlay.frameAt(video.currentTime) + n));
+      var it = items[pos];
+      var t = overlay.timeOf(f);
+      if (t < it.start_s - 0.05 || t >= it.end_s) return;  // the rep's own frames only
+      video.currentTime = t + overlay.interval / 4;
+    } else seek(video.currentTime + n * frameLength());
+  }
+  function setRate(r) {
+    rate = r;
+    // A new src resets playbackRate to defaultPlaybackRate: set both, so the speed stays
+    // from rep to rep.
+    video.defaultPlaybackRate = r;
+    video.playbackRate = r;
+    document.querySelectorAll(".queue-controls [data-rate]").forEach(function (b) {
+      var on = parseFloat(b.dataset.rate) === r;
+      b.classList.toggle("active", on);
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  }
+  var playBtn = document.querySelector(".queue-controls [data-act=play]");
+  function playLabel() { playBtn.textContent = video.paused ? "▶︎ Play" : "❚❚ Pause"; }
+  video.addEventListener("play", playLabel);
+  video.addEventListener("pause", playLabel);
+  document.querySelectorAll(".queue-controls [data-act]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      var act = b.dataset.act;
+      if (act === "play") toggle();
+      else if (act === "back") step(-1);
+      else if (act === "forward") step(1);
+    });
+  });
+  document.querySelectorAll(".queue-controls [data-rate]").forEach(function (b) {
+    b.addEventListener("click", function () { setRate(parseFloat(b.dataset.rate)); });
+  });
+
+  video.addEventListener("loadedmetadata", function () {
+    video.currentTime = items[pos].start_s;
+    video.playbackRate = rate;
+  });
   video.addEventListener("timeupdate", loopRep);
   $("queue-prev").addEventListener("click", function () { go(-1); });
   $("queue-next").addEventListener("click", function () { go(1); });
@@ -100,22 +141,33 @@
   noteInput.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape") { ev.preventDefault(); noteInput.blur(); }
   });
-  document.addEventListener("keydown", function (ev) {
-    var tag = (ev.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    var key = ev.key.length === 1 ? ev.key.toLowerCase() : ev.key;
-    var handled = true;
-    if (key === "?") toggleHelp();
-    else if (key === "Escape") toggleHelp(false);
-    else if (key === "j" || key === "ArrowRight") go(1);
-    else if (key === "k" || key === "ArrowLeft") go(-1);
-    else if (key === "g") box.submit("good");
-    else if (key === "a") box.submit("anomalous");
-    else if (key === "n") noteInput.focus();
-    else if (key === " ") { if (video.paused) video.play(); else video.pause(); }
-    else if (/^[1-7]$/.test(key)) box.toggleNth(parseInt(key, 10) - 1);
-    else handled = false;
-    if (handled) ev.preventDefault();
+
+  // Keys from the one map (keys.js): playback as on the review page, [ ] for the reps,
+  // the labelling letters, Shift + a number for the fault tags (1 2 3 are the speeds).
+  var chips = Array.prototype.slice.call(boxEl.querySelectorAll("[data-fault]"));
+  chips.forEach(function (chip, i) {
+    var kbd = chip.querySelector("kbd");
+    if (kbd) kbd.textContent = Keys.shown("fault", i + 1);
+  });
+  Keys.register({
+    play: toggle,
+    "frame-back": function () { step(-1); }, "frame-forward": function () { step(1); },
+    "back-1s": function () { seek(video.currentTime - 1); },
+    "forward-1s": function () { seek(video.currentTime + 1); },
+    restart: function () { video.currentTime = items[pos].start_s; },  // playing on, if it was
+    "speed-0.25": function () { setRate(0.25); }, "speed-0.5": function () { setRate(0.5); },
+    "speed-1": function () { setRate(1); },
+    "prev-rep": function () { go(-1); }, "next-rep": function () { go(1); },
+    good: function () { box.submit("good"); },
+    anomalous: function () { box.submit("anomalous"); },
+    fault: {
+      run: function (n) { box.toggleNth(n - 1); },
+      detail: chips.map(function (c, i) {
+        return Keys.shown("fault", i + 1) + " " + (c.dataset.faultLabel || c.dataset.fault);
+      }).join(", ")
+    },
+    note: function () { noteInput.focus(); },
+    drawing: Keys.ELSEWHERE  // overlay.js listens for its own key
   });
 
   render();

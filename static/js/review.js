@@ -29,10 +29,7 @@
   var video = document.getElementById("player");
   var chartData = JSON.parse((document.getElementById("chart-data") || {}).textContent || "{}");
   if (!video) {  // no video yet (a playable copy is being made): the charts still show
-    if (document.getElementById("bar-chart")) {
-      Charts.bar(document.getElementById("bar-chart"), chartData, function () {});
-      Charts.score(document.getElementById("score-chart"), chartData);
-    }
+    Charts.review(chartData, null);  // no cursor, no seeking: there is nothing to play
     return;
   }
 
@@ -86,8 +83,8 @@
   }
   function toggle() { if (video.paused) video.play(); else video.pause(); }
 
-  var moveHead = Charts.bar(document.getElementById("bar-chart"), chartData, seek);
-  Charts.score(document.getElementById("score-chart"), chartData);
+  // Angle, bar height and score charts; their cursors follow playback (charts.js).
+  var moveHead = Charts.review(chartData, seek, video);
 
   function update() {
     var t = video.currentTime;
@@ -130,18 +127,16 @@
     video.scrollIntoView({ behavior: "smooth", block: "nearest" });
   });
 
-  document.addEventListener("keydown", function (ev) {
-    var tag = (ev.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    var keys = {
-      " ": toggle, k: toggle,
-      ArrowLeft: function () { step(-1); }, ",": function () { step(-1); },
-      ArrowRight: function () { step(1); }, ".": function () { step(1); },
-      j: function () { seek(video.currentTime - 1); }, l: function () { seek(video.currentTime + 1); },
-      "[": function () { jumpRep(-1); }, "]": function () { jumpRep(1); },
-      "1": function () { setRate(0.25); }, "2": function () { setRate(0.5); }, "3": function () { setRate(1); }
-    };
-    if (keys[ev.key]) { ev.preventDefault(); keys[ev.key](); }
+  // Keys from the one map (keys.js): the same keys as on the queue and compare pages.
+  if (window.Keys) Keys.register({
+    play: toggle,
+    "frame-back": function () { step(-1); }, "frame-forward": function () { step(1); },
+    "back-1s": function () { seek(video.currentTime - 1); },
+    "forward-1s": function () { seek(video.currentTime + 1); },
+    "prev-rep": function () { jumpRep(-1); }, "next-rep": function () { jumpRep(1); },
+    "speed-0.25": function () { setRate(0.25); }, "speed-0.5": function () { setRate(0.5); },
+    "speed-1": function () { setRate(1); },
+    drawing: Keys.ELSEWHERE  // overlay.js listens for its own key
   });
 
   // Comments: pin to the current video time; "comment on this rep" preselects the rep.

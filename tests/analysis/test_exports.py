@@ -25,6 +25,12 @@ def test_the_csv_holds_a_row_per_rep_with_verdict_label_and_kinematics(athlete_a
 
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [r["rep"] for r in rows] == ["1", "2", "3"]
+    # Whose set, when and what: a sheet of many sets stays readable.
+    assert {(r["athlete"], r["date"], r["exercise"]) for r in rows} == {
+        (athlete_a.username, session.performed_at.isoformat(), "deadlift")
+    }
+    assert rows[0]["load_kg"] == "" and rows[0]["uploaded_at"].startswith(rows[0]["date"][:4])
+    assert (rows[0]["start_s"], rows[0]["score"], rows[0]["threshold"]) == ("1.0", "0.3", "0.5")
     assert rows[0]["duration_s"] == "0.83" and rows[0]["eccentric_s"] == "0.5"
     assert [r["verdict"] for r in rows] == ["good", "anomalous", "good"]
     assert rows[1]["deviating_joints"] == "lower back"

@@ -112,3 +112,65 @@ def test_only_people_who_see_a_session_can_ask_for_its_annotated_video(
     assert response.status_code == 302
     analysis.refresh_from_db()
     assert analysis.export == "making" and len(tasks) == 1
+
+
+def _chart(client: Client, session) -> dict:
+    """The review page's chart data, as the page's JSON script element carries it."""
+    import json
+    import re
+
+    page = client.get(reverse("session_review", args=[session.pk])).content.decode()
+    found = re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
+
+
+def test_an_analysis_without_a_kept_track_has_no_angle_graph_and_the_page_says_so(
+    session_a, athlete_a
+):
+    client = Client()
+    client.force_login(athlete_a)
+    chart = _chart(client, session_a)
+    assert chart["angles"] is None
+    assert len(chart["bar"]) == 90 and chart["bar"][3] == [0.1, 0.3]
+    assert chart["reps"][0]["band"] == [1.0, 1.333, 1.833]  # frames 30, 40, 55 at 30 fps
+    page = client.get(reverse("session_review", args=[session_a.pk])).content.decode()
+    assert 'data-testid="angles-missing"' in page and 'data-testid="angle-chart"' in page
+
+
+def test_the_angle_graph_comes_from_the_kept_track_on_the_played_clock(session_a, athlete_a):
+    import numpy as np
+
+    from analysis.models import Playback
+    from analysis.pipeline.respan import save_track
+    from tests.pipeline.test_angle_series import _track
+
+    lm, world = _track([0.0] * 45 + [45.0] * 45)
+    lm[60:70], world[60:70] = np.nan, np.nan
+    out = Path(settings.MEDIA_ROOT) / session_a.analysis.output_dir
+    save_track(out, lm, world, np.arange(90), [(0, 90)])
+    analysis = session_a.analysis
+    analysis.video_info = {"fps": 30, "duration_s": 3.0, "start_s": 0.034}
+    analysis.save()
+    client = Client()
+    client.force_login(athlete_a)
+    angles = _chart(client, session_a)["angles"]
+    assert set(angles) == {"t", "hip", "knee", "trunk", "bar"}
+    # The upload plays with its first frame at 0.034 s: the graphs are on that clock.
+    assert angles["t"][:2] == [0.034, 0.067] and len(angles["t"]) == 90
+    assert angles["knee"][0] == 180.0 and angles["hip"][80] == pytest.approx(135.0, abs=0.1)
+    assert angles["hip"][60:70] == [None] * 10  # no pose: a gap, not a zero
+    # The playable copy's first frame is at 0.
+    analysis.playback = Playback.COPY
+    analysis.playable_video = session_a.video.name
+    analysis.save()
+    assert _chart(client, session_a)["angles"]["t"][:2] == [0.0, 0.033]
+
+
+def test_a_damaged_track_means_no_angle_graph_not_an_error(session_a, athlete_a):
+    from analysis.pipeline.respan import TRACK_FILE
+
+    out = Path(settings.MEDIA_ROOT) / session_a.analysis.output_dir
+    (out / TRACK_FILE).write_bytes(b"PK\x03\x04 not really a zip")
+    client = Client()
+    client.force_login(athlete_a)
+    assert _chart(client, session_a)["angles"] is None

@@ -100,10 +100,10 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     progress = page.locator("[data-testid=queue-progress]")
     assert progress.inner_text() == "0 of 3 labelled"
     page.keyboard.press("?")
-    assert page.is_visible("[data-testid=queue-help]")
+    assert page.is_visible("[data-testid=keys-dialog]")
     _shot(page, "01-queue-help.png")
     page.keyboard.press("Escape")
-    assert not page.is_visible("[data-testid=queue-help]")
+    assert not page.is_visible("[data-testid=keys-dialog]")
 
     page.keyboard.press("g")
     page.wait_for_function(
@@ -115,7 +115,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
         "document.querySelector('[data-testid=queue-position]').textContent === 'rep 2 of 3'"
     )
     assert page.inner_text("[data-testid=coach-label]") == "not labelled yet"
-    page.keyboard.press("2")  # hips rise first
+    page.keyboard.press("Shift+Digit2")  # hips rise first (2 alone is a speed)
     assert page.locator("[data-testid=fault-chip][aria-pressed=true]").count() == 1
     page.keyboard.press("a")
     page.wait_for_function(
@@ -125,7 +125,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     page.wait_for_function(
         "document.querySelector('[data-testid=queue-position]').textContent === 'rep 3 of 3'"
     )
-    page.keyboard.press("7")  # "other" needs a note: the server refuses, the page says why
+    page.keyboard.press("Shift+Digit7")  # "other" needs a note: the server refuses, says why
     page.keyboard.press("g")
     page.wait_for_selector("[data-testid=label-msg].label-msg-error")
     assert "needs a note" in page.inner_text("[data-testid=label-msg]")
@@ -138,7 +138,7 @@ def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
         "document.querySelector('[data-testid=queue-progress]').textContent === '3 of 3 labelled'"
     )
     assert "last rep" in page.inner_text("[data-testid=label-msg]")
-    page.keyboard.press("k")  # back to rep 2: its label is shown, not the model's verdict
+    page.keyboard.press("[")  # back to rep 2: its label is shown, not the model's verdict
     page.wait_for_function(
         "document.querySelector('[data-testid=queue-position]').textContent === 'rep 2 of 3'"
     )

@@ -271,7 +271,7 @@ def _check_queue_and_compare(browser, base: str, size: str) -> None:
     data = page.evaluate(LOAD, items[0]["overlay_url"])
     for position, item in enumerate(items[:2]):
         if position:
-            page.keyboard.press("j")
+            page.keyboard.press("]")  # the next rep
             page.wait_for_function(
                 "t => document.getElementById('queue-title').textContent.endsWith(t)",
                 arg=f"rep {item['index']}",

@@ -15,13 +15,32 @@ from analysis.views.api.common import paginated
 
 
 class CommentSerializer(serializers.ModelSerializer):
+    """A comment; with `drawing`, an annotation (see services/comments.py for the shapes:
+    points in picture fractions, and each angle's `degrees` as the server computed it)."""
+
     author = serializers.CharField(source="author.username", read_only=True, default=None)
     rep = serializers.IntegerField(source="rep_id", required=False, allow_null=True)
+    rep_index = serializers.IntegerField(source="rep.index", read_only=True, default=None)
+    body = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False, max_length=None
+    )
+    drawing = serializers.JSONField(required=False, allow_null=True, default=None)
     unread = serializers.BooleanField(read_only=True, default=False)
 
     class Meta:
         model = Comment
-        fields = ["id", "session", "rep", "author", "body", "video_time_s", "created_at", "unread"]
+        fields = [
+            "id",
+            "session",
+            "rep",
+            "rep_index",
+            "author",
+            "body",
+            "video_time_s",
+            "drawing",
+            "created_at",
+            "unread",
+        ]
         read_only_fields = ["id", "session", "author", "created_at", "unread"]
 
 
@@ -51,5 +70,6 @@ def comments_respond(view, *, session, rep) -> Response:
         body=data["body"],
         rep=target,
         video_time_s=data.get("video_time_s"),
+        drawing=data.get("drawing"),
     )
     return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
