@@ -1,7 +1,16 @@
 from django.urls import path
 
-import analysis.views.notifications as notices
-from analysis.views import compare, data, detectors, reps, sessions, shares, training, uploads
+from analysis.views import (
+    compare,
+    data,
+    detectors,
+    notifications,
+    reps,
+    sessions,
+    shares,
+    training,
+    uploads,
+)
 
 urlpatterns = [
     path("coach/", sessions.coach_dashboard, name="coach_dashboard"),
@@ -66,17 +75,23 @@ urlpatterns = [
         detectors.detector_activate_view,
         name="detector_activate",
     ),
-    path("notifications/", notices.notifications_page, name="notifications"),
-    path("notifications/read-all/", notices.notifications_read_all, name="notifications_read_all"),
-    path("notifications/settings/", notices.notification_settings, name="notification_settings"),
+    path("notifications/", notifications.notifications_page, name="notifications"),
+    path(
+        "notifications/read-all/",
+        notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/settings/", notifications.notification_settings, name="notification_settings"
+    ),
     path(
         "notifications/unread.json",
-        notices.notifications_unread_json,
+        notifications.notifications_unread_json,
         name="notifications_unread",
     ),
     path(
         "notifications/<int:notification_id>/",
-        notices.notification_open,
+        notifications.notification_open,
         name="notification_open",
     ),
 ]

@@ -65,6 +65,20 @@ def user_create(
     return user, password
 
 
+def user_email_set(*, user, email: str) -> None:
+    """The address notifications are e-mailed to; blank removes it (no e-mail then)."""
+    email = (email or "").strip()
+    if len(email) > 254:
+        raise ValidationError({"email": "An e-mail address has at most 254 characters."})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as error:
+            raise ValidationError({"email": "That is not an e-mail address."}) from error
+    user.email = email
+    user.save(update_fields=["email"])
+
+
 def coach_create(*, created_by, username: str, password: str | None = None, email: str = ""):
     """Admins create coaches."""
     if user_role(created_by) != Role.ADMIN:

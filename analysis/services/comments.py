@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from analysis.models import COMMENT_MAX_LENGTH, Comment, SessionReadMarker
+from analysis.models import COMMENT_MAX_LENGTH, Comment, Notification, SessionReadMarker
 from analysis.services.notifications import notify_comment
 from athletes.models import TrainingSession
 
@@ -32,9 +32,14 @@ COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def session_mark_seen(*, session: TrainingSession, user) -> None:
-    """Everything in the session up to now counts as read by `user`."""
+    """Everything in the session up to now counts as read by `user`: its comments and the
+    notifications about it (opened from an e-mail or a bookmark, not only from the list)."""
+    now = timezone.now()
     SessionReadMarker.objects.update_or_create(
-        user=user, session=session, defaults={"last_seen_at": timezone.now()}
+        user=user, session=session, defaults={"last_seen_at": now}
+    )
+    Notification.objects.filter(recipient=user, session=session, read_at__isnull=True).update(
+        read_at=now
     )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +24,7 @@ from analysis.services.notifications import (
     notification_preferences_set,
     preferences_of,
 )
+from athletes.services import user_email_set
 from coach_platform.pagination import page_of
 
 
@@ -67,8 +70,15 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             }
             for kind in NotificationKind.values
         }
-        notification_preferences_set(user=request.user, choices=choices)
-        messages.success(request, "Your notification choices are saved.")
+        try:
+            with transaction.atomic():
+                user_email_set(user=request.user, email=request.POST.get("email", ""))
+                notification_preferences_set(user=request.user, choices=choices)
+        except ValidationError as error:
+            for sentence in error.messages:
+                messages.error(request, sentence)
+        else:
+            messages.success(request, "Your notification choices are saved.")
         return redirect("notification_settings")
     prefs = preferences_of(request.user)
     rows = [
@@ -77,7 +87,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analysis/notification_settings.html",
-        {"rows": rows, "has_email": bool(request.user.email)},
+        {"rows": rows, "email": request.user.email},
     )
 
 

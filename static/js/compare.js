@@ -76,6 +76,6 @@
     "frame-back": function () { step(-1); }, "frame-forward": function () { step(1); },
     "speed-0.25": function () { setRate(0.25); }, "speed-0.5": function () { setRate(0.5); },
     "speed-1": function () { setRate(1); },
-    drawing: Keys.ELSEWHERE  // overlay.js listens for its own key
+    drawing: VideoOverlay.toggle
   });
 })();

@@ -2,8 +2,7 @@
    on every page. A page registers the actions it supports:
 
      Keys.register({ play: toggle, "frame-back": function () { step(-1); }, ...,
-                     fault: { run: function (n) { ... }, detail: "1 rounded back, ..." },
-                     drawing: Keys.ELSEWHERE });   // another script (overlay.js) acts on it
+                     fault: { run: function (n) { ... }, detail: "1 rounded back, ..." } });
 
    and this script listens for the keys (never while someone types in a field, nor with
    ctrl/meta/alt), opens a dialog with `?` that lists the page's keys, and fills the page's
@@ -45,11 +44,10 @@
     [["speed-0.25", "speed-0.5", "speed-1"], "speed 0.25× 0.5× 1×"],
     [["good", "anomalous"], "good / anomalous"]
   ];
-  var ELSEWHERE = { elsewhere: true };  // listed, but another script listens for the key
 
   var byAction = {};
   MAP.forEach(function (e) { byAction[e.action] = e; });
-  var handlers = {};  // action -> { run, detail } or ELSEWHERE
+  var handlers = {};  // action -> { run, detail }
   var dialog = null;
 
   function el(tag, cls, text) {
@@ -99,7 +97,7 @@
     if (!m) return;
     if (m.entry.action === "help") { ev.preventDefault(); open(); return; }
     var h = handlers[m.entry.action];
-    if (!h || h === ELSEWHERE) return;
+    if (!h) return;
     ev.preventDefault();
     h.run(m.n);
   });
@@ -222,12 +220,12 @@
     if (ev.target.closest && ev.target.closest("[data-keys-open]")) { ev.preventDefault(); open(); }
   });
 
-  /* Add the page's actions: { action: function (n) | { run, detail } | Keys.ELSEWHERE }. */
+  /* Add the page's actions: { action: function (n) | { run, detail } }. */
   function register(actions) {
     Object.keys(actions).forEach(function (action) {
       if (!byAction[action]) throw new Error("keys.js: no key for the action " + action);
       var h = actions[action];
-      handlers[action] = h === ELSEWHERE ? ELSEWHERE : typeof h === "function" ? { run: h } : h;
+      handlers[action] = typeof h === "function" ? { run: h } : h;
     });
     render();
     if (dialog && dialog.open) fill();
@@ -239,5 +237,5 @@
     return e.digits ? "⇧" + n : e.shown[0];
   }
 
-  window.Keys = { register: register, open: open, close: shut, shown: shown, map: MAP, ELSEWHERE: ELSEWHERE };
+  window.Keys = { register: register, open: open, close: shut, shown: shown, map: MAP };
 })();

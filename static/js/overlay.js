@@ -232,16 +232,13 @@
     return api;
   }
 
-  window.VideoOverlay = { attach: attach, fitPicture: fitPicture };
-
-  // "o" hides or shows the drawing, to see the lifter unobstructed.
-  document.addEventListener("keydown", function (ev) {
-    var tag = (ev.target.tagName || "").toLowerCase();
-    if (ev.key !== "o" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (tag === "input" || tag === "textarea" || tag === "select") return;
+  // Hides or shows every drawing, to see the lifter unobstructed (the "o" key: keys.js).
+  function toggle() {
     visible = !visible;
     drawers.forEach(function (d) { d.redraw(); });
-  });
+  }
+
+  window.VideoOverlay = { attach: attach, fitPicture: fitPicture, toggle: toggle };
 
   var player = document.getElementById("player"), overlay = document.getElementById("overlay");
   if (player && overlay && player.dataset.overlayUrl) {

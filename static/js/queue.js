@@ -167,7 +167,7 @@
       }).join(", ")
     },
     note: function () { noteInput.focus(); },
-    drawing: Keys.ELSEWHERE  // overlay.js listens for its own key
+    drawing: VideoOverlay.toggle
   });
 
   render();

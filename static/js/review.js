@@ -136,7 +136,7 @@
     "prev-rep": function () { jumpRep(-1); }, "next-rep": function () { jumpRep(1); },
     "speed-0.25": function () { setRate(0.25); }, "speed-0.5": function () { setRate(0.5); },
     "speed-1": function () { setRate(1); },
-    drawing: Keys.ELSEWHERE  // overlay.js listens for its own key
+    drawing: VideoOverlay.toggle
   });
 
   // Comments: pin to the current video time; "comment on this rep" preselects the rep.

@@ -366,9 +366,16 @@ def test_the_settings_page_saves_every_kind(people):
     }  # the defaults: everything in the app, e-mail for results
     answer = client.post(
         reverse("notification_settings"),
-        {"label-email": "on", "comment-in_app": "on", "rubbish": "x" * 5000},
+        {
+            "label-email": "on",
+            "comment-in_app": "on",
+            "rubbish": "x" * 5000,
+            "email": " new@example.test ",
+        },
     )
     assert answer.status_code == 302
+    athlete.refresh_from_db()
+    assert athlete.email == "new@example.test"  # where the e-mail goes is chosen here too
     prefs = {
         p.kind: (p.in_app, p.email) for p in NotificationPreference.objects.filter(user=athlete)
     }
@@ -377,3 +384,31 @@ def test_the_settings_page_saves_every_kind(people):
     assert prefs[NotificationKind.ANALYSIS_DONE] == (False, False)
     assert len(prefs) == len(NotificationKind.values)
     assert Client().get(reverse("notification_settings")).status_code == 302  # to the login
+
+
+def test_opening_the_set_itself_marks_its_notifications_read(people):
+    """From an e-mail's link or a bookmark, not only from the list: the set's notifications
+    are read once its page was seen; another set's stay unread."""
+    athlete = people["athlete"]
+    seen, other = make_session(athlete), make_session(athlete)
+    comment_create(author=people["coach"], session=seen, body="Hips first on rep 2.")
+    comment_create(author=people["coach"], session=other, body="Good bar path.")
+    assert notification_unread_count(athlete) == 2
+    client = Client()
+    client.force_login(athlete)
+    assert client.get(reverse("session_review", args=[seen.pk])).status_code == 200
+    unread = Notification.objects.filter(recipient=athlete, read_at__isnull=True)
+    assert [n.session_id for n in unread] == [other.pk]
+
+
+def test_a_bad_e_mail_address_is_refused_and_nothing_changes(people):
+    athlete = people["athlete"]
+    client = Client()
+    client.force_login(athlete)
+    answer = client.post(
+        reverse("notification_settings"), {"email": "not an address\nBcc: x@y"}, follow=True
+    )
+    assert "That is not an e-mail address." in answer.content.decode()
+    athlete.refresh_from_db()
+    assert athlete.email == "athlete_a@example.test"
+    assert not NotificationPreference.objects.filter(user=athlete).exists()

@@ -106,6 +106,26 @@ def login(page, base: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+def upload_analysed(page, base: str, qcluster, *, load_kg: str = "", wait_s: float = 400) -> str:
+    """Upload the shared clip (CLIP) as the logged-in person through the upload page and wait
+    for the real worker to analyse it; the review page's URL once its reps show."""
+    from tests.conftest import shared_path
+
+    page.goto(f"{base}/sessions/new/")
+    page.set_input_files("input[name=video]", str(shared_path(*CLIP)))
+    if load_kg:
+        page.fill("input[name=load_kg]", load_kg)
+    page.click("[data-testid=upload-submit]")
+    page.wait_for_url("**/sessions/*/")
+    deadline = time.monotonic() + wait_s
+    while page.locator("[data-testid=rep-item]").count() == 0:
+        assert time.monotonic() < deadline, f"no reps after {wait_s:.0f} s"
+        assert qcluster.poll() is None, "the worker died: see test-artifacts/e2e/worker-*.log"
+        page.wait_for_timeout(500)  # the review page reloads itself when the job ends
+    assert page.locator("[data-testid=status]").inner_text() == "done"
+    return page.url
+
+
 def logout(page) -> None:
     page.click("[data-testid=logout]")
     page.wait_for_url("**/accounts/login/")

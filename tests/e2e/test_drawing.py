@@ -10,10 +10,9 @@ Screenshots: test-artifacts/e2e/drawing/.
 from __future__ import annotations
 
 import math
-import time
 
-from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
+from tests.conftest import PERSONA_PASSWORD
+from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "drawing"
@@ -37,20 +36,6 @@ ALPHA_AT = """([x, y, r]) => {
   return max;
 }"""
 IDLE = "(() => { const v = document.getElementById('player'); return v.paused && !v.seeking; })()"
-
-
-def _upload(page, base: str, qcluster) -> str:
-    """Upload the shared clip as the logged-in athlete; the review page's URL once analysed."""
-    page.goto(f"{base}/sessions/new/")
-    page.set_input_files("input[name=video]", str(shared_path(*CLIP)))
-    page.click("[data-testid=upload-submit]")
-    page.wait_for_url("**/sessions/*/")
-    deadline = time.monotonic() + 400
-    while page.locator("[data-testid=rep-item]").count() == 0:
-        assert time.monotonic() < deadline, "no reps after 400 s"
-        assert qcluster.poll() is None, "the worker died: see test-artifacts/e2e/worker-*.log"
-        page.wait_for_timeout(1000)  # the page reloads itself when the job ends
-    return page.url
 
 
 def _ready(page) -> None:
@@ -302,7 +287,7 @@ def test_an_angle_drawn_on_a_paused_frame_reads_back_its_degrees(
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
     login(page, base, "athlete_a", PERSONA_PASSWORD)
-    url = _upload(page, base, qcluster)
+    url = upload_analysed(page, base, qcluster)
     context.close()
     _draw_and_reload(browser, base, url, "desktop", "coach_a")
     _draw_and_reload(browser, base, url, "phone", "athlete_a")

@@ -12,10 +12,9 @@ phone-viewport.png mid-playback; player-<size>.png at the last rep's lockout, it
 
 import json
 import math
-import time
 
-from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
+from tests.conftest import PERSONA_PASSWORD
+from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "graphs"
@@ -74,24 +73,6 @@ TEXT = """() => {
 }"""
 
 SIDEWAYS = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-
-
-def _upload(page, base: str, qcluster) -> str:
-    """Upload the clip as the logged-in athlete; the review page's URL once reps show."""
-    page.goto(f"{base}/sessions/new/")
-    page.set_input_files("input[name=video]", str(shared_path(*CLIP)))
-    page.fill("input[name=load_kg]", "140")
-    page.click("[data-testid=upload-submit]")
-    page.wait_for_url("**/sessions/*/")
-    deadline = time.monotonic() + 300
-    while page.locator("[data-testid=rep-item]").count() == 0:
-        assert time.monotonic() < deadline, "no reps after 300 s"
-        assert qcluster.poll() is None, (
-            "the worker died: see test-artifacts/e2e/worker-test_graphs.log"
-        )
-        page.wait_for_timeout(500)  # the page reloads itself when the job ends
-    assert page.locator("[data-testid=status]").inner_text() == "done"
-    return page.url
 
 
 def _settled(page) -> float:
@@ -222,7 +203,7 @@ def test_graph_cursor_follows_playback_and_a_click_seeks(qcluster, live_server, 
     context = browser.new_context(**SIZES["desktop"])
     page = context.new_page()
     login(page, base, "athlete_a", PERSONA_PASSWORD)
-    url = _upload(page, base, qcluster)
+    url = upload_analysed(page, base, qcluster, load_kg="140")
     context.close()
     for size in SIZES:
         _check_size(browser, base, url, size)

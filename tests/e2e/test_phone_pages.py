@@ -32,6 +32,10 @@ PAGES = [  # (who, url name or a key of `world`)
     ("athlete_a", "privacy"),
     ("athlete_a", "password_change"),
     ("athlete_a", "api_docs"),
+    ("athlete_a", "notifications"),
+    ("athlete_a", "notification_settings"),
+    ("athlete_a", "share_page"),
+    ("anonymous", "shared_session"),
     ("coach_a", "coach_dashboard"),
     ("coach_a", "athlete_detail"),
     ("coach_a", "coach_upload"),
@@ -59,9 +63,14 @@ WIDE = (
 @pytest.fixture
 def world(analysed_set, athlete_a):
     from analysis.models import DetectorVersion
+    from analysis.services.shares import share_link_create
 
     reps = analysed_set
+    session = reps[0].analysis.session
+    link = share_link_create(by=athlete_a, session=session, days=7, note="for the physio")
     return {
+        "share_page": reverse("share_page", args=[session.pk]),
+        "shared_session": reverse("shared_session", args=[link.token]),
         "login": "/accounts/login/",
         "review": reverse("session_review", args=[reps[0].analysis.session_id]),
         "compare": reverse("rep_compare") + f"?a={reps[0].pk}&b={reps[1].pk}",

@@ -8,13 +8,11 @@ shows the video playing under the token with the skeleton drawn over it.
 Screenshots: test-artifacts/e2e/share-links/.
 """
 
-import time
-
 import pytest
 from django.urls import reverse
 
-from tests.conftest import PERSONA_PASSWORD, make_session, shared_path
-from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
+from tests.conftest import PERSONA_PASSWORD, make_session
+from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
 from tests.e2e.test_phone_pages import PHONE
 
 pytestmark = needs_chromium
@@ -200,21 +198,12 @@ def test_a_shared_real_set_plays_with_the_skeleton_drawn(
 ):
     """The shared clip analysed by a real worker: under the token the video plays (decoded
     frames, 206 ranges) and overlay.js draws the skeleton from the token's overlay URL."""
-    clip = shared_path(*CLIP)
     base = live_server.url
     context = browser.new_context(**SIZES["desktop"])
     page = context.new_page()
     page.set_default_timeout(WAIT)
     login(page, base, "athlete_a", PERSONA_PASSWORD)
-    page.goto(f"{base}/sessions/new/")
-    page.set_input_files("input[name=video]", str(clip))
-    page.click("[data-testid=upload-submit]")
-    page.wait_for_url("**/sessions/*/")
-    deadline = time.monotonic() + 300
-    while page.locator("[data-testid=rep-item]").count() == 0:
-        assert time.monotonic() < deadline, "no reps after 300 s"
-        assert qcluster.poll() is None, "the worker died: see test-artifacts/e2e/worker-*.log"
-        page.wait_for_timeout(500)  # the review page reloads itself when the job ends
+    upload_analysed(page, base, qcluster)
     reps = page.locator("[data-testid=rep-item]").count()
     page.click("[data-testid=share]")
     page.click("[data-testid=share-create]")

@@ -9,10 +9,8 @@ which its currentTime alone does not tell).
 Screenshots: test-artifacts/e2e/overlay-desktop.png and overlay-phone.png.
 """
 
-import time
-
-from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
+from tests.conftest import PERSONA_PASSWORD
+from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
 
 pytestmark = needs_chromium
 SIZES = {  # browser context options; the phone's screen is dense, as phones' are
@@ -61,24 +59,6 @@ ALPHA_AT = """([canvas, x, y, r]) => {
   for (let i = 3; i < px.length; i += 4) max = Math.max(max, px[i]);
   return max;
 }"""
-
-
-def _upload(page, base: str, qcluster) -> str:
-    """Upload the clip as the logged-in athlete; the review page's URL once reps show."""
-    page.goto(f"{base}/sessions/new/")
-    page.set_input_files("input[name=video]", str(shared_path(*CLIP)))
-    page.fill("input[name=load_kg]", "140")
-    page.click("[data-testid=upload-submit]")
-    page.wait_for_url("**/sessions/*/")
-    deadline = time.monotonic() + 300
-    while page.locator("[data-testid=rep-item]").count() == 0:
-        assert time.monotonic() < deadline, "no reps after 300 s"
-        assert qcluster.poll() is None, (
-            "the worker died: see test-artifacts/e2e/worker-test_video_overlay.log"
-        )
-        page.wait_for_timeout(500)  # the page reloads itself when the job ends
-    assert page.locator("[data-testid=status]").inner_text() == "done"
-    return page.url
 
 
 def _settled(page) -> dict:
@@ -196,7 +176,7 @@ def test_overlay_draws_the_shown_frame_over_the_picture(qcluster, live_server, b
     context = browser.new_context(**SIZES["desktop"])
     page = context.new_page()
     login(page, base, "athlete_a", PERSONA_PASSWORD)
-    url = _upload(page, base, qcluster)
+    url = upload_analysed(page, base, qcluster, load_kg="140")
     context.close()
     for size in SIZES:
         _check_size(browser, base, url, size)
@@ -313,7 +293,7 @@ def test_overlay_on_the_queue_and_compare_pages(qcluster, live_server, browser, 
     context = browser.new_context(**SIZES["desktop"])
     page = context.new_page()
     login(page, base, "athlete_a", PERSONA_PASSWORD)
-    _upload(page, base, qcluster)
+    upload_analysed(page, base, qcluster, load_kg="140")
     context.close()
     for size in SIZES:
         _check_queue_and_compare(browser, base, size)
