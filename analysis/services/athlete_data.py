@@ -42,8 +42,8 @@ sessions/<date>-session-<id>/
         (times, kinematics, the detector's verdict and its history, your coaches' label
         with fault tags, note and the full history of label changes; whether the rep
         counts: "counted": false is a rep your coach marked "not a rep", with who and
-        when in "count_corrections") and the comments on the session (author, time, text;
-        a comment about one rep names its number).
+        when in "count_corrections") and the comments on the session (author, time, text,
+        drawing; a comment about one rep names its number).
     video.<ext>
         The video exactly as it was uploaded (its original file name is in session.json).
     reps/rep-<number>.png
@@ -226,6 +226,7 @@ def _write_session(zf: zipfile.ZipFile, session: TrainingSession) -> None:
             "body": c.body,
             "rep": c.rep.index if c.rep else None,
             "video_time_s": c.video_time_s,
+            "drawing": c.drawing,  # shapes in fractions of the picture; angles with degrees
         }
         for c in session.comments.select_related("author", "rep")
     ]

@@ -7,18 +7,17 @@ to the rest of the platform but the login page."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework.throttling import SimpleRateThrottle
 
 from analysis.models import AnalysisStatus, ShareLink
 from analysis.selectors.media import analysis_chart_data, analysis_overlay_data, playback_url
@@ -46,9 +45,23 @@ from analysis.views.common import back_url, media_file_response, session_or_404
 from coach_platform.pagination import page_of
 
 # Requests per minute and client address on the public URLs. The video's limit is high: a
-# player seeking asks for many byte ranges. Counts live in the default cache (Redis in a
-# deployment, so every web process shares them).
-SHARE_RATES = {"page": 60, "overlay": 60, "video": 1200}
+# player seeking asks for many byte ranges.
+SHARE_RATES = {"page": "60/min", "overlay": "60/min", "video": "1200/min"}
+
+
+class ShareRateThrottle(SimpleRateThrottle):
+    """DRF's throttle on a plain view: per client address (behind `NUM_PROXIES` as the API
+    counts it) and scope, in the default cache (Redis in a deployment: every web process
+    shares the counts)."""
+
+    def __init__(self, scope: str) -> None:
+        self.scope = scope
+        self.rate = SHARE_RATES[scope]
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+
+    def get_cache_key(self, request, view) -> str:
+        ident = self.get_ident(request)
+        return self.cache_format % {"scope": f"share-{self.scope}", "ident": ident}
 
 
 # --- the share page (logged in) --------------------------------------------------------------
@@ -121,19 +134,6 @@ def _private(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _throttled(request: HttpRequest, scope: str) -> bool:
-    """A fixed one-minute window per client address and scope, counted in the cache."""
-    window = int(time.time() // 60)
-    key = f"share-rate:{scope}:{request.META.get('REMOTE_ADDR', '')}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
-    return count > SHARE_RATES[scope]
-
-
 def _gone(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "analysis/share_gone.html", status=404))
 
@@ -145,7 +145,7 @@ def _shared(scope: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-            if _throttled(request, scope):
+            if not ShareRateThrottle(scope).allow_request(request, None):
                 response = HttpResponse(
                     "Too many requests for this link: wait a minute and try again.",
                     status=429,

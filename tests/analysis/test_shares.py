@@ -287,7 +287,7 @@ def test_the_public_urls_answer_get_only(shared, client):
 def test_the_public_urls_are_throttled_per_address(shared, client, monkeypatch):
     from analysis.views import shares as views
 
-    monkeypatch.setitem(views.SHARE_RATES, "page", 3)
+    monkeypatch.setitem(views.SHARE_RATES, "page", "3/min")
     statuses = [client.get(_urls(shared)["session"]).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
     assert client.get(_urls(shared)["overlay"]).status_code == 200  # its own budget

@@ -247,6 +247,7 @@ def test_the_athlete_downloads_everything_of_theirs_as_a_zip(
             "body": "Brace first",
             "rep": 1,
             "video_time_s": None,
+            "drawing": None,
         }
     ]
     account = json.loads(archive.read("account.json"))
