@@ -249,3 +249,32 @@ def test_a_run_the_reaper_gave_up_on_registers_nothing_when_it_finishes_late(
     assert run.version is None and run.epoch == 1  # nothing written after it was reaped
     assert list(DetectorVersion.objects.all()) == [active] and active.is_active
     assert not list(detector_root().glob(".partial-*"))
+
+
+def test_train_detector_hands_the_run_to_a_worker_and_follows_it(qcluster, seed_subset):
+    """The command enqueues the run; a real django-q2 worker trains it (its log says so) while
+    the command follows the run's row to the end and reports the new version."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out, err = StringIO(), StringIO()
+    call_command("train_detector", "--epochs", "2", "--poll", "0.5", stdout=out, stderr=err)
+    run = TrainingRun.objects.get()
+    assert run.status == "done" and run.epoch == 2 and run.version is not None
+    assert f"New version {run.version.name}" in out.getvalue()
+    assert "not activated" in out.getvalue()
+    log = Path(settings.BASE_DIR) / "test-artifacts" / "analysis" / "worker-test_training.log"
+    assert f"processing training-{run.pk}" in log.read_text()
+
+
+def test_train_detector_in_the_foreground_trains_in_its_own_process(seed_subset):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("train_detector", "--epochs", "1", "--foreground", stdout=out, stderr=StringIO())
+    run = TrainingRun.objects.get()
+    assert run.status == "done" and run.epoch == 1
+    assert f"New version {run.version.name}" in out.getvalue()
