@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run test lint bench bench-verdicts setup migrate clean
+.PHONY: run serve test lint bench bench-verdicts setup migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -30,6 +30,12 @@ run: migrate
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# A production way to run it on this machine: gunicorn + a worker, DEBUG off, the database and
+# Redis from DATABASE_URL / REDIS_URL when set (docs/deploy.md); no demo accounts.
+serve: migrate
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) scripts/run_platform.py --production
 
 test: lint
 	$(PY) -m pytest

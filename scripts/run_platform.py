@@ -1,7 +1,9 @@
 #!/usr/bin/env python
 """Start the platform: the web server and the django-q2 worker together; Ctrl-C stops both.
 
-`make run` calls this after `manage.py migrate` and `manage.py seed_demo`. The worker runs
+`make run` calls this after `manage.py migrate` and `manage.py seed_demo` (Django's
+development server); `make serve` with `--production` (gunicorn, DEBUG off, static files
+collected, no demo accounts). The worker runs
 through `--worker`: it imports MediaPipe and TensorFlow once in the cluster's parent before
 its workers fork, which saves seconds per analysis (recipes.md).
 """
@@ -59,20 +61,22 @@ def reap_before_start() -> None:
         print(f"{counts['analyses_requeued']} queued analysis job(s) enqueued again.")
 
 
-def banner() -> str:
-    password = os.environ.get("DEMO_PASSWORD")
-    file = ROOT / "var" / "demo-password"
-    if not password and file.exists():
-        password = file.read_text().strip()
+def banner(production: bool) -> str:
     lines = [
         "",
         f"  Deadlift coach is running at http://{HOST}:{PORT}/",
         f"  API docs: http://{HOST}:{PORT}/api/docs/",
-        "  Demo accounts: admin, coach, athlete1, athlete2",
-        f"  Password: {password or '(see seed_demo output above)'}",
-        "  Ctrl-C stops the web server and the worker.",
-        "",
     ]
+    if not production:
+        password = os.environ.get("DEMO_PASSWORD")
+        file = ROOT / "var" / "demo-password"
+        if not password and file.exists():
+            password = file.read_text().strip()
+        lines += [
+            "  Demo accounts: admin, coach, athlete1, athlete2",
+            f"  Password: {password or '(see seed_demo output above)'}",
+        ]
+    lines += ["  Ctrl-C stops the web server and the worker.", ""]
     return "\n".join(lines)
 
 
@@ -83,13 +87,17 @@ def main() -> int:
     reap_before_start()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     python = sys.executable
-    web = subprocess.Popen(
-        [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"], cwd=ROOT, env=env
-    )
+    # `--production` (make serve): gunicorn with gunicorn.conf.py, static files by whitenoise.
+    production = "--production" in sys.argv
+    if production:
+        command = [python, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    else:
+        command = [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"]
+    web = subprocess.Popen(command, cwd=ROOT, env=env)
     work = subprocess.Popen([python, str(Path(__file__).resolve()), "--worker"], cwd=ROOT, env=env)
     children = [web, work]
     time.sleep(1.5)
-    print(banner(), flush=True)
+    print(banner(production), flush=True)
     stopping = False
 
     def stop(*_args) -> None:
