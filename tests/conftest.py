@@ -176,6 +176,19 @@ def session_b(athlete_b):
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _test_database_url(db: dict) -> str:
+    """Where a worker process finds the test database: the SQLite file (tests/conftest.py
+    makes it file-backed), or the PostgreSQL test database the run created."""
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        assert Path(db["NAME"]).is_file(), "a real worker needs a file-backed test database"
+        return f"sqlite:///{db['NAME']}"
+    from urllib.parse import quote
+
+    auth = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    host = f"{auth}@" if auth else ""
+    return f"postgres://{host}{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @pytest.fixture
 def qcluster_start(transactional_db, monkeypatch, request):
     """Start real django-q2 clusters (`run_platform.py --worker`, as `make run` does) on the
@@ -193,8 +206,10 @@ def qcluster_start(transactional_db, monkeypatch, request):
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", False)
-    db_name = connection.settings_dict["NAME"]
-    assert Path(db_name).is_file(), "a real worker needs a file-backed test database"
+    database_url = _test_database_url(connection.settings_dict)
+    from django_q.brokers import get_broker
+
+    get_broker().purge_queue()  # tasks an earlier test left in a shared (Redis) queue
     parts = request.module.__name__.split(".")
     artifacts = ROOT / "test-artifacts" / (parts[1] if len(parts) > 2 else "tests")
     artifacts.mkdir(parents=True, exist_ok=True)
@@ -204,7 +219,7 @@ def qcluster_start(transactional_db, monkeypatch, request):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
-            "DATABASE_URL": f"sqlite:///{db_name}",
+            "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "DETECTOR_ROOT": str(settings.DETECTOR_ROOT or ""),  # versions land where tests look
             "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
