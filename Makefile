@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export TF_CPP_MIN_LOG_LEVEL := 2
 export DJANGO_ALLOW_ASYNC_UNSAFE := true
 
-.PHONY: run serve test lint bench bench-verdicts setup migrate clean
+.PHONY: run serve test test-scale lint bench bench-verdicts setup migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -38,6 +38,12 @@ serve: migrate
 	$(PY) scripts/run_platform.py --production
 
 test: lint
+	$(PY) -m pytest
+
+# The same suite on PostgreSQL + Redis (DATABASE_URL, REDIS_URL set; `.ci/scale-services make
+# test-scale` starts throwaway servers from Debian's packages on the loopback).
+test-scale: setup
+	@test -n "$$DATABASE_URL" -a -n "$$REDIS_URL" || { echo "set DATABASE_URL and REDIS_URL (or run: .ci/scale-services make test-scale)"; exit 2; }
 	$(PY) -m pytest
 
 bench: setup
