@@ -106,6 +106,17 @@ def login(page, base: str, username: str, password: str) -> None:
     page.wait_for_load_state()
 
 
+# The largest alpha in a small square of canvas pixels around (x, y), in backing pixels.
+ALPHA_AT = """([canvas, x, y, r]) => {
+  const c = document.querySelector(canvas);
+  const side = 2 * r + 1;
+  const px = c.getContext('2d').getImageData(Math.round(x - r), Math.round(y - r), side, side).data;
+  let max = 0;
+  for (let i = 3; i < px.length; i += 4) max = Math.max(max, px[i]);
+  return max;
+}"""
+
+
 def upload_analysed(page, base: str, qcluster, *, load_kg: str = "", wait_s: float = 400) -> str:
     """Upload the shared clip (CLIP) as the logged-in person through the upload page and wait
     for the real worker to analyse it; the review page's URL once its reps show."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
+from tests.e2e.conftest import ALPHA_AT, ARTIFACTS, login, needs_chromium, upload_analysed
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "drawing"
@@ -26,15 +26,6 @@ PHONE = {  # as tests/e2e/test_phone_pages.py
 # The angle's arm end, vertex and other arm end, in fractions of the picture.
 POINTS = [(0.3, 0.25), (0.5, 0.62), (0.78, 0.45)]
 
-# The largest alpha in a small square of a canvas's pixels around (x, y), in backing pixels.
-ALPHA_AT = """([x, y, r]) => {
-  const c = document.getElementById('draw-canvas');
-  const side = 2 * r + 1;
-  const px = c.getContext('2d').getImageData(Math.round(x - r), Math.round(y - r), side, side).data;
-  let max = 0;
-  for (let i = 3; i < px.length; i += 4) max = Math.max(max, px[i]);
-  return max;
-}"""
 IDLE = "(() => { const v = document.getElementById('player'); return v.paused && !v.seeking; })()"
 
 
@@ -127,7 +118,7 @@ def _draw_and_reload(browser, base: str, url: str, size: str, who: str) -> None:
     # The angle is drawn at the vertex, on the canvas's backing pixels.
     dpr = page.evaluate("window.devicePixelRatio")
     vx, vy = (pixels[1][0] - box["x"]) * dpr, (pixels[1][1] - box["y"]) * dpr
-    assert page.evaluate(ALPHA_AT, [vx, vy, 3]) > 0, "nothing drawn at the vertex"
+    assert page.evaluate(ALPHA_AT, ["#draw-canvas", vx, vy, 3]) > 0, "nothing drawn at the vertex"
     if size == "desktop":  # more shapes in the same drawing: an arrow and a free-hand line, dragged
         for tool, path in [
             ("arrow", [(0.15, 0.85), (0.35, 0.7)]),
@@ -211,7 +202,8 @@ def _draw_and_reload(browser, base: str, url: str, size: str, who: str) -> None:
     assert abs(now - at) <= interval, (now, at)
     drawn = page.get_attribute("#draw-canvas", "data-degrees").split(",")
     assert f"{degrees}°" in drawn
-    assert page.evaluate(ALPHA_AT, [vx, vy, 3]) > 0, "the angle is not drawn after the seek"
+    drawn_at_vertex = page.evaluate(ALPHA_AT, ["#draw-canvas", vx, vy, 3])
+    assert drawn_at_vertex > 0, "the angle is not drawn after the seek"
     page.locator(".player-card").screenshot(path=SHOTS / f"{size}-3-after-reload.png")
 
     # Its time in the list, or the item itself, seeks there too; and playback passing its

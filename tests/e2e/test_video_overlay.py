@@ -10,7 +10,7 @@ Screenshots: test-artifacts/e2e/overlay-desktop.png and overlay-phone.png.
 """
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
+from tests.e2e.conftest import ALPHA_AT, ARTIFACTS, login, needs_chromium, upload_analysed
 
 pytestmark = needs_chromium
 SIZES = {  # browser context options; the phone's screen is dense, as phones' are
@@ -48,16 +48,6 @@ GEOMETRY = """([video, canvas]) => {
   return {picture: [b.left + (b.width - w) / 2, b.top + (b.height - h) / 2, w, h],
           canvas: [r.left, r.top, r.width, r.height], backing: [c.width, c.height],
           dpr: window.devicePixelRatio};
-}"""
-
-# The largest alpha in a small square of canvas pixels around (x, y), in backing pixels.
-ALPHA_AT = """([canvas, x, y, r]) => {
-  const c = document.querySelector(canvas);
-  const side = 2 * r + 1;
-  const px = c.getContext('2d').getImageData(Math.round(x - r), Math.round(y - r), side, side).data;
-  let max = 0;
-  for (let i = 3; i < px.length; i += 4) max = Math.max(max, px[i]);
-  return max;
 }"""
 
 
