@@ -19,7 +19,7 @@ class DetectorVersionAdmin(admin.ModelAdmin):
 
 @admin.register(Analysis)
 class AnalysisAdmin(admin.ModelAdmin):
-    list_display = ["id", "session", "status", "progress", "rep_count", "finished_at"]
+    list_display = ["id", "session", "status", "progress", "rep_count", "worker", "finished_at"]
     list_filter = ["status"]
     raw_id_fields = ["session"]
 

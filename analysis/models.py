@@ -22,9 +22,11 @@ SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their
 
 
 class DetectorVersion(models.Model):
-    """A trained anomaly detector on disk; immutable once trained, at most one is active."""
+    """A trained anomaly detector; immutable once trained, at most one is active."""
 
     name = models.CharField(max_length=100, unique=True)
+    # The version's folder as a media key ("detectors/<folder>", any machine fetches it);
+    # versions registered before keys hold an absolute path.
     model_dir = models.CharField(max_length=500)
     metrics = models.JSONField(default=dict, blank=True)
     notes = models.TextField(blank=True)
@@ -122,8 +124,12 @@ class Analysis(Job):
     )
     progress = models.FloatField(default=0.0)  # percent, 0..100
     attempts = models.PositiveIntegerField(default=0)  # a run's claim: its attempt number
+    # Runs in a row whose worker stopped (killed, its machine gone): the reaper queues such a
+    # run again while this is under ANALYSIS_LOST_REQUEUES, then fails it.
+    worker_losses = models.PositiveSmallIntegerField(default=0)
+    worker = models.CharField(max_length=100, blank=True)  # "host:pid" of the last claim
     queued_at = models.DateTimeField(default=timezone.now)
-    # Paths relative to MEDIA_ROOT: never exposed as URLs, served by permission-checked views.
+    # Media keys (coach_platform/storage.py), never URLs: served by permission-checked views.
     output_dir = models.CharField(max_length=500, blank=True)
     result_video = models.CharField(max_length=500, blank=True)  # the export, once made
     export = models.CharField(max_length=16, choices=Export.choices, blank=True, default="")
@@ -252,7 +258,7 @@ class Rep(models.Model):
     complete = models.BooleanField(default=True)
     stages = models.JSONField(default=dict, blank=True)
     kinematics = models.JSONField(default=dict, blank=True)
-    # Files relative to MEDIA_ROOT (SkeleMotion PNG and its float arrays).
+    # Media keys (SkeleMotion PNG and its float arrays).
     image = models.CharField(max_length=500, blank=True)
     orientation = models.CharField(max_length=500, blank=True)
     magnitude = models.CharField(max_length=500, blank=True)

@@ -9,10 +9,7 @@ per session. (Downloading everything needs analysis data, so it lives in
 from __future__ import annotations
 
 import logging
-import shutil
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +23,7 @@ from athletes.models import (
     TrainingSession,
 )
 from athletes.selectors import AnyUser, user_role
+from coach_platform.storage import media_remove
 
 logger = logging.getLogger(__name__)
 
@@ -58,15 +56,6 @@ def consent_set(athlete: AnyUser, given: bool, *, by: AnyUser | None = None) -> 
     profile.save(update_fields=["training_consent", "consent_changed_at"])
     logger.info("training consent of %s: %s", athlete.username, "yes" if given else "no")
     return profile
-
-
-def _session_folder(folder: str) -> Path | None:
-    """MEDIA_ROOT/sessions/<folder>, or None when the stored name could leave that root."""
-    root = (Path(settings.MEDIA_ROOT) / "sessions").resolve()
-    if not folder or folder in (".", "..") or "/" in folder or "\\" in folder:
-        return None
-    path = (root / folder).resolve()
-    return path if path.parent == root else None
 
 
 def account_erase(*, user: AnyUser, password: str, confirmed: bool, request=None) -> int:
@@ -103,11 +92,10 @@ def account_erase(*, user: AnyUser, password: str, confirmed: bool, request=None
 
         def remove_files() -> None:
             for folder in folders:
-                path = _session_folder(folder)
-                if path is None:
+                if not folder or "/" in folder:
                     logger.warning("not removing suspicious session folder %r", folder)
                     continue
-                shutil.rmtree(path, ignore_errors=True)
+                media_remove(f"sessions/{folder}")
 
         transaction.on_commit(remove_files)
     logger.info("account %s deleted with %d sessions", username, count)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -139,13 +140,55 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-# Private media: served only through permission-checked views, never by URL prefix.
+# Private media (uploads, analysis files, detector versions): served only through
+# permission-checked views, never by URL prefix; read and written through the storage API
+# (coach_platform/storage.py). The file system under MEDIA_ROOT by default; MEDIA_STORAGE=s3
+# keeps them in an S3-compatible bucket (AWS_STORAGE_BUCKET_NAME, AWS_S3_ENDPOINT_URL for
+# MinIO, Ceph..., AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role), with a
+# local mirror per machine at MEDIA_CACHE_ROOT for the files a job works on.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-# Trained detector versions (one immutable folder each); empty = MEDIA_ROOT / "detectors".
-DETECTOR_ROOT = os.environ.get("DETECTOR_ROOT", "")
+MEDIA_STORAGE = os.environ.get("MEDIA_STORAGE", "files")
+MEDIA_CACHE_ROOT = Path(os.environ.get("MEDIA_CACHE_ROOT", BASE_DIR / "var" / "media-cache"))
+# Local copies of object-stored files unused this long are removed by the reaper.
+MEDIA_CACHE_SECONDS = int(os.environ.get("MEDIA_CACHE_SECONDS", 6 * 3600))
+# A browser plays an object-stored video from a pre-signed URL valid this long.
+MEDIA_URL_SECONDS = int(os.environ.get("MEDIA_URL_SECONDS", 3600))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
+def s3_media_storage(bucket: str, endpoint: str = "", region: str | None = None) -> dict:
+    """The media storage in an S3-compatible bucket (django-storages), private."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": region or None,
+            "default_acl": None,  # private: the bucket's own policy, no public objects
+            "querystring_auth": True,
+            "file_overwrite": True,  # keys are chosen by the platform, never renamed
+            "addressing_style": "path" if endpoint else None,
+        },
+    }
+
+
+MEDIA_ORIGIN = ""  # where browsers fetch object-stored media from (for the CSP)
+if MEDIA_STORAGE == "s3":
+    _endpoint = os.environ.get("AWS_S3_ENDPOINT_URL", "")
+    _bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "coach-media")
+    STORAGES["default"] = s3_media_storage(_bucket, _endpoint, os.environ.get("AWS_S3_REGION_NAME"))
+    MEDIA_ORIGIN = _endpoint.rstrip("/") or f"https://{_bucket}.s3.amazonaws.com"
+elif MEDIA_STORAGE != "files":
+    raise ImproperlyConfigured("MEDIA_STORAGE is 'files' (the default) or 's3'.")
 # A running analysis or training run whose worker sent no heartbeat for this long is dead:
 # the reaper (a django-q2 schedule, every minute) marks it failed, and it can be retried.
 JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", 120))
+# An analysis whose worker stopped is queued again for another worker this many times in a
+# row before it is failed (a video that kills workers must not take them all down).
+ANALYSIS_LOST_REQUEUES = int(os.environ.get("ANALYSIS_LOST_REQUEUES", 1))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LOGIN_URL = "login"
@@ -254,8 +297,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:"],
-        "media-src": [SELF, "blob:"],
+        "img-src": [SELF, "data:", "blob:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+        "media-src": [SELF, "blob:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "connect-src": [SELF],
         "font-src": [SELF],
         "object-src": [NONE],

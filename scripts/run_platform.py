@@ -40,10 +40,13 @@ def worker() -> None:
     call_command("qcluster")
 
 
-def reap_before_start() -> None:
-    """No worker of this host runs yet, so every job left `running` lost its worker: the
-    reaper (the same service the every-minute schedule runs) fails them at once, retryable,
-    and enqueues again the tasks that queued analyses lost with the last cluster."""
+def reap_before_start(production: bool) -> None:
+    """Jobs left `running` by the last stop: the reaper (the same service the every-minute
+    schedule runs) queues them again (or fails them, retryable, when they were interrupted
+    before), and enqueues again the tasks that queued analyses lost with the last cluster.
+    On one machine (`make run`) no worker runs yet, so every running job lost its worker;
+    `--production` may share the database with other machines' live workers, so only jobs
+    without a heartbeat for JOB_STALE_SECONDS count as lost."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coach_platform.settings")
     sys.path.insert(0, str(ROOT))
     import django
@@ -51,10 +54,13 @@ def reap_before_start() -> None:
     django.setup()
     from analysis.services import jobs_reap
 
-    counts = jobs_reap(stale_seconds=0)
+    counts = jobs_reap(stale_seconds=None if production else 0)
+    if counts["analyses_restarted"]:
+        count = counts["analyses_restarted"]
+        print(f"{count} analysis job(s) interrupted by the last stop queued again.")
     if counts["analyses_failed"]:
         count = counts["analyses_failed"]
-        print(f"{count} analysis job(s) interrupted by the last stop marked failed (retryable).")
+        print(f"{count} analysis job(s) interrupted twice in a row marked failed (retryable).")
     if counts["training_runs_failed"]:
         print("A training run interrupted by the last stop was marked failed.")
     if counts["analyses_requeued"]:
@@ -84,11 +90,11 @@ def main() -> int:
     if "--worker" in sys.argv:
         worker()
         return 0
-    reap_before_start()
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     python = sys.executable
     # `--production` (make serve): gunicorn with gunicorn.conf.py, static files by whitenoise.
     production = "--production" in sys.argv
+    reap_before_start(production)
     if production:
         command = [python, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
     else:

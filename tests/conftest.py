@@ -96,16 +96,16 @@ def make_session(athlete, *, reps: int = 2, status: str = "done", verdicts=("goo
     import uuid
 
     import numpy as np
-    from django.conf import settings
     from django.core.files.base import ContentFile
 
     from analysis.models import Analysis, DetectorVersion, Rep, RepVerdict
     from athletes.models import TrainingSession
+    from coach_platform.storage import media_publish, media_root
 
     session = TrainingSession(athlete=athlete, uploaded_by=athlete, folder=uuid.uuid4().hex)
     session.video.save("original.mp4", ContentFile(b"\x00" * 4096), save=False)
     session.save()
-    folder = Path(settings.MEDIA_ROOT) / "sessions" / session.folder / "analysis"
+    folder = media_root() / "sessions" / session.folder / "analysis"  # stored at the end
     (folder / "reps").mkdir(parents=True, exist_ok=True)
     (folder / "result.mp4").write_bytes(bytes(range(256)) * 40)
     frames = [{"t": i / 30, "stage": "down", "prob": 0.9, "bar_y": 0.3} for i in range(90)]
@@ -159,6 +159,7 @@ def make_session(athlete, *, reps: int = 2, status: str = "done", verdicts=("goo
                 threshold=0.5,
                 joints=rep.joints,
             )
+    media_publish(folder)
     return session
 
 
@@ -221,7 +222,8 @@ def qcluster_start(transactional_db, monkeypatch, request):
             "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
             "DATABASE_URL": database_url,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "DETECTOR_ROOT": str(settings.DETECTOR_ROOT or ""),  # versions land where tests look
+            # Object storage: each worker is another machine with its own local mirror.
+            "MEDIA_CACHE_ROOT": str(Path(settings.MEDIA_CACHE_ROOT) / f"worker-{len(started) + 1}"),
             "SECRET_KEY": settings.SECRET_KEY,  # task packages are signed with it
             "Q_SYNC": "false",
             "Q_WORKERS": "1",
@@ -254,7 +256,114 @@ def qcluster_start(transactional_db, monkeypatch, request):
         log.close()
 
 
+def wait_for(what: str, condition, timeout: float, workers=()):
+    """`condition()`'s first true value, polled until `timeout` seconds; fails at once when
+    one of the `workers` (Popen) exited."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        for worker in workers:
+            assert worker.poll() is None, f"a worker exited ({worker.returncode}): see its log"
+        time.sleep(0.2)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
 @pytest.fixture
 def qcluster(qcluster_start):
     """One real django-q2 cluster on the test database (see `qcluster_start`)."""
     return qcluster_start()
+
+
+# --- an S3-compatible server ----------------------------------------------------------------
+S3_ENV = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> str:
+    """A real S3-compatible server on the loopback: the one the environment names (CI's
+    scale run starts one), else moto's server (a PyPI package) started here for the session."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    if os.environ.get("AWS_S3_ENDPOINT_URL"):
+        yield os.environ["AWS_S3_ENDPOINT_URL"]
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = (ROOT / "test-artifacts").joinpath("s3-server.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(f"the S3 server did not start: see {log}") from None
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+class S3Media:
+    """The bucket a test's media live in, and how a worker process reaches it."""
+
+    def __init__(self, endpoint: str, bucket: str):
+        import boto3
+
+        self.endpoint, self.bucket = endpoint, bucket
+        self.client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+
+    def keys(self, prefix: str = "") -> list[str]:
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        return sorted(o["Key"] for page in pages for o in page.get("Contents", []))
+
+    def worker_env(self) -> dict[str, str]:
+        return {
+            "MEDIA_STORAGE": "s3",
+            "AWS_S3_ENDPOINT_URL": self.endpoint,
+            "AWS_STORAGE_BUCKET_NAME": self.bucket,
+            "AWS_S3_REGION_NAME": "us-east-1",
+            **S3_ENV,
+        }
+
+
+@pytest.fixture
+def s3_media(s3_endpoint, settings, monkeypatch, tmp_path) -> S3Media:
+    """Media in a fresh bucket of the S3 server for this test (the storage the settings name
+    for MEDIA_STORAGE=s3), with this process's local mirror in a fresh folder."""
+    import uuid
+
+    for name, value in S3_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    media = S3Media(s3_endpoint, f"coach-test-{uuid.uuid4().hex[:12]}")
+    media.client.create_bucket(Bucket=media.bucket)
+    from coach_platform.settings import s3_media_storage
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_media_storage(media.bucket, s3_endpoint, "us-east-1"),
+    }
+    settings.MEDIA_STORAGE = "s3"
+    settings.MEDIA_CACHE_ROOT = tmp_path / "mirror-web"
+    return media

@@ -18,3 +18,5 @@ AXES_ENABLED = False
 
 # Notification e-mails land in django.core.mail.outbox.
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Object storage (MEDIA_STORAGE=s3, as CI's scale run sets it): this process's local mirror.
+MEDIA_CACHE_ROOT = Path(tempfile.mkdtemp(prefix="coach-test-mirror-"))  # noqa: F405

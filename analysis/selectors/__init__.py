@@ -5,7 +5,7 @@
 - `reps`: which reps a person may see or label, the review queue
 - `training`: the training set (its one definition), the training page's lists, runs
 - `detectors`: detector versions and their held-out reports
-- `media`: stored files: paths under MEDIA_ROOT, the report, the review page's chart data
+- `media`: stored files: the videos' URLs, the report, the review page's chart data
 - `compare`: two reps side by side
 - `export`: a session's reps as CSV
 

@@ -1,51 +1,38 @@
-"""Reads of stored files: a stored key as a path under MEDIA_ROOT, the annotated video's
-URL, the analysis report, and the data the review page's charts draw from it."""
+"""Reads of stored files (through coach_platform.storage): the annotated video's URL, the
+analysis report, and the data the review page's charts draw from it."""
 
 from __future__ import annotations
 
 import json
 import logging
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
 from analysis.models import Analysis, Playback, Rep
+from coach_platform.storage import media_path, media_stat
 
 logger = logging.getLogger(__name__)
 MAX_CHART_POINTS = 600
 
 
-def media_path(relative: str) -> Path | None:
-    """An absolute path under MEDIA_ROOT for a stored relative path, or None when it is
-    empty, missing, or tries to leave MEDIA_ROOT."""
-    if not relative:
-        return None
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / relative).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
-    return path
-
-
 def result_video_url(analysis: Analysis) -> str | None:
     """The annotated video's URL, versioned by the file's time: a redrawn video (new
     verdicts) must not come from the browser's cache."""
-    path = media_path(analysis.result_video)
-    if path is None:
+    stat = media_stat(analysis.result_video)
+    if stat is None:
         return None
-    return f"{reverse('result_video', args=[analysis.session_id])}?v={_stamp(path)}"
+    return f"{reverse('result_video', args=[analysis.session_id])}?v={stat[1]}"
 
 
 def playback_url(analysis: Analysis) -> str | None:
     """What the review page plays: the upload when browsers play it, else its playable copy
     once made; None while it is being made or when it could not be."""
     if analysis.playback == Playback.COPY:
-        path = media_path(analysis.playable_video)
-        if path is None:
+        stat = media_stat(analysis.playable_video)
+        if stat is None:
             return None
-        return f"{reverse('session_playable', args=[analysis.session_id])}?v={_stamp(path)}"
+        return f"{reverse('session_playable', args=[analysis.session_id])}?v={stat[1]}"
     if analysis.playback in (Playback.PREPARING, Playback.FAILED):
         return None
     return reverse("session_video", args=[analysis.session_id])
@@ -55,11 +42,6 @@ def watch_url(analysis: Analysis) -> str:
     """The video a page shows for a set: playback_url, else the upload itself (its
     download link at least, while a copy is being made)."""
     return playback_url(analysis) or reverse("session_video", args=[analysis.session_id])
-
-
-def _stamp(path: Path) -> int:
-    """A file's time in milliseconds: a URL that changes when the file is remade."""
-    return path.stat().st_mtime_ns // 1_000_000
 
 
 def analysis_report(analysis: Analysis) -> dict[str, Any]:

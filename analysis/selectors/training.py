@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from analysis.models import Analysis, AnalysisStatus, Label, Rep, TrainingRun
-from analysis.selectors.media import media_path
+from coach_platform.storage import media_path
 
 
 # The training set, defined once: a labelled, counted rep (a coach's "not a rep" is no lift to

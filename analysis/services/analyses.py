@@ -42,10 +42,23 @@ from analysis.services.detectors import (
     judge_load,
     verdict_store,
 )
-from analysis.services.heartbeats import job_heartbeat, job_is_stale, stale_before
+from analysis.services.heartbeats import (
+    job_heartbeat,
+    job_is_stale,
+    stale_before,
+    worker_name,
+)
 from analysis.services.jsonable import jsonable
 from analysis.services.notifications import notify_analysis_finished
 from analysis.services.videos import playback_decide
+from coach_platform.storage import (
+    media_folders,
+    media_key,
+    media_path,
+    media_publish,
+    media_remove,
+    media_root,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +123,7 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
     fields: dict[str, Any] = {
         "status": AnalysisStatus.QUEUED,
         "progress": 0.0,
+        "worker_losses": 0,  # a person asked: lost workers are counted afresh
         "error": "",
         "queued_at": timezone.now(),
         "started_at": None,
@@ -145,6 +159,7 @@ def analysis_claim(analysis_id: int | None = None) -> tuple[int, int] | None:
             heartbeat_at=now,
             finished_at=None,
             attempts=F("attempts") + 1,
+            worker=worker_name(),
         )
         if claimed:
             return pk, Analysis.objects.values_list("attempts", flat=True).get(pk=pk)
@@ -185,30 +200,20 @@ def _next_fair() -> int | None:
     )
 
 
-def _media_relative(path: Path) -> str:
-    return str(path.resolve().relative_to(Path(settings.MEDIA_ROOT).resolve()))
-
-
-def _session_dir(folder: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "sessions" / folder
-
-
-def _output_dirs(folder: str) -> list[Path]:
-    """Every analysis output folder of a session (never its upload folder)."""
-    root = _session_dir(folder)
-    if not root.is_dir():
-        return []
+def _output_dirs(folder: str) -> list[str]:
+    """The keys of every analysis output folder of a session (never its upload folder)."""
     return [
-        p
-        for p in root.iterdir()
-        if p.is_dir() and (p.name == OUTPUT_PREFIX or p.name.startswith(OUTPUT_PREFIX + "-"))
+        f"sessions/{folder}/{name}"
+        for name in media_folders(f"sessions/{folder}")
+        if name == OUTPUT_PREFIX or name.startswith(OUTPUT_PREFIX + "-")
     ]
 
 
 def _remove_output_dirs(folder: str, keep: Path | None = None) -> None:
-    for path in _output_dirs(folder):
-        if keep is None or path.resolve() != keep.resolve():
-            shutil.rmtree(path, ignore_errors=True)
+    kept = media_key(keep) if keep is not None else None
+    for key in _output_dirs(folder):
+        if key != kept:
+            media_remove(key)
 
 
 def analysis_run(analysis_id: int) -> Analysis | None:
@@ -255,8 +260,14 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
     started = time.monotonic()
     analysis = Analysis.objects.select_related("session").get(pk=analysis_id)
     session = analysis.session
-    # Beside the current result, never over it; the upload lives in another folder.
-    out_dir = _session_dir(session.folder) / f"{OUTPUT_PREFIX}-{attempt}-{secrets.token_hex(3)}"
+    # Beside the current result, never over it; the upload lives in another folder. Written
+    # in the local mirror and stored (media_publish) before a row points at it.
+    out_dir = (
+        media_root()
+        / "sessions"
+        / session.folder
+        / f"{OUTPUT_PREFIX}-{attempt}-{secrets.token_hex(3)}"
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
 
     warnings: list[str] = []
@@ -274,8 +285,11 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
     try:
         from analysis.pipeline.run import analyze_video
 
+        video = media_path(session.video.name)
+        if video is None:
+            raise FileNotFoundError(f"the upload {session.video.name} is not stored")
         result = analyze_video(
-            session.video.path,
+            video,
             out_dir,
             judge=judge,
             progress=_progress_writer(analysis_id, attempt),
@@ -299,15 +313,16 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
         return _analysis_fail(analysis_id, attempt, MESSAGE_NO_REPS, result=result, out_dir=out_dir)
 
     try:
+        media_publish(out_dir)
         analysis = _analysis_store(analysis_id, attempt, result, out_dir, version, warnings)
     except ClaimLost:
-        shutil.rmtree(out_dir, ignore_errors=True)
+        media_remove(media_key(out_dir))
         logger.warning(
             "analysis %s attempt %s was given up on; result discarded", analysis_id, attempt
         )
         return Analysis.objects.get(pk=analysis_id)
     except Exception:
-        shutil.rmtree(out_dir, ignore_errors=True)
+        media_remove(media_key(out_dir))
         logger.exception("analysis %s: storing the result failed", analysis_id)
         return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED)
     logger.info(
@@ -379,9 +394,8 @@ def _analysis_fail(
             )
             report = out_dir / "report.json" if out_dir else None
             if report is not None and report.exists():
-                fields.update(
-                    report_file=_media_relative(report), output_dir=_media_relative(out_dir)
-                )
+                media_publish(report)
+                fields.update(report_file=media_key(report), output_dir=media_key(out_dir))
                 keep = out_dir
         if analysis is not None:
             Analysis.objects.filter(pk=analysis_id).update(**fields)
@@ -394,15 +408,13 @@ def _analysis_fail(
                 "analysis %s attempt %s was given up on; failure not stored", analysis_id, attempt
             )
     if keep is None and out_dir is not None:
-        shutil.rmtree(out_dir, ignore_errors=True)
+        media_remove(media_key(out_dir))
     return Analysis.objects.get(pk=analysis_id)
 
 
 def _keep_files(rep: Rep, out_dir: Path) -> None:
     """A labelled rep that a re-run did not find again keeps its row (labels are never lost
     to re-analysis) and so its files: copied into the new folder before the old one goes."""
-    from analysis.selectors.media import media_path
-
     kept = out_dir / "kept"
     for field in ("image", "orientation", "magnitude", "landmarks"):
         source = media_path(getattr(rep, field))
@@ -411,7 +423,8 @@ def _keep_files(rep: Rep, out_dir: Path) -> None:
         kept.mkdir(exist_ok=True)
         target = kept / f"rep{rep.index}-{source.name}"
         shutil.copy2(source, target)
-        setattr(rep, field, _media_relative(target))
+        media_publish(target)
+        setattr(rep, field, media_key(target))
     rep.save(update_fields=["image", "orientation", "magnitude", "landmarks"])
 
 
@@ -423,7 +436,7 @@ def pipeline_rep_fields(out_dir: Path, r) -> dict[str, Any]:
     span, stages, kinematics, files and named faults; not the verdict or the count."""
 
     def rel(path: str | None) -> str:
-        return _media_relative(out_dir / path) if path else ""
+        return media_key(out_dir / path) if path else ""
 
     return {
         "start_frame": r.start_frame,
@@ -490,14 +503,15 @@ def _analysis_store(
 
         report = out_dir / "report.json"
         analysis.status = AnalysisStatus.DONE
+        analysis.worker_losses = 0
         analysis.progress = 100.0
         analysis.error = ""
         analysis.finished_at = now
         analysis.heartbeat_at = now
-        analysis.output_dir = _media_relative(out_dir)
+        analysis.output_dir = media_key(out_dir)
         # A new result: an export of the old one goes with its folder; asked for again.
         analysis.result_video = analysis.export = ""
-        analysis.report_file = _media_relative(report) if report.exists() else ""
+        analysis.report_file = media_key(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
         analysis.rep_count = len(result.reps)
         analysis.candidates = jsonable([asdict(c) for c in result.candidates])
@@ -519,31 +533,50 @@ def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
     """The reaper's part for analyses (see analysis.services.reaper).
 
     A running analysis without a sign of life for `stale_seconds` (JOB_STALE_SECONDS) lost
-    its worker: it is marked failed with a sentence, retryable at once, and the folder its
-    run was writing is removed. Queued analyses that waited that long while the broker holds
-    fewer pending tasks than there are queued analyses lost their task (a killed cluster's
-    prefetched task is gone with Redis, locked for `retry` seconds with the ORM broker): as
-    many tasks as are missing are enqueued again. An extra task is harmless: it finds
-    nothing to claim.
+    its worker (killed, or its machine gone): the folder its run was writing is removed and
+    it is queued again for any worker, ANALYSIS_LOST_REQUEUES times in a row; after that it
+    is marked failed with a sentence, retryable at once (a video that kills every worker that
+    takes it must not take them all down in turn). Queued analyses that waited that long
+    while the broker holds fewer pending tasks than there are queued analyses lost their
+    task (a killed cluster's prefetched task is gone with Redis, locked for `retry` seconds
+    with the ORM broker): as many tasks as are missing are enqueued again. An extra task is
+    harmless: it finds nothing to claim.
     """
     now = timezone.now()
     limit = stale_before(stale_seconds, now=now)
     stale = Q(status=AnalysisStatus.RUNNING) & Analysis.silent_since(limit)
-    failed = 0
-    for pk, attempt, folder in Analysis.objects.filter(stale).values_list(
-        "pk", "attempts", "session__folder"
+    failed = restarted = 0
+    for pk, attempt, losses, folder in Analysis.objects.filter(stale).values_list(
+        "pk", "attempts", "worker_losses", "session__folder"
     ):
+        again = losses < settings.ANALYSIS_LOST_REQUEUES
+        if again:
+            fields = {"status": AnalysisStatus.QUEUED, "queued_at": now, "progress": 0.0}
+            fields.update(started_at=None, heartbeat_at=None)
+        else:
+            fields = {"status": AnalysisStatus.FAILED, "error": MESSAGE_WORKER_STOPPED}
+            fields.update(finished_at=now)
         rows = Analysis.objects.filter(stale, pk=pk, attempts=attempt).update(
-            status=AnalysisStatus.FAILED, error=MESSAGE_WORKER_STOPPED, finished_at=now
+            worker_losses=F("worker_losses") + 1, **fields
         )
-        if rows:
+        if not rows:
+            continue
+        for key in _output_dirs(folder):
+            if key.rsplit("/", 1)[-1].startswith(f"{OUTPUT_PREFIX}-{attempt}-"):
+                media_remove(key)
+        if again:
+            restarted += 1
+            logger.warning("analysis %s: its worker stopped (no heartbeat); queued again", pk)
+            analysis_enqueue(Analysis(pk=pk))
+        else:
             failed += 1
-            logger.warning("analysis %s: its worker stopped (no heartbeat); marked failed", pk)
+            logger.warning("analysis %s: its worker stopped again; marked failed", pk)
             notify_analysis_finished(pk)
-            for path in _output_dirs(folder):
-                if path.name.startswith(f"{OUTPUT_PREFIX}-{attempt}-"):
-                    shutil.rmtree(path, ignore_errors=True)
-    return {"analyses_failed": failed, "analyses_requeued": _requeue_lost(limit)}
+    return {
+        "analyses_failed": failed,
+        "analyses_restarted": restarted,
+        "analyses_requeued": _requeue_lost(limit),
+    }
 
 
 def _requeue_lost(limit) -> int:

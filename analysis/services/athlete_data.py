@@ -18,10 +18,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from analysis.models import Analysis, Rep, TrainingRun
-from analysis.selectors.media import media_path
 from athletes.models import CoachAssignment, Profile, RosterInvitation, TrainingSession
 from athletes.selectors import AnyUser
 from coach_platform.media import served_type
+from coach_platform.storage import media_path
 
 README = """\
 Your data from Deadlift coach

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from analysis.pipeline.result import image_kind
 from analysis.services.jsonable import jsonable
 from analysis.services.notifications import notify_rejudged
 from analysis.services.videos import analysis_video_redraw_enqueue
+from coach_platform.storage import media_path, media_root, media_tree
 
 logger = logging.getLogger(__name__)
 RESCORE_TASK = "analysis.tasks.detector_rescore_task"
@@ -35,9 +35,17 @@ _judges: dict[tuple[int, str], Any] = {}
 
 
 def detector_root() -> Path:
-    """Where new version directories are written."""
-    root = settings.DETECTOR_ROOT or Path(settings.MEDIA_ROOT) / "detectors"
-    return Path(root)
+    """Where new version folders are written: `detectors/` in the media's local mirror (a
+    version is stored under its key, `detectors/<folder>`, in DetectorVersion.model_dir)."""
+    return media_root() / "detectors"
+
+
+def detector_local_dir(version: DetectorVersion) -> Path:
+    """The version's folder on this machine (fetched from the store once: versions never
+    change). Versions registered before keys hold an absolute path, used as it is."""
+    if Path(version.model_dir).is_absolute():
+        return Path(version.model_dir)
+    return media_tree(version.model_dir) or media_root() / version.model_dir
 
 
 def detector_active() -> DetectorVersion | None:
@@ -69,7 +77,7 @@ def judge_load(version: DetectorVersion) -> Any:
     if key not in _judges:
         from analysis.detector import load_judge
 
-        _judges[key] = load_judge(version.model_dir)
+        _judges[key] = load_judge(detector_local_dir(version))
     return _judges[key]
 
 
@@ -77,8 +85,6 @@ def rep_images(reps: list[Rep], kind: str = "seed") -> tuple[list[Rep], np.ndarr
     """The reps whose SkeleMotion PNG of this kind ("seed": the dissertation's image,
     "body": the body-frame one) can be read, and those images (N, 45, 100, 3) uint8."""
     from PIL import Image
-
-    from analysis.selectors.media import media_path
 
     kept, images = [], []
     for rep in reps:

@@ -5,12 +5,16 @@ HEARTBEAT_SECONDS (or a quarter of JOB_STALE_SECONDS when that is shorter), what
 pipeline or the training is doing: a long pose pass or a long epoch reports no progress
 for minutes, yet the job is alive. A job whose last sign of life is older than
 JOB_STALE_SECONDS lost its worker (killed, out of memory, machine gone); the reaper
-(analysis.services.reaper) marks it failed, and the retry rule lets people run it again.
+(analysis.services.reaper) queues it again or marks it failed, and the retry rule lets
+people run it again. A claimed analysis names its worker (`worker_name`): machine and
+process, for whoever looks for the one that stopped.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +27,11 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 15.0
+
+
+def worker_name() -> str:
+    """This process as "host:pid"."""
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
 
 
 def stale_seconds() -> float:

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -44,6 +42,7 @@ from analysis.services.detectors import (
 )
 from analysis.services.jsonable import jsonable
 from analysis.services.videos import analysis_video_redraw_enqueue
+from coach_platform.storage import media_path, media_publish, media_remove, media_root
 
 logger = logging.getLogger(__name__)
 
@@ -141,12 +140,14 @@ def _active_judge():
 def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, evidence=None):
     """The pipeline's rep on a span (files written under the analysis folder), or a
     ValidationError with the coach's sentence."""
-    from analysis.pipeline.respan import SpanRefused, rebuild_rep
+    from analysis.pipeline.respan import TRACK_FILE, SpanRefused, rebuild_rep
 
-    out_dir = Path(settings.MEDIA_ROOT) / analysis.output_dir
+    out_dir = media_root() / analysis.output_dir
+    for file in (TRACK_FILE, "report.json"):  # what rebuild_rep reads
+        media_path(f"{analysis.output_dir}/{file}")
     name = f"{CORRECTED_PREFIX}{rep_pk}-{secrets.token_hex(3)}"
     try:
-        return out_dir, rebuild_rep(
+        built = rebuild_rep(
             out_dir,
             index=index,
             start_frame=span[0],
@@ -161,6 +162,10 @@ def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, 
         raise ValidationError({"span": str(error)}) from error
     except FileNotFoundError as error:
         raise ValidationError({"analysis": MESSAGE_NO_TRACK}) from error
+    for field in REP_FILE_FIELDS:
+        if getattr(built, field):
+            media_publish(out_dir / getattr(built, field))
+    return out_dir, built
 
 
 def _store_verdict(rep: Rep, version, built) -> None:
@@ -178,13 +183,11 @@ def _store_verdict(rep: Rep, version, built) -> None:
 def _remove_files_later(paths: list[str]) -> None:
     """Files of an earlier correction, removed once the new ones are committed (the
     pipeline's own files stay: report.json names them)."""
-    from analysis.selectors.media import media_path
 
     def remove() -> None:
-        for relative in paths:
-            path = media_path(relative)
-            if path is not None and path.name.startswith(CORRECTED_PREFIX):
-                path.unlink(missing_ok=True)
+        for key in paths:
+            if key and key.rsplit("/", 1)[-1].startswith(CORRECTED_PREFIX):
+                media_remove(key)
 
     transaction.on_commit(remove)
 

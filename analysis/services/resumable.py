@@ -8,10 +8,10 @@ upload model and migrations and pins the archived django-fsm. The protocol subse
 
 The rules are those of a whole upload, from the same functions (services/uploads.py): who
 may upload for whom and the set's details are checked at creation (and again at the end),
-the declared size against `UPLOAD_MAX_BYTES`; the bytes go to
-`MEDIA_ROOT/uploads-partial/<key>.part`, never past the declared size; when the last byte is
-in, the file is handed to `session_upload` as it is (probe, length, container, stored name;
-the file is moved, not copied) and becomes a session, or is refused with its sentence and
+the declared size against `UPLOAD_MAX_BYTES`; the bytes go to `uploads-partial/<key>.part`
+in the media's local mirror, never past the declared size; when the last byte is in, the
+file is handed to `session_upload` as it is (probe, length, container, stored name; the
+file is moved, not copied) and becomes a session, or is refused with its sentence and
 removed. An upload is its uploader's only: anyone else gets "not found".
 """
 
@@ -37,6 +37,7 @@ from analysis.services.uploads import (
     upload_check_details,
     upload_check_size,
 )
+from coach_platform.storage import media_root
 from coach_platform.uploads import size_text
 
 logger = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class UploadGone(Exception):
 
 
 def partial_path(key: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / PARTIAL_FOLDER / f"{key}.part"
+    return media_root() / PARTIAL_FOLDER / f"{key}.part"
 
 
 def resumable_create(
@@ -225,7 +226,7 @@ def resumable_reap(*, stale_seconds: float | None = None) -> int:
     for upload in ResumableUpload.objects.filter(updated_at__lt=cutoff):
         resumable_cancel(upload=upload)
         removed += 1
-    folder = Path(settings.MEDIA_ROOT) / PARTIAL_FOLDER
+    folder = media_root() / PARTIAL_FOLDER
     if folder.is_dir():
         known = set(ResumableUpload.objects.values_list("key", flat=True))
         for stray in folder.glob("*.part"):

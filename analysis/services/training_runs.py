@@ -42,6 +42,7 @@ from analysis.services.detectors import (
 )
 from analysis.services.heartbeats import job_heartbeat, stale_before
 from analysis.services.training_set import rep_group
+from coach_platform.storage import media_key, media_path, media_publish
 
 logger = logging.getLogger(__name__)
 TASK_NAME = "analysis.tasks.training_run_task"
@@ -211,7 +212,7 @@ def _train_and_register(
     train, held = split_by_video(groups, labels, seed)
     normal = train[~labels[train]]
     anomalous = train[labels[train]]
-    shas = [sha256_file(_abs(r.body_image if kind == "body" else r.image)) for r in reps]
+    shas = [sha256_file(media_path(r.body_image if kind == "body" else r.image)) for r in reps]
     snapshot = {
         "image_kind": kind,
         "reps": len(reps),
@@ -281,8 +282,9 @@ def _train_and_register(
         # The folder name is unique even if an old database's folders are still there.
         final = detector_root() / f"{name}-{timezone.now():%Y%m%d-%H%M%S}-run{run.pk}"
         os.replace(partial, final)  # the folder appears whole or not at all
+        media_publish(final)
         version = DetectorVersion.objects.create(
-            name=name, model_dir=str(final), metrics=metrics, notes=f"training run #{run.pk}"
+            name=name, model_dir=media_key(final), metrics=metrics, notes=f"training run #{run.pk}"
         )
         activate = run.auto_activate and metrics.get("beats_active", False)
         TrainingRun.objects.filter(pk=run.pk).update(
@@ -345,12 +347,6 @@ def _by_view(det, model_dir, images, y, reps: list[Rep]) -> dict[str, dict[str, 
             row["judged"] += 1
             row["right"] += int((j.verdict == "anomalous") == bool(truth))
     return out
-
-
-def _abs(relative: str):
-    from analysis.selectors.media import media_path
-
-    return media_path(relative)
 
 
 def _version_name() -> str:

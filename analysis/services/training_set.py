@@ -13,13 +13,13 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from analysis.models import SOURCE_PLATFORM, Label, Rep, RepLabel
+from coach_platform.storage import media_publish, media_root
 
 SOURCE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,99}$")
 
@@ -39,7 +39,7 @@ def dataset_import(folder: Path | str, *, label: str, source: str, view: str = "
     filmed from camera `view` ("side", "oblique", "front"; "" unknown: a detector trained
     on them then judges every view).
 
-    Images are copied under MEDIA_ROOT (the dataset folder may go away); an image already
+    Images are copied into the media store (the dataset folder may go away); an image already
     imported into the same source is skipped, so importing twice is harmless. Files that are
     not 100 x 45 RGB SkeleMotion images are rejected, each with its reason.
     """
@@ -64,7 +64,7 @@ def dataset_import(folder: Path | str, *, label: str, source: str, view: str = "
         raise ValidationError(f"No .png images in {folder}")
 
     result = ImportResult()
-    media = Path(settings.MEDIA_ROOT)
+    media = media_root()
     known = set(
         Rep.objects.filter(source=source, analysis=None).values_list("image_sha256", flat=True)
     )
@@ -87,6 +87,7 @@ def dataset_import(folder: Path | str, *, label: str, source: str, view: str = "
             relative = Path("training") / source / sha[:2] / f"{sha}.png"
             (media / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, media / relative)
+            media_publish(media / relative)
             index += 1
             rep = Rep.objects.create(
                 analysis=None,

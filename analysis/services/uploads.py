@@ -7,12 +7,10 @@ a video must be (size, container, length) is decided here, before anything is st
 from __future__ import annotations
 
 import logging
-import shutil
 import unicodedata
 import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +22,7 @@ from analysis.services.analyses import analysis_create
 from athletes.models import NOTES_MAX_LENGTH, Exercise, TrainingSession
 from athletes.selectors import athlete_can_be_uploaded_for
 from coach_platform.media import stored_video_suffix
+from coach_platform.storage import media_remove
 from coach_platform.uploads import duration_text, size_text, upload_local_path
 
 logger = logging.getLogger(__name__)
@@ -83,13 +82,12 @@ def session_upload(
     )
     suffix = stored_video_suffix(info.container, info.codec, info.brand)
     session.video.save(f"original{suffix}", video, save=False)
-    stored = Path(session.video.path)
     try:
         with transaction.atomic():
             session.save()
             analysis_create(session=session, video_info=info.summary())
     except Exception:
-        shutil.rmtree(stored.parent.parent, ignore_errors=True)
+        media_remove(f"sessions/{session.folder}")
         raise
     logger.info(
         "session %s uploaded by %s for %s (%d bytes)",

@@ -9,23 +9,18 @@ only); the export in the analysis' output folder (it shows that analysis' reps).
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from analysis.models import Analysis, AnalysisStatus, Export, Playback
+from coach_platform.storage import media_key, media_path, media_publish, media_stat
 
 logger = logging.getLogger(__name__)
 PLAYABLE_TASK = "analysis.tasks.analysis_playable_task"
 EXPORT_TASK = "analysis.tasks.analysis_export_task"
 REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
 PLAYABLE_NAME = "playable.mp4"
-
-
-def _media(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
 
 
 def playback_decide(analysis: Analysis, video_info) -> None:
@@ -36,7 +31,7 @@ def playback_decide(analysis: Analysis, video_info) -> None:
 
     if plays_in_browsers(video_info):
         analysis.playback = Playback.ORIGINAL
-    elif analysis.playback == Playback.COPY and _media(analysis.playable_video).is_file():
+    elif analysis.playback == Playback.COPY and media_stat(analysis.playable_video):
         return
     else:
         analysis.playback = Playback.PREPARING
@@ -53,16 +48,18 @@ def analysis_playable_make(analysis_id: int) -> str:
     analysis = Analysis.objects.select_related("session").filter(pk=analysis_id).first()
     if analysis is None or analysis.playback != Playback.PREPARING:
         return analysis.playback if analysis else "missing"
-    upload = Path(analysis.session.video.path)
-    dest = upload.parent / PLAYABLE_NAME
+    upload = media_path(analysis.session.video.name)
     try:
+        if upload is None:
+            raise FileNotFoundError(f"the upload {analysis.session.video.name} is not stored")
+        dest = upload.parent / PLAYABLE_NAME
         make_playable(upload, dest)
+        media_publish(dest)
     except Exception:
         logger.exception("analysis %s: no playable copy could be made", analysis_id)
         state, relative = Playback.FAILED, ""
     else:
-        state = Playback.COPY
-        relative = str(dest.resolve().relative_to(Path(settings.MEDIA_ROOT).resolve()))
+        state, relative = Playback.COPY, media_key(dest)
     Analysis.objects.filter(pk=analysis_id).update(playback=state, playable_video=relative)
     return state
 
@@ -120,21 +117,30 @@ def analysis_video_redraw_enqueue(analysis_ids: set[int]) -> None:
 
 def _draw(analysis: Analysis, *, force: bool) -> str:
     """Draw the export with the counted reps (numbered, starting and judged as the rows
-    say, labels included); its path under MEDIA_ROOT, or "" when there was nothing to do
-    (unless `force`) or it failed."""
+    say, labels included); its key, or "" when there was nothing to do (unless `force`) or
+    it failed."""
     from analysis.pipeline.overlay import RepMark
-    from analysis.pipeline.run import OVERLAY_LANDMARKS, RESULT_VIDEO, export_video
+    from analysis.pipeline.run import OVERLAY_LANDMARKS, RESULT_VIDEO, VIDEO_MARKS, export_video
 
-    out_dir = _media(analysis.output_dir)
-    if not analysis.output_dir or not (out_dir / OVERLAY_LANDMARKS).exists():
+    landmarks = media_path(f"{analysis.output_dir}/{OVERLAY_LANDMARKS}")
+    if not analysis.output_dir or landmarks is None:
         logger.info("analysis %s kept no landmarks: nothing to draw", analysis.pk)
         return ""
+    out_dir = landmarks.parent
+    for name in ("report.json", VIDEO_MARKS, RESULT_VIDEO):  # what export_video reads
+        media_path(f"{analysis.output_dir}/{name}")
     marks = [
         RepMark(r.index, r.start_frame, r.outcome.value, tuple(r.outcome_faults))
         for r in analysis.reps.counted().order_by("start_frame", "index")
     ]
     try:
-        drawn = export_video(analysis.session.video.path, out_dir, marks)
+        upload = media_path(analysis.session.video.name)
+        if upload is None:
+            raise FileNotFoundError(f"the upload {analysis.session.video.name} is not stored")
+        drawn = export_video(upload, out_dir, marks)
+        if drawn:
+            media_publish(out_dir / RESULT_VIDEO)
+            media_publish(out_dir / VIDEO_MARKS)
     except Exception:
         logger.exception("analysis %s: the annotated video could not be drawn", analysis.pk)
         return ""

@@ -8,15 +8,15 @@ someone may not use is a 404, not a 403: it might as well not exist for them.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from analysis.models import Analysis
-from analysis.selectors.media import media_path
 from athletes.models import TrainingSession
 from athletes.selectors import session_visible_queryset, user_is_admin
-from coach_platform.media import ranged_file_response
+from coach_platform.media import ranged_file_response, served_type
+from coach_platform.storage import media_is_local, media_path, media_stat, media_url
 
 
 def session_or_404(request: HttpRequest, session_id: int) -> TrainingSession:
@@ -31,12 +31,27 @@ def analysis_or_404(session: TrainingSession) -> Analysis:
         raise Http404 from error
 
 
-def media_file_response(request: HttpRequest, relative: str, **kwargs) -> HttpResponse:
-    """A stored file (by its key under MEDIA_ROOT), with HTTP Range; a 404 when missing."""
-    path = media_path(relative)
+def media_file_response(
+    request: HttpRequest, key: str, *, download_name: str | None = None
+) -> HttpResponse:
+    """A stored file by its key, with HTTP Range; a 404 when missing. Object-stored files
+    are a redirect to a pre-signed URL of the bucket (which answers ranges itself), typed
+    as this server would type them."""
+    if not media_is_local():
+        if media_stat(key) is None:
+            raise Http404
+        content_type, attachment = served_type(key)
+        if attachment and download_name is None:
+            download_name = ""
+        url = media_url(key, content_type=content_type, download_name=download_name)
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"  # the URL expires: never reuse it
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    path = media_path(key)
     if path is None:
         raise Http404
-    return ranged_file_response(request, path, **kwargs)
+    return ranged_file_response(request, path, download_name=download_name)
 
 
 def admin_only(request: HttpRequest) -> None:

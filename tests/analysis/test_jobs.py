@@ -29,6 +29,7 @@ from analysis.services import (
 from analysis.services.analyses import MESSAGE_CRASHED, MESSAGE_WORKER_STOPPED
 from analysis.services.heartbeats import job_heartbeat
 from analysis.tasks import analysis_run_task
+from coach_platform.storage import media_publish, media_root, media_stat
 from tests.conftest import make_session
 
 
@@ -154,8 +155,9 @@ def test_a_crash_during_a_rerun_keeps_the_previous_result_served(
 
 
 def test_a_late_result_of_a_run_the_reaper_gave_up_on_is_not_stored(
-    athlete_a, monkeypatch, django_capture_on_commit_callbacks
+    athlete_a, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
+    settings.ANALYSIS_LOST_REQUEUES = 0  # the reaper fails a lost run at once
     session = make_session(athlete_a)
     client = Client()
     client.force_login(athlete_a)
@@ -261,22 +263,37 @@ def test_a_heartbeat_keeps_a_running_job_fresh_from_its_own_thread(athlete_a, se
     assert analysis.heartbeat_at == long_ago and analysis_can_retry(analysis)
 
 
-def test_the_reaper_fails_running_analyses_without_a_heartbeat_and_only_those(athlete_a):
+def test_the_reaper_queues_a_lost_run_again_once_then_fails_it_and_leaves_live_ones(
+    athlete_a, django_capture_on_commit_callbacks
+):
     dead, alive = make_session(athlete_a).analysis, make_session(athlete_a).analysis
     stale = timezone.now() - timedelta(seconds=settings.JOB_STALE_SECONDS + 1)
     Analysis.objects.filter(pk=dead.pk).update(status="running", attempts=2, heartbeat_at=stale)
     Analysis.objects.filter(pk=alive.pk).update(status="running", heartbeat_at=timezone.now())
-    half_written = _media(f"sessions/{dead.session.folder}/analysis-2-abcdef")
+    half_written = media_root() / f"sessions/{dead.session.folder}/analysis-2-abcdef"
     half_written.mkdir()
+    (half_written / "report.json").write_text("{}")
+    media_publish(half_written)
     assert not analysis_can_retry(Analysis.objects.get(pk=alive.pk))
 
+    with django_capture_on_commit_callbacks() as enqueued:
+        counts = jobs_reap()
+    assert (counts["analyses_restarted"], counts["analyses_failed"]) == (1, 0)
+    assert len(enqueued) == 1  # a task for any worker
+    dead.refresh_from_db()
+    assert (dead.status, dead.worker_losses, dead.error) == ("queued", 1, "")
+    assert media_stat(f"sessions/{dead.session.folder}/analysis-2-abcdef/report.json") is None
+    assert media_stat(dead.result_video)  # the previous result stays served
+    assert Analysis.objects.get(pk=alive.pk).status == "running"
+
+    # Its next worker is lost too: failed, retryable, and a person's retry counts afresh.
+    Analysis.objects.filter(pk=dead.pk).update(status="running", attempts=3, heartbeat_at=stale)
     counts = jobs_reap()
-    assert counts["analyses_failed"] == 1
+    assert (counts["analyses_restarted"], counts["analyses_failed"]) == (0, 1)
     dead.refresh_from_db()
     assert dead.status == "failed" and dead.error == MESSAGE_WORKER_STOPPED
-    assert analysis_can_retry(dead)
-    assert not half_written.exists() and _media(dead.result_video).is_file()  # result kept
-    assert Analysis.objects.get(pk=alive.pk).status == "running"
+    assert analysis_can_retry(dead) and dead.worker_losses == 2
+    assert analysis_retry(analysis=dead).worker_losses == 0
 
 
 def test_the_reaper_fails_a_dead_training_run_and_frees_the_slot(admin_user):
@@ -327,4 +344,9 @@ def test_migrations_schedule_the_reaper_every_minute():
     call_command("migrate", "analysis", verbosity=0)
     schedule = Schedule.objects.get(func="analysis.tasks.jobs_reap_task")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)
-    assert jobs_reap() == {"analyses_failed": 0, "analyses_requeued": 0, "training_runs_failed": 0}
+    assert jobs_reap() == {
+        "analyses_failed": 0,
+        "analyses_restarted": 0,
+        "analyses_requeued": 0,
+        "training_runs_failed": 0,
+    }

@@ -152,7 +152,11 @@ def test_a_failed_analysis_is_not_told_to_a_coach_who_did_not_upload(people):
 def test_the_reaper_failing_a_dead_job_notifies(people, django_capture_on_commit_callbacks):
     session = make_session(people["athlete"])
     stale = timezone.now() - timedelta(hours=1)
-    Analysis.objects.filter(pk=session.analysis.pk).update(status="running", heartbeat_at=stale)
+    Analysis.objects.filter(pk=session.analysis.pk).update(
+        status="running",
+        heartbeat_at=stale,
+        worker_losses=1,  # lost before: failed this time
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs_reap()["analyses_failed"] == 1
     assert _recipients(NotificationKind.ANALYSIS_FAILED) == {"athlete_a"}
@@ -245,7 +249,7 @@ def test_a_failing_mail_server_does_not_break_the_comment_nor_the_analysis(
     with django_capture_on_commit_callbacks(execute=True):
         comment = comment_create(author=people["coach"], session=session, body="still here")
         Analysis.objects.filter(pk=session.analysis.pk).update(
-            status="running", heartbeat_at=timezone.now() - timedelta(hours=1)
+            status="running", heartbeat_at=timezone.now() - timedelta(hours=1), worker_losses=1
         )
         assert jobs_reap()["analyses_failed"] == 1
     assert Comment.objects.filter(pk=comment.pk).exists()

@@ -6,15 +6,14 @@ background with every frame at its own time, so the drawing over it stays in ste
 from pathlib import Path
 
 import av
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from analysis.models import Analysis
 from analysis.pipeline.video import iter_frames
 from analysis.selectors.media import analysis_report
 from analysis.services import session_upload
-from tests.analysis.test_worker_kill import _wait
-from tests.conftest import shared_path
+from coach_platform.storage import media_path, media_stat
+from tests.conftest import shared_path, wait_for
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
 
@@ -45,7 +44,7 @@ def test_a_worker_poses_on_two_cores_stores_results_first_then_makes_a_playable_
         analysis.refresh_from_db()
         return analysis.status in ("done", "failed")
 
-    _wait("the analysis", finished, timeout=240, worker=qcluster)
+    wait_for("the analysis", finished, 240, [qcluster])
     assert analysis.status == "done", analysis.error
     assert analysis.rep_count == 3
     report = analysis_report(analysis)
@@ -58,15 +57,15 @@ def test_a_worker_poses_on_two_cores_stores_results_first_then_makes_a_playable_
         analysis.refresh_from_db()
         return analysis.playback in ("copy", "failed")
 
-    _wait("the playable copy", copied, timeout=120, worker=qcluster)
+    wait_for("the playable copy", copied, 120, [qcluster])
     assert analysis.playback == "copy"
-    copy = Path(settings.MEDIA_ROOT) / analysis.playable_video
-    # Made after the results were stored: nobody waited for it.
-    assert copy.stat().st_mtime > analysis.finished_at.timestamp()
+    copy = media_path(analysis.playable_video)
+    # Made after the results were stored (the store keeps whole seconds): nobody waited for it.
+    assert media_stat(analysis.playable_video)[1] / 1000 >= int(analysis.finished_at.timestamp())
     with av.open(str(copy)) as container:
         stream = container.streams.video[0]
         assert stream.codec_context.name == "h264" and stream.codec_context.pix_fmt == "yuv420p"
-    original = [f.time_s for f in iter_frames(session.video.path)]
+    original = [f.time_s for f in iter_frames(media_path(session.video.name))]
     remade = [f.time_s for f in iter_frames(copy)]
     assert len(remade) == len(original) == 455
     assert max(abs(a - b) for a, b in zip(original, remade, strict=True)) < 1e-3
