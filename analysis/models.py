@@ -623,6 +623,9 @@ class ResumableUpload(models.Model):
     filename = models.CharField(max_length=255)
     size = models.BigIntegerField()
     offset = models.BigIntegerField(default=0)
+    # The stored pieces in order (names under media key uploads-partial/<key>/), each starting
+    # at the offset in its name: any web machine takes the next piece, none keeps a file.
+    pieces = models.JSONField(default=list)
     fields = models.JSONField(default=dict)  # exercise, performed_at, load_kg, notes
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -255,6 +255,9 @@ Q_CLUSTER = {
     "timeout": int(os.environ.get("Q_TIMEOUT", 3600)),
     "retry": int(os.environ.get("Q_TIMEOUT", 3600)) + 600,
     "max_attempts": 1,
+    # A cluster holds at most one waiting task per worker: a killed cluster takes few with
+    # it (the reaper enqueues them again once their analyses wait JOB_STALE_SECONDS).
+    "queue_limit": int(os.environ.get("Q_WORKERS", 1)),
     "catch_up": False,
     "orm": "default",
     "sync": _env_bool("Q_SYNC", False),

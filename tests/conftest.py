@@ -278,7 +278,114 @@ def qcluster(qcluster_start):
     return qcluster_start()
 
 
+# --- servers started for a test ---------------------------------------------------------------
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(command: list[str], url: str, log: Path, *, env=None, timeout: float = 60):
+    """Start a server process (output to `log`) and return it once `url` answers at all;
+    fails with the log when it exits or does not answer within `timeout` seconds."""
+    import subprocess
+    import time
+    import urllib.error
+    import urllib.request
+
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("w") as out:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return server
+        except urllib.error.HTTPError:
+            return server  # it answered
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                tail = log.read_text()[-2000:]
+                raise AssertionError(f"{command[2:4]} did not answer: {tail}") from None
+            time.sleep(0.2)
+
+
 # --- an S3-compatible server ----------------------------------------------------------------
+@pytest.fixture(scope="session", autouse=True)
+def _media_bucket() -> None:
+    """MEDIA_STORAGE=s3 for the whole run (CI's scale run): its bucket exists."""
+    import contextlib
+
+    from django.conf import settings
+
+    if settings.MEDIA_STORAGE != "s3":
+        return
+    import boto3
+
+    s3 = boto3.client("s3", endpoint_url=os.environ.get("AWS_S3_ENDPOINT_URL") or None)
+    bucket = settings.STORAGES["default"]["OPTIONS"]["bucket_name"]
+    with contextlib.suppress(s3.exceptions.BucketAlreadyOwnedByYou):
+        s3.create_bucket(Bucket=bucket)
+
+
+class Served:
+    """A stored file as the browser got it: this server's answer, or, when the file is in a
+    bucket, the bucket's answer to the pre-signed URL the server redirected to (asked with
+    the same Range). `headers` are case-insensitive."""
+
+    def __init__(self, status_code: int, headers, body: bytes, redirect=None):
+        self.status_code, self.headers, self.body = status_code, headers, body
+        self.redirect = redirect  # the server's redirect into the bucket, if there was one
+
+    def __getitem__(self, name: str) -> str:
+        return self.headers[name]
+
+
+def served(client, url: str, **headers: str) -> Served:
+    """GET a media URL with the Django test client `client` (headers like Range=...), and
+    follow a redirect into the bucket the way a browser would."""
+    import urllib.error
+    import urllib.request
+
+    response = client.get(url, headers=headers)
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    if not location.startswith("http"):
+        body = (
+            b"".join(response.streaming_content)
+            if getattr(response, "streaming", False)
+            else response.content
+        )
+        return Served(response.status_code, response.headers, body)
+    request = urllib.request.Request(location, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return Served(answer.status, answer.headers, answer.read(), redirect=response)
+    except urllib.error.HTTPError as error:
+        return Served(error.code, error.headers, error.read(), redirect=response)
+
+
+def server_answer(answer: Served):
+    """Where the headers this server sets itself are (X-Content-Type-Options: nosniff,
+    Cache-Control private): its redirect into the bucket, which cannot send them, or the
+    file system's answer itself."""
+    return answer.redirect if answer.redirect is not None else answer
+
+
+def stored_files(prefix: str) -> list[str]:
+    """The keys of every file stored under the folder `prefix`: what the store holds (the
+    bucket, or MEDIA_ROOT on the file system), not what a local mirror happens to keep."""
+    from coach_platform.storage import media_is_local, media_key, media_root, media_storage
+
+    if media_is_local():
+        folder = media_root() / prefix
+        return sorted(media_key(p) for p in folder.rglob("*") if p.is_file())
+    listed = media_storage().bucket.objects.filter(Prefix=prefix.rstrip("/") + "/")
+    return sorted(o.key for o in listed)
+
+
 S3_ENV = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
 
 
@@ -286,37 +393,15 @@ S3_ENV = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret
 def s3_endpoint() -> str:
     """A real S3-compatible server on the loopback: the one the environment names (CI's
     scale run starts one), else moto's server (a PyPI package) started here for the session."""
-    import socket
-    import subprocess
     import sys
-    import time
-    import urllib.request
 
     if os.environ.get("AWS_S3_ENDPOINT_URL"):
         yield os.environ["AWS_S3_ENDPOINT_URL"]
         return
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    log = (ROOT / "test-artifacts").joinpath("s3-server.log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                raise RuntimeError(f"the S3 server did not start: see {log}") from None
-            time.sleep(0.2)
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    server = start_server(command, url, ROOT / "test-artifacts" / "s3-server.log", timeout=30)
     yield url
     server.terminate()
     server.wait(timeout=10)
@@ -366,4 +451,10 @@ def s3_media(s3_endpoint, settings, monkeypatch, tmp_path) -> S3Media:
     }
     settings.MEDIA_STORAGE = "s3"
     settings.MEDIA_CACHE_ROOT = tmp_path / "mirror-web"
+    # Pages may load videos and images from the bucket's origin, as settings.py allows it.
+    policy = {**settings.CONTENT_SECURITY_POLICY}
+    policy["DIRECTIVES"] = {**policy["DIRECTIVES"]}
+    for directive in ("img-src", "media-src"):
+        policy["DIRECTIVES"][directive] = [*policy["DIRECTIVES"][directive], s3_endpoint]
+    settings.CONTENT_SECURITY_POLICY = policy
     return media

@@ -4,10 +4,8 @@ DEBUG, no other file server), the security headers on, and a login that works.""
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
@@ -16,18 +14,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.conftest import free_port, start_server
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def production(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "coach_platform.settings",
@@ -44,28 +38,12 @@ def production(tmp_path):
     manage = [sys.executable, "manage.py"]
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["seed_demo"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    log = (tmp_path / "gunicorn.log").open("w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/accounts/login/", timeout=2)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            assert server.poll() is None, (tmp_path / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not answer in 60 s"
-            time.sleep(0.3)
+    command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
+    server = start_server(command, f"{base}/accounts/login/", tmp_path / "gunicorn.log", env=env)
     yield base, env
     server.terminate()
     server.wait(timeout=30)
-    log.close()
 
 
 def test_gunicorn_serves_pages_static_files_and_a_login_with_debug_off(production):

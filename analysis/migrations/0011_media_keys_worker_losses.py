@@ -1,4 +1,5 @@
-"""Detector versions by media key; an analysis' worker and its count of lost workers.
+"""Detector versions by media key; an analysis' worker and its count of lost workers; the
+stored pieces of a resumable upload.
 
 Detector versions are stored by media key ("detectors/<folder>"), not by an absolute path
 that only holds on the machine that trained them: versions under MEDIA_ROOT become keys;
@@ -34,6 +35,25 @@ def to_paths(apps, schema_editor):
             )
 
 
+def pieces_from_partial_files(apps, schema_editor):
+    """An unfinished upload's one partial file (one disk, before pieces) becomes its first
+    piece, so it resumes where it was."""
+    ResumableUpload = apps.get_model("analysis", "ResumableUpload")
+    folder = Path(settings.MEDIA_ROOT) / "uploads-partial"
+    for upload in ResumableUpload.objects.filter(session__isnull=True, offset__gt=0):
+        part = folder / f"{upload.key}.part"
+        if not part.is_file():
+            continue
+        (folder / upload.key).mkdir(exist_ok=True)
+        name = "000000000000-migrated"
+        part.rename(folder / upload.key / name)
+        ResumableUpload.objects.filter(pk=upload.pk).update(
+            pieces=[name], offset=(folder / upload.key / name).stat().st_size
+        )
+    for part in folder.glob("*.part") if folder.is_dir() else []:
+        part.unlink()  # empty or orphaned
+
+
 class Migration(migrations.Migration):
     dependencies = [("analysis", "0010_annotations_notifications_shares_uploads")]
 
@@ -49,4 +69,10 @@ class Migration(migrations.Migration):
             name="worker",
             field=models.CharField(blank=True, max_length=100),
         ),
+        migrations.AddField(
+            model_name="resumableupload",
+            name="pieces",
+            field=models.JSONField(default=list),
+        ),
+        migrations.RunPython(pieces_from_partial_files, migrations.RunPython.noop),
     ]

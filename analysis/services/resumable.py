@@ -8,18 +8,23 @@ upload model and migrations and pins the archived django-fsm. The protocol subse
 
 The rules are those of a whole upload, from the same functions (services/uploads.py): who
 may upload for whom and the set's details are checked at creation (and again at the end),
-the declared size against `UPLOAD_MAX_BYTES`; the bytes go to `uploads-partial/<key>.part`
-in the media's local mirror, never past the declared size; when the last byte is in, the
-file is handed to `session_upload` as it is (probe, length, container, stored name; the
-file is moved, not copied) and becomes a session, or is refused with its sentence and
+the declared size against `UPLOAD_MAX_BYTES`. Each piece is stored as it arrives, through
+the storage API (`uploads-partial/<key>/<offset>-<token>`: a file, or an object in the
+bucket) and recorded in the upload's row, so whichever web machine takes the next piece
+carries on (no sticky sessions, no shared disk); of two requests racing for one offset the
+row's conditional update keeps one. Never past the declared size. When the last byte is in,
+the pieces are put together in one local file and handed to `session_upload` (probe,
+length, container, stored name) and become a session, or are refused with its sentence and
 removed. An upload is its uploader's only: anyone else gets "not found".
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
+import os
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,6 +32,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
@@ -37,7 +43,12 @@ from analysis.services.uploads import (
     upload_check_details,
     upload_check_size,
 )
-from coach_platform.storage import media_root
+from coach_platform.storage import (
+    media_folders,
+    media_remove,
+    media_root,
+    media_storage,
+)
 from coach_platform.uploads import size_text
 
 logger = logging.getLogger(__name__)
@@ -65,8 +76,8 @@ class UploadGone(Exception):
     """The upload was cancelled or removed while a piece arrived (tus: 404)."""
 
 
-def partial_path(key: str) -> Path:
-    return media_root() / PARTIAL_FOLDER / f"{key}.part"
+def _pieces_key(key: str) -> str:
+    return f"{PARTIAL_FOLDER}/{key}"
 
 
 def resumable_create(
@@ -101,9 +112,6 @@ def resumable_create(
             "notes": notes or "",
         },
     )
-    path = partial_path(upload.key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(exist_ok=False)
     upload.save()
     return upload
 
@@ -118,7 +126,7 @@ def resumable_find(*, key: str, user) -> ResumableUpload | None:
 def resumable_append(
     *, upload: ResumableUpload, offset: int, length: int, read: Callable[[int], bytes]
 ) -> ResumableUpload:
-    """Write a piece of `length` bytes (read with `read(n)`) at `offset`, which must be where
+    """Store a piece of `length` bytes (read with `read(n)`) at `offset`, which must be where
     the upload is. Stores what arrives even when the connection drops part-way (the client
     asks where to go on). The last byte turns the upload into a session (`upload.session`),
     or raises the refusal of a whole upload, after removing the upload."""
@@ -126,53 +134,51 @@ def resumable_append(
         raise PieceRefused(
             f"A piece may be at most {size_text(settings.RESUMABLE_PATCH_MAX_BYTES)}."
         )
-    if upload.session_id is not None:  # finished: its bytes are the session's video now
-        raise OffsetMismatch(upload.offset)
-    path = partial_path(upload.key)
     try:
-        part = path.open("r+b")
-    except FileNotFoundError as error:
-        upload.delete()
+        upload.refresh_from_db()
+    except ResumableUpload.DoesNotExist as error:
         raise UploadGone from error
-    with part:
-        # One writer at a time per upload: a second tab or a retried request waits, then
-        # sees the offset the first one left.
-        fcntl.flock(part, fcntl.LOCK_EX)
-        try:
-            upload.refresh_from_db()
-        except ResumableUpload.DoesNotExist as error:
-            raise UploadGone from error
-        if upload.session_id is not None or offset != upload.offset:
-            raise OffsetMismatch(upload.offset)
-        if offset + length > upload.size:
-            raise PieceRefused(
-                f"The piece goes past the {upload.size} bytes this upload was created for."
-            )
-        part.seek(offset)
-        part.truncate()  # bytes past the recorded offset are a dropped piece's tail
+    if upload.session_id is not None or offset != upload.offset:
+        raise OffsetMismatch(upload.offset)
+    if offset + length > upload.size:
+        raise PieceRefused(
+            f"The piece goes past the {upload.size} bytes this upload was created for."
+        )
+    with tempfile.SpooledTemporaryFile(max_size=1 << 20) as piece:
         received = 0
         while received < length:
             data = read(min(READ_BYTES, length - received))
             if not data:
                 break  # the connection dropped: keep what came
-            part.write(data)
+            piece.write(data)
             received += len(data)
-        part.flush()
-        upload.offset = offset + received
-        upload.updated_at = timezone.now()
-        moved = ResumableUpload.objects.filter(pk=upload.pk, session__isnull=True).update(
-            offset=upload.offset, updated_at=upload.updated_at
-        )
-        if not moved:  # cancelled while this piece arrived
+        if not received:
+            return upload
+        piece.seek(0)
+        name = f"{offset:012d}-{secrets.token_hex(4)}"
+        stored = f"{_pieces_key(upload.key)}/{name}"
+        media_storage().save(stored, File(piece, name=name))
+    # Only from the offset this piece was read for: of two requests racing for one offset
+    # (a second tab, a retried request) one moves the upload on, the other's piece goes.
+    moved = ResumableUpload.objects.filter(
+        pk=upload.pk, session__isnull=True, offset=offset
+    ).update(offset=offset + received, pieces=[*upload.pieces, name], updated_at=timezone.now())
+    if not moved:
+        media_remove(stored)
+        current = ResumableUpload.objects.filter(pk=upload.pk).first()
+        if current is None:
             raise UploadGone
-        if upload.offset == upload.size:
-            _complete(upload, path)
+        raise OffsetMismatch(current.offset)
+    upload.refresh_from_db()
+    if upload.offset == upload.size:
+        _complete(upload)
     return upload
 
 
 class _AssembledVideo(UploadedFile):
-    """The finished partial file as an upload: `session_upload` probes it where it lies and
-    storage moves it into the session's folder (`temporary_file_path`), never a copy."""
+    """The pieces put together in one local file, as an upload: `session_upload` probes it
+    where it lies, and storage moves (file system) or sends (object storage) it into the
+    session's folder (`temporary_file_path`)."""
 
     def __init__(self, path: Path, name: str, size: int) -> None:
         super().__init__(path.open("rb"), name=name, content_type=None, size=size)
@@ -182,8 +188,21 @@ class _AssembledVideo(UploadedFile):
         return str(self._path)
 
 
-def _complete(upload: ResumableUpload, path: Path) -> None:
+def _assemble(upload: ResumableUpload) -> Path:
+    """The stored pieces, in order, in one file of the local mirror."""
+    folder = media_root() / PARTIAL_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f"{upload.key}-", suffix=".assembling")
+    with os.fdopen(fd, "wb") as out:
+        for piece in upload.pieces:
+            with media_storage().open(f"{_pieces_key(upload.key)}/{piece}", "rb") as data:
+                shutil.copyfileobj(data, out, 1 << 20)
+    return Path(name)
+
+
+def _complete(upload: ResumableUpload) -> None:
     fields = upload.fields or {}
+    path = _assemble(upload)
     video = _AssembledVideo(path, upload.filename, upload.size)
     try:
         session = session_upload(
@@ -199,25 +218,27 @@ def _complete(upload: ResumableUpload, path: Path) -> None:
         )
     except Exception:
         video.close()
+        path.unlink(missing_ok=True)
         resumable_cancel(upload=upload)  # a refused (or failed) file is not kept
         raise
     video.close()
+    path.unlink(missing_ok=True)  # moved already on the file system; sent on object storage
     upload.session = session
     upload.save(update_fields=["session"])
-    path.unlink(missing_ok=True)  # moved already; a leftover would be reaped anyway
+    media_remove(_pieces_key(upload.key))
     logger.info("resumable upload %s became session %s", upload.pk, session.pk)
 
 
 def resumable_cancel(*, upload: ResumableUpload) -> None:
     """Cancel (tus termination): the upload and its bytes go. A finished upload's session
     stays; only the record of how it arrived goes."""
-    partial_path(upload.key).unlink(missing_ok=True)
     ResumableUpload.objects.filter(pk=upload.pk).delete()
+    media_remove(_pieces_key(upload.key))
 
 
 def resumable_reap(*, stale_seconds: float | None = None) -> int:
     """Remove uploads without a new piece for `stale_seconds` (default
-    RESUMABLE_STALE_SECONDS) with their bytes, and partial files nobody's upload owns.
+    RESUMABLE_STALE_SECONDS) with their pieces, and pieces nobody's upload owns.
     Returns how many uploads went."""
     if stale_seconds is None:
         stale_seconds = settings.RESUMABLE_STALE_SECONDS
@@ -226,11 +247,9 @@ def resumable_reap(*, stale_seconds: float | None = None) -> int:
     for upload in ResumableUpload.objects.filter(updated_at__lt=cutoff):
         resumable_cancel(upload=upload)
         removed += 1
-    folder = media_root() / PARTIAL_FOLDER
-    if folder.is_dir():
-        known = set(ResumableUpload.objects.values_list("key", flat=True))
-        for stray in folder.glob("*.part"):
-            old = stray.stat().st_mtime < cutoff.timestamp()
-            if old and stray.stem not in known:
-                stray.unlink(missing_ok=True)
+    # Pieces no upload owns: a crash between a cancel's row and its pieces. (A row exists
+    # before its first piece; a piece stored for a row just deleted is removed by its request.)
+    known = set(ResumableUpload.objects.values_list("key", flat=True))
+    for key in set(media_folders(PARTIAL_FOLDER)) - known:
+        media_remove(_pieces_key(key))
     return removed

@@ -47,6 +47,7 @@ def media_file_response(
         response = HttpResponseRedirect(url)
         response["Cache-Control"] = "private, no-store"  # the URL expires: never reuse it
         response["Referrer-Policy"] = "no-referrer"
+        response["X-Content-Type-Options"] = "nosniff"
         return response
     path = media_path(key)
     if path is None:

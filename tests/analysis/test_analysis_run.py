@@ -10,7 +10,6 @@ from pathlib import Path
 import av
 import numpy as np
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -29,7 +28,8 @@ from analysis.services import (
     rep_label,
     session_upload,
 )
-from tests.conftest import shared_path
+from coach_platform.storage import media_folders, media_path, media_root, media_stat
+from tests.conftest import shared_path, stored_files
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
 CURL = ("videos", "jrplatin+FormFit", "curl.mp4")
@@ -71,20 +71,19 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_swaps_folders_without_dup
     assert analysis.rep_count == 2
     reps = list(analysis.reps.all())
     assert [r.index for r in reps] == [1, 2]
-    media = Path(settings.MEDIA_ROOT)
     for rep in reps:
         assert rep.start_s < rep.lockout_s < rep.end_s
-        assert (media / rep.image).is_file() and (media / rep.orientation).is_file()
-        assert np.load(media / rep.orientation).dtype.kind == "f"
+        assert media_stat(rep.image) is not None and media_stat(rep.orientation) is not None
+        assert np.load(media_path(rep.orientation)).dtype.kind == "f"
         assert rep.verdict is None  # no active detector: "not judged yet"
         assert "duration_s" in rep.kinematics
     # Results come first: no video is drawn; the upload plays with the drawing over it.
     assert analysis.result_video == "" and analysis.export == ""
     assert analysis.playback == "original"  # H.264 in MP4: browsers play the upload itself
-    assert (media / analysis.output_dir / "overlay_landmarks.npy").is_file()
+    assert media_stat(f"{analysis.output_dir}/overlay_landmarks.npy") is not None
 
-    first_dir = media / analysis.output_dir
-    assert first_dir.name.startswith("analysis-1-") and first_dir.is_dir()
+    first_dir = analysis.output_dir
+    assert first_dir.rsplit("/", 1)[1].startswith("analysis-1-") and stored_files(first_dir)
 
     # Run again (a failed one may be retried), now with an active detector that cannot
     # load: same rep rows (upserted, not duplicated), still not judged, and a warning that
@@ -99,15 +98,17 @@ def test_an_upload_becomes_reps_with_files_and_a_rerun_swaps_folders_without_dup
     analysis.refresh_from_db()
     assert analysis.status == "done" and analysis.attempts == 2
     assert [r.pk for r in analysis.reps.all()] == pks
-    new_dir = media / analysis.output_dir
-    assert new_dir.name.startswith("analysis-2-") and not first_dir.exists()
-    assert sorted(p.name for p in new_dir.parent.iterdir()) == sorted(["upload", new_dir.name])
+    new_dir = analysis.output_dir
+    session_dir, new_name = new_dir.rsplit("/", 1)
+    assert new_name.startswith("analysis-2-")
+    assert not stored_files(first_dir) and not (media_root() / first_dir).exists()
+    assert media_folders(session_dir) == sorted(["upload", new_name])
     for path in [analysis.report_file] + [
         getattr(rep, field)
         for rep in analysis.reps.all()
         for field in ("image", "orientation", "magnitude", "landmarks")
     ]:
-        assert (media / path).is_file() and new_dir in (media / path).parents
+        assert media_stat(path) is not None and path.startswith(new_dir + "/")
     assert analysis.reps.get(pk=pks[0]).label == "anomalous"  # labels survive re-analysis
     assert any("broken" in w for w in analysis.warnings)
     assert not analysis.reps.exclude(verdict=None).exists()
@@ -149,11 +150,12 @@ def test_the_annotated_video_is_made_on_request_and_redrawn_with_a_new_detector(
         analysis_export_request(analysis)
     analysis.refresh_from_db()
     assert analysis.export == "ready"
-    video = Path(settings.MEDIA_ROOT) / analysis.result_video
-    assert video.is_file() and video.parent == Path(settings.MEDIA_ROOT) / analysis.output_dir
-    with av.open(str(video)) as container:  # every input frame, the seed's boxes drawn on
+    key = analysis.result_video
+    assert media_stat(key) is not None and key.rsplit("/", 1)[0] == analysis.output_dir
+    with av.open(str(media_path(key))) as container:  # every input frame, boxes drawn on
         assert sum(1 for _ in container.decode(video=0)) == 133
-    drawn_at, url = video.stat().st_mtime_ns, result_video_url(analysis)
+    drawn_at, url = media_stat(key)[1], result_video_url(analysis)
+    drawn_bytes = media_path(key).read_bytes()
     version = DetectorVersion.objects.create(name="v-redraw", model_dir="/models/v-redraw")
     _judges[(version.pk, version.model_dir)] = ThresholdJudge()
     try:
@@ -163,12 +165,13 @@ def test_the_annotated_video_is_made_on_request_and_redrawn_with_a_new_detector(
         _judges.clear()
     verdicts = dict(analysis.reps.values_list("index", "verdict"))
     assert set(verdicts.values()) == {"good", "anomalous"}
-    drawn = json.loads((video.parent / VIDEO_MARKS).read_text())
+    drawn = json.loads(media_path(f"{analysis.output_dir}/{VIDEO_MARKS}").read_text())
     # The video shows each rep's outcome (the detector's "unusual" unless a fault is named).
     outcomes = {r.index: r.outcome.value for r in analysis.reps.all()}
     assert "unusual" in outcomes.values() or any(r.detected_faults for r in analysis.reps.all())
     assert {index: outcome for index, _, outcome, _ in drawn} == outcomes
-    assert video.stat().st_mtime_ns > drawn_at
+    # Stored again: a newer object holding the new drawing.
+    assert media_stat(key)[1] >= drawn_at and media_path(key).read_bytes() != drawn_bytes
     assert result_video_url(analysis) != url  # browsers fetch the new video, not their copy
     assert not analysis_video_redraw(analysis.pk)  # already shows these verdicts
     # Asking again keeps the one made (and redrawn).
@@ -189,7 +192,7 @@ def test_no_video_is_drawn_for_an_analysis_nobody_exported(
     analysis.refresh_from_db()
     assert analysis.reps.exclude(verdict=None).exists()  # re-scored...
     assert analysis.result_video == "" and not analysis_video_redraw(analysis.pk)  # ...not drawn
-    assert not list((Path(settings.MEDIA_ROOT) / analysis.output_dir).glob("*.mp4"))
+    assert not [key for key in stored_files(analysis.output_dir) if key.endswith(".mp4")]
 
 
 def test_a_curl_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(
@@ -199,7 +202,7 @@ def test_a_curl_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(
     assert analysis.status == "failed"
     assert "not a deadlift" in analysis.error
     assert analysis.reps.count() == 0
-    assert Path(analysis.session.video.path).is_file()
+    assert media_stat(analysis.session.video.name) is not None
 
     client = Client()
     client.force_login(athlete_a)
@@ -227,11 +230,12 @@ def test_a_video_with_nobody_in_it_fails_with_a_sentence(
 
 
 def test_a_file_that_is_not_a_video_is_refused_and_nothing_is_kept(athlete_a):
+    stored_before = stored_files("sessions")
     video = SimpleUploadedFile("notes.mp4", b"this is text, not a video" * 100)
     with pytest.raises(ValidationError):
         session_upload(uploaded_by=athlete_a, athlete=athlete_a, video=video)
     assert not Analysis.objects.exists()
-    assert not list((Path(settings.MEDIA_ROOT) / "sessions").glob("*/upload/notes*"))
+    assert stored_files("sessions") == stored_before
 
 
 def test_an_upload_over_the_size_limit_is_refused(athlete_a, settings):

@@ -29,8 +29,8 @@ from analysis.services import (
 from analysis.services.analyses import MESSAGE_CRASHED, MESSAGE_WORKER_STOPPED
 from analysis.services.heartbeats import job_heartbeat
 from analysis.tasks import analysis_run_task
-from coach_platform.storage import media_publish, media_root, media_stat
-from tests.conftest import make_session
+from coach_platform.storage import media_folders, media_publish, media_root, media_stat
+from tests.conftest import make_session, served
 
 
 def _queued(athlete, minutes_ago: float) -> Analysis:
@@ -44,8 +44,13 @@ def _finish(analysis_id: int) -> None:
     Analysis.objects.filter(pk=analysis_id).update(status="done", finished_at=timezone.now())
 
 
-def _media(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
+def _result_folders(session) -> tuple[list[str], list[str]]:
+    """The analysis folders of a session: those stored, and those in this machine's local
+    mirror (a run writes there first; on the file system both are the store)."""
+    key = f"sessions/{session.folder}"
+    stored = [name for name in media_folders(key) if "analysis" in name]
+    mirrored = sorted(p.name for p in (media_root() / key).iterdir() if "analysis" in p.name)
+    return stored, mirrored
 
 
 def _served(client: Client, session) -> dict[str, bytes]:
@@ -56,9 +61,9 @@ def _served(client: Client, session) -> dict[str, bytes]:
     ]
     bodies = {}
     for url in urls:
-        response = client.get(url)
+        response = served(client, url)
         assert response.status_code == 200, url
-        bodies[url] = b"".join(response.streaming_content)
+        bodies[url] = response.body
     return bodies
 
 
@@ -149,9 +154,8 @@ def test_a_crash_during_a_rerun_keeps_the_previous_result_served(
     assert analysis.status == "failed" and analysis.error == MESSAGE_CRASHED
     assert (analysis.result_video, analysis.report_file) == paths
     assert _served(client, session) == before  # same URLs, same bytes
-    assert [
-        p.name for p in _media(f"sessions/{session.folder}").iterdir() if "analysis" in p.name
-    ] == ["analysis"]  # the new folder went, the previous one stayed
+    # The new folder went (stored and local), the previous one stayed.
+    assert _result_folders(session) == (["analysis"], ["analysis"])
 
 
 def test_a_late_result_of_a_run_the_reaper_gave_up_on_is_not_stored(
@@ -179,7 +183,8 @@ def test_a_late_result_of_a_run_the_reaper_gave_up_on_is_not_stored(
     analysis = Analysis.objects.get(pk=session.analysis.pk)
     assert analysis.status == "failed" and analysis.error == MESSAGE_WORKER_STOPPED
     assert analysis.reps.count() == 2 and _served(client, session) == before
-    assert not list(_media(f"sessions/{session.folder}").glob("analysis-*"))
+    # The late result's folder is gone (stored and local): only the previous one is left.
+    assert _result_folders(session) == (["analysis"], ["analysis"])
 
 
 # --- one retry rule ----------------------------------------------------------------------

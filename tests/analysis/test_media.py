@@ -1,13 +1,13 @@
 """Private media answers HTTP Range, so the browser can seek in a video; what the review
 page plays, and the per-frame data it draws over it."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+
+from coach_platform.storage import media_key, media_publish, media_root
+from tests.conftest import served, server_answer
 
 User = get_user_model()
 
@@ -16,31 +16,31 @@ def test_a_range_request_gets_206_with_exactly_those_bytes(session_a, athlete_a)
     client = Client()
     client.force_login(athlete_a)
     url = reverse("result_video", args=[session_a.pk])
-    whole = client.get(url)
-    body = b"".join(whole.streaming_content)
+    whole = served(client, url)
+    body = whole.body
     assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
     assert len(body) == 10240
 
-    part = client.get(url, HTTP_RANGE="bytes=100-199")
+    part = served(client, url, Range="bytes=100-199")
     assert part.status_code == 206
     assert part["Content-Range"] == "bytes 100-199/10240"
-    assert b"".join(part.streaming_content) == body[100:200]
+    assert part.body == body[100:200]
 
-    tail = client.get(url, HTTP_RANGE="bytes=-10")
-    assert b"".join(tail.streaming_content) == body[-10:]
-    open_ended = client.get(url, HTTP_RANGE="bytes=10000-")
+    tail = served(client, url, Range="bytes=-10")
+    assert tail.body == body[-10:]
+    open_ended = served(client, url, Range="bytes=10000-")
     assert open_ended["Content-Range"] == "bytes 10000-10239/10240"
 
-    beyond = client.get(url, HTTP_RANGE="bytes=999999-")
+    beyond = served(client, url, Range="bytes=999999-")
     assert beyond.status_code == 416
 
 
 def test_media_is_private_and_not_cached_publicly(session_a, athlete_a):
     client = Client()
     client.force_login(athlete_a)
-    response = client.get(reverse("rep_image", args=[session_a.analysis.reps.first().pk]))
-    assert response["Content-Type"] == "image/png"
-    assert response["Cache-Control"].startswith("private")
+    response = served(client, reverse("rep_image", args=[session_a.analysis.reps.first().pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    assert server_answer(response)["Cache-Control"].startswith("private")
     assert client.get("/media/" + session_a.video.name).status_code == 404
 
 
@@ -77,17 +77,17 @@ def test_the_page_plays_the_upload_a_copy_or_says_the_copy_is_being_made(session
     assert 'data-testid="preparing"' in page and "Preparing a playable copy" in page
     assert 'data-testid="video"' not in page and 'data-testid="rep-card"' in page
 
-    copy = Path(settings.MEDIA_ROOT) / "sessions" / session_a.folder / "upload" / "playable.mp4"
+    copy = media_root() / "sessions" / session_a.folder / "upload" / "playable.mp4"
+    copy.parent.mkdir(parents=True, exist_ok=True)
     copy.write_bytes(bytes(range(256)) * 8)
-    analysis.playback, analysis.playable_video = (
-        Playback.COPY,
-        str(copy.relative_to(settings.MEDIA_ROOT)),
-    )
+    media_publish(copy)
+    analysis.playback, analysis.playable_video = Playback.COPY, media_key(copy)
     analysis.save(update_fields=["playback", "playable_video"])
     page = client.get(review).content.decode()
     assert f'src="{reverse("session_playable", args=[session_a.pk])}?v=' in page
-    response = client.get(reverse("session_playable", args=[session_a.pk]), HTTP_RANGE="bytes=0-9")
+    response = served(client, reverse("session_playable", args=[session_a.pk]), Range="bytes=0-9")
     assert response.status_code == 206 and response["Content-Type"] == "video/mp4"
+    assert response.body == bytes(range(10))
     other = Client()
     other.force_login(User.objects.create_user("stranger", password="x" * 12))
     assert other.get(reverse("session_playable", args=[session_a.pk])).status_code == 404
@@ -141,13 +141,14 @@ def test_the_angle_graph_comes_from_the_kept_track_on_the_played_clock(session_a
     import numpy as np
 
     from analysis.models import Playback
-    from analysis.pipeline.respan import save_track
+    from analysis.pipeline.respan import TRACK_FILE, save_track
     from tests.pipeline.test_angle_series import _track
 
     lm, world = _track([0.0] * 45 + [45.0] * 45)
     lm[60:70], world[60:70] = np.nan, np.nan
-    out = Path(settings.MEDIA_ROOT) / session_a.analysis.output_dir
+    out = media_root() / session_a.analysis.output_dir
     save_track(out, lm, world, np.arange(90), [(0, 90)])
+    media_publish(out / TRACK_FILE)
     analysis = session_a.analysis
     analysis.video_info = {"fps": 30, "duration_s": 3.0, "start_s": 0.034}
     analysis.save()
@@ -169,8 +170,9 @@ def test_the_angle_graph_comes_from_the_kept_track_on_the_played_clock(session_a
 def test_a_damaged_track_means_no_angle_graph_not_an_error(session_a, athlete_a):
     from analysis.pipeline.respan import TRACK_FILE
 
-    out = Path(settings.MEDIA_ROOT) / session_a.analysis.output_dir
-    (out / TRACK_FILE).write_bytes(b"PK\x03\x04 not really a zip")
+    track = media_root() / session_a.analysis.output_dir / TRACK_FILE
+    track.write_bytes(b"PK\x03\x04 not really a zip")
+    media_publish(track)
     client = Client()
     client.force_login(athlete_a)
     assert _chart(client, session_a)["angles"] is None

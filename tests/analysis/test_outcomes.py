@@ -155,20 +155,19 @@ class _FlagsAll:
 def test_a_new_model_that_changes_what_a_set_shows_marks_it_re_judged(
     athlete_a, coach_a, admin_user, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from pathlib import Path
-
-    from django.conf import settings
     from PIL import Image
 
     from analysis.models import DetectorVersion
     from analysis.services import detector_activate, detectors
+    from coach_platform.storage import media_publish, media_root
 
     monkeypatch.setattr(detectors, "analysis_video_redraw_enqueue", lambda ids: None)
     changed = make_session(athlete_a, reps=1, verdicts=("good",))
     unchanged = make_session(athlete_a, reps=1, verdicts=("good",))
     for session in (changed, unchanged):
         rep = session.analysis.reps.get()
-        Image.new("RGB", (100, 45), (200, 40, 40)).save(Path(settings.MEDIA_ROOT) / rep.image)
+        Image.new("RGB", (100, 45), (200, 40, 40)).save(media_root() / rep.image)
+        media_publish(media_root() / rep.image)
     # The coach labelled the second set's rep: its outcome stays the coach's.
     Rep.objects.filter(analysis=unchanged.analysis).update(label="good")
     version = DetectorVersion.objects.create(name="v7", model_dir="/models/v7")

@@ -12,11 +12,9 @@ import io
 import json
 import shutil
 import uuid
-from pathlib import Path
 
 import numpy as np
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -42,10 +40,10 @@ from analysis.services import (
 )
 from analysis.services.analyses import _analysis_store
 from athletes.models import Profile, TrainingSession
+from coach_platform.storage import media_path, media_publish, media_remove, media_root, media_stat
 from tests.conftest import make_session, shared_path
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
-MEDIA = Path(settings.MEDIA_ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +66,9 @@ def analysis(analysed, athlete_a, coach_a) -> Analysis:
     session.video.save("original.mp4", ContentFile(clip.read_bytes()), save=False)
     session.save()
     job = Analysis.objects.create(session=session, status="running", attempts=1)
-    target = MEDIA / "sessions" / session.folder / "analysis-1-abc123"
+    target = media_root() / "sessions" / session.folder / "analysis-1-abc123"
     shutil.copytree(out, target)
+    media_publish(target)  # a worker stores its folder before a row points at it
     stored = _analysis_store(job.pk, 1, result, target, None, [])
     assert stored.rep_count == 2 and stored.status == "done"
     return stored
@@ -180,7 +179,7 @@ def test_rescoring_skips_reps_that_are_not_reps(analysis, coach_a, active_judge)
 def test_a_moved_rep_is_rebuilt_from_the_kept_track(analysis, coach_a):
     rep = _reps(analysis)[0]
     old_image, old_kinematics = rep.image, dict(rep.kinematics)
-    old_bytes = (MEDIA / old_image).read_bytes()
+    old_bytes = media_path(old_image).read_bytes()
     rep_label(rep=rep, author=coach_a, label="good")
     span = (rep.start_frame - 4, rep.lockout_frame + 2, rep.end_frame - 6)
 
@@ -188,9 +187,9 @@ def test_a_moved_rep_is_rebuilt_from_the_kept_track(analysis, coach_a):
         rep=rep, author=coach_a, start_frame=span[0], lockout_frame=span[1], end_frame=span[2]
     )
     assert (moved.start_frame, moved.lockout_frame, moved.end_frame) == span
-    assert moved.image != old_image and (MEDIA / moved.image).is_file()
-    assert (MEDIA / moved.image).read_bytes() != old_bytes
-    assert (MEDIA / moved.orientation).is_file()
+    assert moved.image != old_image and media_stat(moved.image) is not None
+    assert media_path(moved.image).read_bytes() != old_bytes
+    assert media_stat(moved.orientation) is not None
     assert moved.kinematics["duration_s"] != old_kinematics["duration_s"]
     assert moved.start_s < rep.start_s
     assert moved.label == "good"  # the coach's label stays with the moved rep
@@ -223,7 +222,7 @@ def test_a_moved_rep_is_rebuilt_from_the_kept_track(analysis, coach_a):
     assert response.status_code == 400 and "0.2 s" in response.json()["span"][0]
 
     # An analysis from before count corrections kept no track: the coach is told to re-run.
-    (MEDIA / analysis.output_dir / "track30.npz").unlink()
+    media_remove(f"{analysis.output_dir}/track30.npz")
     with pytest.raises(ValidationError) as refused:
         rep_move(rep=moved, author=coach_a, start_frame=10, lockout_frame=20, end_frame=50)
     assert "predates count corrections" in refused.value.message_dict["analysis"][0]
@@ -283,7 +282,7 @@ def test_a_candidate_counted_by_a_coach_becomes_a_rep_in_time_order(analysis, co
     assert analysis.rep_count == 3 and analysis.candidates == []
     assert [r.pk for r in _reps(analysis)][::2] == [first.pk, second.pk]
     new = Rep.objects.get(pk=body["id"])
-    assert (MEDIA / new.image).is_file() and "duration_s" in new.kinematics
+    assert media_stat(new.image) is not None and "duration_s" in new.kinematics
     correction = RepCorrection.objects.get(rep=new)
     assert correction.before["candidate"]["kind"] == "stood_up"
     assert correction.author == coach_a
@@ -324,16 +323,19 @@ def test_the_annotated_video_is_redrawn_with_counted_reps_only(
     with django_capture_on_commit_callbacks(execute=True):  # someone exported it
         analysis_export_request(analysis)
     analysis.refresh_from_db()
-    video = MEDIA / analysis.result_video
-    assert video.is_file()
-    drawn_at = video.stat().st_mtime_ns
+    key = analysis.result_video
+    drawn = media_stat(key)
+    assert drawn is not None
+    drawn_bytes = media_path(key).read_bytes()
     first, second = _reps(analysis)
     with django_capture_on_commit_callbacks(execute=True):  # the redraw task runs inline
         rep_not_a_rep(rep=first, author=coach_a)
-    marks = json.loads((video.parent / "video_marks.json").read_text())
+    marks_key = f"{key.rsplit('/', 1)[0]}/video_marks.json"
+    marks = json.loads(media_path(marks_key).read_text())
     second.refresh_from_db()
     assert marks == [[1, second.start_frame, second.outcome.value, second.outcome_faults]]
-    assert video.stat().st_mtime_ns > drawn_at
+    # Stored again: the object is newer, and holds the drawing without the first rep.
+    assert media_stat(key)[1] >= drawn[1] and media_path(key).read_bytes() != drawn_bytes
 
 
 def test_athletes_and_other_coaches_cannot_correct(athlete_a, coach_other, coach_a):

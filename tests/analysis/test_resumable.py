@@ -6,11 +6,8 @@ nothing, and the cleanup of uploads abandoned for a day."""
 from __future__ import annotations
 
 import base64
-import os
 import re
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,11 +17,12 @@ from django.utils import timezone
 
 from analysis.models import ResumableUpload
 from analysis.services import jobs_reap
-from analysis.services.resumable import OPEN_UPLOADS_MAX, partial_path
+from analysis.services.resumable import OPEN_UPLOADS_MAX, PARTIAL_FOLDER
 from athletes.models import TrainingSession
+from coach_platform.storage import media_path, media_storage
 from coach_platform.uploads import size_text
 from tests.athletes.test_uploads import TOO_LONG, _clip
-from tests.conftest import PERSONA_PASSWORD, shared_path
+from tests.conftest import PERSONA_PASSWORD, shared_path, stored_files
 from tests.e2e.conftest import CLIP
 
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -62,8 +60,24 @@ def _head(client: Client, url: str):
     return client.head(url, headers=TUS)
 
 
-def _stored_sessions() -> list[Path]:
-    return list((Path(settings.MEDIA_ROOT) / "sessions").glob("*/upload/*"))
+def _stored_sessions() -> list[str]:
+    return [key for key in stored_files("sessions") if key.split("/")[2] == "upload"]
+
+
+def _received(upload: ResumableUpload) -> bytes:
+    """What the server stored of an upload: its pieces in order, read through the storage."""
+    upload.refresh_from_db()
+    storage = media_storage()
+    return b"".join(
+        storage.open(f"{PARTIAL_FOLDER}/{upload.key}/{name}").read() for name in upload.pieces
+    )
+
+
+def _stored_pieces(key: str) -> list[str]:
+    try:
+        return media_storage().listdir(f"{PARTIAL_FOLDER}/{key}")[1]
+    except FileNotFoundError:
+        return []
 
 
 def _upload_of(url: str) -> ResumableUpload:
@@ -95,7 +109,7 @@ def test_create_head_patch_move_the_offset(athlete_a):
         "load_kg": "142.5",
         "notes": "Felt heavy ✓",
     }
-    assert partial_path(upload.key).read_bytes() == b""
+    assert _received(upload) == b"" and not _stored_pieces(upload.key)
 
     head = _head(client, url)
     assert head.status_code == 200
@@ -107,7 +121,7 @@ def test_create_head_patch_move_the_offset(athlete_a):
     second = _patch(client, url, 400, b"b" * 300)
     assert second.status_code == 204 and second["Upload-Offset"] == "700"
     assert _head(client, url)["Upload-Offset"] == "700"
-    assert partial_path(upload.key).read_bytes() == b"a" * 400 + b"b" * 300
+    assert _received(upload) == b"a" * 400 + b"b" * 300 and len(upload.pieces) == 2
     assert "Session-Location" not in second
 
 
@@ -119,7 +133,8 @@ def test_a_piece_for_another_offset_is_a_conflict(athlete_a):
         response = _patch(client, url, wrong, b"y" * 10)
         assert response.status_code == 409
         assert response["Upload-Offset"] == "100"
-    assert partial_path(_upload_of(url).key).read_bytes() == b"x" * 100
+    assert _received(_upload_of(url)) == b"x" * 100
+    assert len(_stored_pieces(_upload_of(url).key)) == 1  # refused pieces are not kept
 
 
 def test_nothing_goes_past_the_declared_size_nor_over_the_piece_limit(athlete_a, settings):
@@ -134,7 +149,7 @@ def test_nothing_goes_past_the_declared_size_nor_over_the_piece_limit(athlete_a,
     assert response.status_code == 413
     assert response.json()["errors"] == {"__all__": ["A piece may be at most 16 bytes."]}
     assert _head(client, url)["Upload-Offset"] == "60"
-    assert partial_path(_upload_of(url).key).stat().st_size == 60
+    assert len(_received(_upload_of(url))) == 60
 
 
 def test_a_piece_needs_its_type_offset_and_the_tus_header(athlete_a):
@@ -251,10 +266,10 @@ def test_delete_cancels_and_removes_the_bytes(athlete_a):
     client = _client(athlete_a)
     url = _create(client, 100)["Location"]
     _patch(client, url, 0, b"x" * 10)
-    part = partial_path(_upload_of(url).key)
-    assert part.is_file()
+    key = _upload_of(url).key
+    assert _stored_pieces(key)
     assert client.delete(url, headers=TUS).status_code == 204
-    assert not part.exists() and not ResumableUpload.objects.exists()
+    assert not _stored_pieces(key) and not ResumableUpload.objects.exists()
     assert _head(client, url).status_code == 404
     assert _patch(client, url, 10, b"y").status_code == 404
 
@@ -286,11 +301,11 @@ def test_the_last_piece_of_a_real_clip_makes_a_session_with_a_queued_analysis(at
     assert session.original_filename == "deadlift.mp4"
     assert session.video_size == len(clip) and float(session.load_kg) == 140
     assert str(session.performed_at) == "2024-05-01"
-    assert Path(session.video.path).name == "original.mp4"
-    assert Path(session.video.path).read_bytes() == clip
+    assert session.video.name.endswith("/upload/original.mp4")
+    assert media_path(session.video.name).read_bytes() == clip
     assert session.analysis.status == "queued"
     upload.refresh_from_db()
-    assert upload.session == session and not partial_path(upload.key).exists()
+    assert upload.session == session and not _stored_pieces(upload.key)
     # Asking again (the reply was lost) tells where the set is; nothing more is accepted.
     head = _head(client, url)
     assert head["Upload-Offset"] == str(len(clip))
@@ -312,7 +327,7 @@ def test_a_finished_file_that_is_not_a_video_is_refused_and_nothing_is_kept(athl
     assert response.status_code == 422
     [sentence] = response.json()["errors"]["video"]
     assert not TrainingSession.objects.exists() and _stored_sessions() == stored_before
-    assert not ResumableUpload.objects.exists() and not partial_path(key).exists()
+    assert not ResumableUpload.objects.exists() and not _stored_pieces(key)
     # The same bytes as a whole upload get the same sentence.
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -339,7 +354,7 @@ def test_a_finished_video_that_is_too_long_gets_the_same_sentence(athlete_a, set
     [sentence] = response.json()["errors"]["video"]
     assert TOO_LONG.fullmatch(sentence), sentence
     assert not TrainingSession.objects.exists() and not ResumableUpload.objects.exists()
-    assert not partial_path(key).exists()
+    assert not _stored_pieces(key)
 
 
 # --- abandoned uploads ---------------------------------------------------------------------
@@ -357,19 +372,16 @@ def test_the_reaper_removes_uploads_without_a_piece_for_a_day(athlete_a):
     ResumableUpload.objects.filter(pk=fresh.pk).update(
         updated_at=timezone.now() - day + timedelta(minutes=5)
     )
-    folder = partial_path("x").parent
-    stray, young_stray = folder / "stray.part", folder / "young.part"
-    stray.write_bytes(b"left behind")
-    young_stray.write_bytes(b"being created")
-    long_ago = time.time() - day.total_seconds() - 60
-    os.utime(stray, (long_ago, long_ago))
+    _patch(client, fresh_url, 0, b"y" * 10)
+    from django.core.files.base import ContentFile
+
+    media_storage().save(f"{PARTIAL_FOLDER}/nobodys/000000000000-ab", ContentFile(b"left"))
 
     jobs_reap()  # what the every-minute schedule runs
-    assert not partial_path(stale.key).exists() and not stray.exists()
-    assert partial_path(fresh.key).exists() and young_stray.exists()
+    assert not _stored_pieces(stale.key) and not _stored_pieces("nobodys")
+    assert _received(fresh) == b"y" * 10
     assert list(ResumableUpload.objects.values_list("pk", flat=True)) == [fresh.pk]
     assert _head(client, stale_url).status_code == 404
-    young_stray.unlink()
 
 
 # --- the page --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from analysis.services import (
 )
 from analysis.services.detectors import detector_root
 from athletes.privacy import consent_set
-from coach_platform.storage import media_stat
+from coach_platform.storage import media_publish, media_root, media_stat
 from tests.conftest import make_session, shared_path
 
 GOOD_VIDEOS = ("deadlift2", "deadlift6", "deadlift7", "deadlift10", "deadlift12", "deadlift16")
@@ -53,8 +53,10 @@ def seed_subset(db, tmp_path):
     return good.created, bad.created
 
 
-def _media(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
+def _store_valid_png(key: str) -> None:
+    """Store a real SkeleMotion image under `key` (a platform rep's picture)."""
+    shutil.copy(_a_valid_png(), media_root() / key)
+    media_publish(media_root() / key)
 
 
 def _a_valid_png() -> Path:
@@ -80,7 +82,7 @@ def test_import_copies_labels_skips_duplicates_and_rejects_what_is_not_skelemoti
     assert sorted(name for name, _ in result.rejected) == ["notes.png", "square.png"]
     rep = Rep.objects.filter(source="seed").first()
     assert rep.analysis is None and rep.label == "good" and rep.group == "seed/deadlift1"
-    assert (Path(settings.MEDIA_ROOT) / rep.image).is_file()
+    assert media_stat(rep.image) is not None
     assert rep.label_history.get().to_label == "good"
 
     again = dataset_import(folder, label="good", source="seed")
@@ -98,10 +100,10 @@ def test_a_training_run_makes_a_version_with_its_metrics_and_leaves_activation_t
     consent_set(athlete_a, True)
     session = make_session(athlete_a, reps=1)
     coach_rep = session.analysis.reps.get()
-    shutil.copy(_a_valid_png(), _media(coach_rep.image))
+    _store_valid_png(coach_rep.image)
     rep_label(rep=coach_rep, author=coach_a, label="good")
     unconsented = make_session(athlete_b, reps=1).analysis.reps.get()
-    shutil.copy(_a_valid_png(), _media(unconsented.image))
+    _store_valid_png(unconsented.image)
     rep_label(rep=unconsented, author=coach_other, label="good")
 
     run = _train(django_capture_on_commit_callbacks)
@@ -144,7 +146,7 @@ def test_activation_rescores_without_touching_labels_and_rollback_restores_the_o
     session = make_session(athlete_a, reps=2)  # judged by an old "test-v1" version
     reps = list(session.analysis.reps.all())
     for rep in reps:
-        shutil.copy(_a_valid_png(), _media(rep.image))
+        _store_valid_png(rep.image)
     consent_set(athlete_a, True)  # the labelled rep joins the training set
     rep_label(rep=reps[0], author=coach_a, label="anomalous", faults=["jerky"])
 

@@ -5,10 +5,8 @@ import io
 import json
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -19,7 +17,8 @@ from analysis.selectors.training import training_set_queryset, training_set_summ
 from analysis.services import comment_create, rep_exclude, rep_label
 from athletes.models import CoachAssignment, Profile, TrainingSession
 from athletes.privacy import account_erase, consent_set
-from tests.conftest import PERSONA_PASSWORD, make_session
+from coach_platform.storage import media_path, media_remove, media_root, media_stat
+from tests.conftest import PERSONA_PASSWORD, make_session, stored_files
 
 User = get_user_model()
 
@@ -220,7 +219,7 @@ def test_the_athlete_downloads_everything_of_theirs_as_a_zip(
         f"{folder}/reps/rep-01.png",
         f"{folder}/reps/rep-02.png",
     } == names
-    assert archive.read(f"{folder}/video.mp4") == Path(session_a.video.path).read_bytes()
+    assert archive.read(f"{folder}/video.mp4") == media_path(session_a.video.name).read_bytes()
     assert archive.getinfo(f"{folder}/video.mp4").compress_type == zipfile.ZIP_STORED
     assert archive.getinfo(f"{folder}/reps/rep-01.png").compress_type == zipfile.ZIP_STORED
     assert archive.getinfo(f"{folder}/session.json").compress_type == zipfile.ZIP_DEFLATED
@@ -267,7 +266,8 @@ def test_only_the_athlete_themself_can_download_their_data(session_a, coach_a, a
 
 def test_the_download_survives_missing_files(athlete_a):
     session = make_session(athlete_a, reps=1)
-    Path(session.video.path).unlink()
+    media_remove(session.video.name)
+    assert media_stat(session.video.name) is None
     response = _client(athlete_a).get(reverse("my_data_export"))
     archive = _zip(response)
     folder = f"sessions/{session.performed_at.isoformat()}-session-{session.pk}"
@@ -279,8 +279,13 @@ def test_the_download_survives_missing_files(athlete_a):
 # --- delete my account -------------------------------------------------------------------
 
 
-def _folder(session) -> Path:
-    return Path(settings.MEDIA_ROOT) / "sessions" / session.folder
+def _stored(session) -> list[str]:
+    """The keys stored under the session's folder (the store, not a local copy)."""
+    return stored_files(f"sessions/{session.folder}")
+
+
+def _mirrored(session) -> bool:
+    return (media_root() / "sessions" / session.folder).exists()
 
 
 def test_deleting_needs_the_password_and_the_confirmation(session_a):
@@ -292,7 +297,7 @@ def test_deleting_needs_the_password_and_the_confirmation(session_a):
     unconfirmed = client.post(url, {"password": PERSONA_PASSWORD})
     assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.content.decode()
     assert User.objects.filter(pk=athlete.pk).exists()
-    assert TrainingSession.objects.filter(pk=session_a.pk).exists() and _folder(session_a).is_dir()
+    assert TrainingSession.objects.filter(pk=session_a.pk).exists() and _stored(session_a)
     assert client.get(url).status_code == 405
 
 
@@ -303,6 +308,7 @@ def test_deleting_the_account_removes_rows_and_files_and_leaves_others_alone(
     rep_label(rep=session_a.analysis.reps.first(), author=coach_a, label="good")
     comment_create(author=coach_a, session=session_a, body="Nice", rep=None)
     analysis_id = session_a.analysis.pk
+    others_files = _stored(session_b)
     client = _client(athlete)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -317,9 +323,10 @@ def test_deleting_the_account_removes_rows_and_files_and_leaves_others_alone(
     assert not RepLabel.objects.filter(rep__analysis_id=analysis_id).exists()
     assert not Comment.objects.filter(session_id=session_a.pk).exists()
     assert not CoachAssignment.objects.filter(athlete_id=athlete.pk).exists()
-    assert not _folder(session_a).exists()
+    assert not _stored(session_a) and not _mirrored(session_a)
     # Everyone else's data stay.
-    assert TrainingSession.objects.filter(pk=session_b.pk).exists() and _folder(session_b).is_dir()
+    assert TrainingSession.objects.filter(pk=session_b.pk).exists()
+    assert session_b.video.name in others_files and _stored(session_b) == others_files
     assert session_b.analysis.reps.count() == 2
     assert User.objects.filter(pk=coach_a.pk).exists()
     # Logged out, and the login page says what happened.

@@ -20,8 +20,9 @@ from rest_framework.test import APIClient
 from analysis.models import TrainingRun
 from athletes.models import Profile, TrainingSession
 from coach_platform.media import stored_video_suffix
+from coach_platform.storage import media_publish, media_root
 from coach_platform.uploads import duration_text, size_text
-from tests.conftest import make_session, shared_path
+from tests.conftest import make_session, served, server_answer, shared_path, stored_files
 
 TOO_LONG = re.compile(
     r"The video is \d+ s long; the limit is 1 s\. Trim it to the set before uploading\."
@@ -67,8 +68,15 @@ def _get(user, url: str, **headers):
     return client.get(url, **headers)
 
 
-def _sessions_on_disk() -> list[Path]:
-    return list((Path(settings.MEDIA_ROOT) / "sessions").glob("*/upload/*"))
+def _served(user, url: str, **headers):
+    """A media URL as the browser gets it (from the bucket when the server redirects)."""
+    client = Client()
+    client.force_login(user)
+    return served(client, url, **headers)
+
+
+def _stored_uploads() -> list[str]:
+    return [key for key in stored_files("sessions") if key.split("/")[2] == "upload"]
 
 
 # --- stored under the server's name, served as what it is --------------------------------
@@ -89,11 +97,11 @@ def test_an_mp4_named_html_or_svg_is_stored_as_mp4_and_served_as_video(
     session = TrainingSession.objects.get()
     assert Path(session.video.name).name == "original.mp4"
     assert session.original_filename == name  # kept as text to show, nothing more
-    served = _get(athlete_a, reverse("session_video", args=[session.pk]))
-    assert served.status_code == 200
-    assert served["Content-Type"] == "video/mp4"
-    assert served["X-Content-Type-Options"] == "nosniff"
-    assert not served.get("Content-Disposition", "").startswith("attachment")
+    video = _served(athlete_a, reverse("session_video", args=[session.pk]))
+    assert video.status_code == 200
+    assert video["Content-Type"] == "video/mp4"
+    assert server_answer(video)["X-Content-Type-Options"] == "nosniff"
+    assert not video.headers.get("Content-Disposition", "").startswith("attachment")
 
 
 @pytest.mark.parametrize(
@@ -115,11 +123,12 @@ def test_the_stored_suffix_comes_from_the_decoded_container(
 
     session = TrainingSession.objects.get()
     assert Path(session.video.name).name == f"original{suffix}"
-    served = _get(athlete_a, reverse("session_video", args=[session.pk]))
-    assert served["Content-Type"] == content_type
-    assert served["X-Content-Type-Options"] == "nosniff"
+    video = _served(athlete_a, reverse("session_video", args=[session.pk]))
+    assert video.status_code == 200
+    assert video["Content-Type"] == content_type
+    assert server_answer(video)["X-Content-Type-Options"] == "nosniff"
     if suffix == ".bin":
-        assert served["Content-Disposition"].startswith("attachment")
+        assert video["Content-Disposition"].startswith("attachment")
 
 
 def test_the_suffix_table_reads_the_container_not_a_name():
@@ -144,19 +153,21 @@ def test_the_client_file_name_is_only_display_text(athlete_a, tmp_path):
 
 def test_a_stored_html_upload_from_before_is_only_ever_a_download(athlete_a):
     session = make_session(athlete_a)
-    stored = Path(session.video.path)
-    hostile = stored.with_name("original.html")
+    key = Path(session.video.name).with_name("original.html").as_posix()
+    hostile = media_root() / key
+    hostile.parent.mkdir(parents=True, exist_ok=True)
     hostile.write_bytes(b"<script>alert(document.cookie)</script>")
-    session.video.name = str(Path(session.video.name).with_name("original.html"))
+    media_publish(hostile)
+    session.video.name = key
     session.save(update_fields=["video"])
 
-    served = _get(athlete_a, reverse("session_video", args=[session.pk]))
-    assert served.status_code == 200
-    assert served["Content-Type"] == "application/octet-stream"
-    assert served["Content-Disposition"].startswith("attachment")
-    assert served["X-Content-Type-Options"] == "nosniff"
-    ranged = _get(athlete_a, reverse("session_video", args=[session.pk]), HTTP_RANGE="bytes=0-9")
-    assert ranged.status_code == 206
+    video = _served(athlete_a, reverse("session_video", args=[session.pk]))
+    assert video.status_code == 200
+    assert video["Content-Type"] == "application/octet-stream"
+    assert video["Content-Disposition"].startswith("attachment")
+    assert server_answer(video)["X-Content-Type-Options"] == "nosniff"
+    ranged = _served(athlete_a, reverse("session_video", args=[session.pk]), Range="bytes=0-9")
+    assert ranged.status_code == 206 and ranged.body == b"<script>al"
     assert ranged["Content-Type"] == "application/octet-stream"
     assert ranged["Content-Disposition"].startswith("attachment")
 
@@ -166,7 +177,8 @@ def test_every_media_endpoint_sets_an_explicit_type_and_nosniff(session_a, athle
     monkeypatch.setattr(mimetypes, "guess_type", lambda *args, **kwargs: ("text/html", None))
     rep = session_a.analysis.reps.first()
     array = Path(rep.image).with_name("rep1-orientation.npy")
-    np.save(Path(settings.MEDIA_ROOT) / array, np.zeros((3, 3), np.float32))
+    np.save(media_root() / array, np.zeros((3, 3), np.float32))
+    media_publish(media_root() / array)
     rep.orientation = str(array)
     rep.save(update_fields=["orientation"])
     expected = {
@@ -178,13 +190,13 @@ def test_every_media_endpoint_sets_an_explicit_type_and_nosniff(session_a, athle
         reverse("rep_array", args=[rep.pk, "orientation"]): ("application/octet-stream", True),
     }
     for url, (content_type, download) in expected.items():
-        response = _get(athlete_a, url)
+        response = _served(athlete_a, url)
         assert response.status_code == 200, url
         assert response["Content-Type"] == content_type, url
-        assert response["X-Content-Type-Options"] == "nosniff", url
-        disposition = response.get("Content-Disposition", "")
+        assert server_answer(response)["X-Content-Type-Options"] == "nosniff", url
+        disposition = response.headers.get("Content-Disposition", "")
         assert disposition.startswith("attachment") == download, (url, disposition)
-    named = _get(athlete_a, reverse("rep_array", args=[rep.pk, "orientation"]))
+    named = _served(athlete_a, reverse("rep_array", args=[rep.pk, "orientation"]))
     name = f"session{session_a.pk}-rep{rep.index}-orientation.npy"
     assert named["Content-Disposition"] == f'attachment; filename="{name}"'
 
@@ -223,7 +235,7 @@ def test_a_video_over_the_duration_limit_is_refused_before_anything_is_stored(
     athlete_a, tmp_path, settings, route
 ):
     settings.VIDEO_MAX_SECONDS = 1
-    stored_before = _sessions_on_disk()
+    stored_before = _stored_uploads()
     response = _upload(route, athlete_a, _clip(tmp_path / "long.mp4", seconds=3), "long.mp4")
     if route == "api":
         assert response.status_code == 400
@@ -233,7 +245,7 @@ def test_a_video_over_the_duration_limit_is_refused_before_anything_is_stored(
         [message] = re.findall(r'data-testid="field-error">([^<]*)<', response.content.decode())
     assert TOO_LONG.fullmatch(message), message
     assert not TrainingSession.objects.exists()
-    assert _sessions_on_disk() == stored_before
+    assert _stored_uploads() == stored_before
 
 
 def test_the_upload_page_states_both_limits(athlete_a, settings):

@@ -40,11 +40,15 @@ SHARED = [  # what the review and queue pages both do, with the same keys
 def playing_set(transactional_db, athlete_a, coach_a):
     """A set of athlete A with 3 judged, unlabelled reps (in coach A's queue) whose upload
     is the real clip."""
+    from coach_platform.storage import media_publish, media_root
     from tests.conftest import make_session
 
     clip = shared_path(*CLIP)
     session = make_session(athlete_a, reps=3)
-    shutil.copyfile(clip, session.video.path)
+    upload = media_root() / session.video.name  # the fake upload, replaced in the store
+    upload.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(clip, upload)
+    media_publish(upload)
     return session
 
 
