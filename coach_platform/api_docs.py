@@ -30,9 +30,21 @@ def _fields(schema: dict, components: dict) -> list[dict]:
     ]
 
 
+def _answers(op: dict, shared: dict) -> list[dict]:
+    """Every status code the operation declares, with its meaning (shared error answers
+    are references to `components.responses`)."""
+    answers = []
+    for code, answer in op.get("responses", {}).items():
+        if "$ref" in answer:
+            answer = shared.get(answer["$ref"].rsplit("/", 1)[-1], {})
+        answers.append({"code": code, "description": answer.get("description", "")})
+    return answers
+
+
 def api_docs(request: HttpRequest) -> HttpResponse:
     schema = SchemaGenerator().get_schema(request=None, public=True)
     components = schema.get("components", {}).get("schemas", {})
+    shared = schema.get("components", {}).get("responses", {})
     operations = []
     for path, item in schema.get("paths", {}).items():
         for method in METHODS:
@@ -54,6 +66,7 @@ def api_docs(request: HttpRequest) -> HttpResponse:
                     "request_media": media,
                     "request_fields": _fields(spec.get("schema", {}), components),
                     "response_fields": _fields(ok_schema, components),
+                    "answers": _answers(op, shared),
                     "tag": (op.get("tags") or [""])[0],
                 }
             )

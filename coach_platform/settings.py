@@ -245,8 +245,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Deadlift coaching platform API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # A verdict and a label share their choices: one name for the schema's enum.
-    "ENUM_NAME_OVERRIDES": {"JudgementEnum": "analysis.models.Verdict"},
+    # A verdict and a label share their choices: one name for the schema's enum; a rep's
+    # outcome and its model's outcome share theirs.
+    "ENUM_NAME_OVERRIDES": {
+        "JudgementEnum": "analysis.models.Verdict",
+        "OutcomeEnum": "analysis.models.Outcome",
+    },
+    # After the enums: every operation's error answers with the API's one error body.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "coach_platform.api_errors.error_responses_hook",
+        # OpenAPI links: a session's id to its reps and comments, a rep's to its label.
+        "analysis.views.api.schema.links_hook",
+    ],
 }
 
 Q_CLUSTER = {

@@ -17,3 +17,4 @@ urlpatterns = [
     path("", include("analysis.urls")),
     path("", include("athletes.urls")),
 ]
+handler404 = "coach_platform.api_errors.not_found"

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from tests.conftest import PERSONA_PASSWORD, shared_path
+from tests.conftest import PERSONA_PASSWORD, served, shared_path
 
 
 @pytest.fixture
@@ -38,8 +38,9 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
     # The upload plays as it is, with the drawing's per-frame data beside it; the
     # annotated video waits until someone asks for it.
     assert detail["playback"] == "original" and detail["result_video_url"] is None
-    video_response = api.get(detail["playback_url"], HTTP_RANGE="bytes=0-99")
-    assert video_response.status_code == 206
+    video_response = served(api, detail["playback_url"], Range="bytes=0-99")
+    assert video_response.status_code == 206 and len(video_response.body) == 100
+    assert video_response.body == path.read_bytes()[:100]
     overlay = api.get(detail["overlay_url"]).json()
     assert len(overlay["points"]) == len(overlay["times"]) == 133
     assert overlay["times"][0] == 0 and overlay["start_s"] == 0.0341  # its first frame's time
@@ -49,7 +50,8 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
     assert asked.status_code == 202 and asked.json()["export"] == "making"
     detail = api.get(f"/api/sessions/{body['id']}/").json()
     assert detail["export"] == "ready"
-    assert api.get(detail["result_video_url"], HTTP_RANGE="bytes=0-99").status_code == 206
+    annotated = served(api, detail["result_video_url"], Range="bytes=0-99")
+    assert annotated.status_code == 206 and len(annotated.body) == 100
 
     listed = api.get("/api/sessions/").json()
     assert listed["count"] == 1 and [s["id"] for s in listed["results"]] == [body["id"]]
@@ -59,7 +61,8 @@ def test_upload_then_status_reps_and_comments(api, django_capture_on_commit_call
     for rep in reps:
         assert {"id", "start_s", "end_s", "verdict", "score", "joints", "kinematics"} <= rep.keys()
         assert rep["verdict"] is None and rep["joints"] == []
-        assert api.get(rep["image_url"]).status_code == 200
+        image = served(api, rep["image_url"])
+        assert image.status_code == 200 and image.body.startswith(b"\x89PNG")
 
     rep_id = reps[1]["id"]
     posted = api.post(
@@ -100,3 +103,13 @@ def test_schema_and_docs_work_offline(api, client, athlete_a):
     client.force_login(athlete_a)
     docs = client.get("/api/docs/").content.decode()
     assert "/api/sessions/{id}/reps/" in docs and "cdn" not in docs.lower()
+    # Each operation's answers, errors included, as the schema declares them.
+    assert docs.count("Answers: <code") == sum(len(ops) for ops in paths.values())
+    assert '<code title="Not logged in: no, an unknown or an expired token.">401</code>' in docs
+
+
+def test_a_url_under_the_api_that_matches_nothing_answers_the_api_error_body(client):
+    response = client.get("/api/sessions/-5/share-links/")
+    assert response.status_code == 404 and response.json() == {"detail": "Not found."}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

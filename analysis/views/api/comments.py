@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -18,9 +19,13 @@ class CommentSerializer(serializers.ModelSerializer):
     """A comment; with `drawing`, an annotation (see services/comments.py for the shapes:
     points in picture fractions, and each angle's `degrees` as the server computed it)."""
 
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
     rep = serializers.IntegerField(source="rep_id", required=False, allow_null=True)
-    rep_index = serializers.IntegerField(source="rep.index", read_only=True, default=None)
+    rep_index = serializers.IntegerField(
+        source="rep.index", read_only=True, default=None, allow_null=True
+    )
     body = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False, max_length=None
     )
@@ -42,6 +47,27 @@ class CommentSerializer(serializers.ModelSerializer):
             "unread",
         ]
         read_only_fields = ["id", "session", "author", "created_at", "unread"]
+
+
+def comments_schema(*, imported: bool = False):
+    """Both comment actions' schema: GET a page of comments, POST one (201). `imported`: on
+    a rep, which may be an imported one (no session: both refused with 400)."""
+    no_session = OpenApiResponse(description='`{"rep": [...]}`: an imported rep has no session.')
+    refused = OpenApiResponse(
+        description="Refused: an empty comment, a bad drawing, or a rep not in this session "
+        "(a sentence per field)."
+    )
+    listed = {200: CommentSerializer(many=True), **({400: no_session} if imported else {})}
+
+    def decorate(action):
+        action = extend_schema(methods=["GET"], responses=listed)(action)
+        return extend_schema(
+            methods=["POST"],
+            request=CommentSerializer,
+            responses={201: CommentSerializer, 400: refused},
+        )(action)
+
+    return decorate
 
 
 def comments_respond(view, *, session, rep) -> Response:

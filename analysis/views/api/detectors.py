@@ -3,7 +3,7 @@ activation (also how to roll back). Admins only."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -16,7 +16,9 @@ from analysis.views.api.common import IsAdmin
 
 
 class DetectorVersionSerializer(serializers.ModelSerializer):
-    training_run = serializers.IntegerField(source="run.pk", read_only=True, default=None)
+    training_run = serializers.IntegerField(
+        source="run.pk", read_only=True, default=None, allow_null=True
+    )
     summary = serializers.SerializerMethodField()
 
     class Meta:
@@ -52,7 +54,30 @@ class DetectorVersionViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAdmin]
     queryset = DetectorVersion.objects.select_related("run")
 
-    @extend_schema(request=ActivateSerializer, responses=DetectorVersionSerializer)
+    @extend_schema(
+        request=ActivateSerializer,
+        responses={
+            200: DetectorVersionSerializer,
+            400: OpenApiResponse(
+                description='`{"confirm": [...]}`: not known to beat the active version; '
+                "send `confirm: true` to activate it anyway."
+            ),
+        },
+        examples=[
+            OpenApiExample("Activate a better version", request_only=True, value={}),
+            OpenApiExample("Roll back (confirmed)", request_only=True, value={"confirm": True}),
+            OpenApiExample(
+                "Needs a confirmation",
+                response_only=True,
+                status_codes=["400"],
+                value={
+                    "confirm": [
+                        "v3 was never compared with the active v4. Confirm to activate it anyway."
+                    ]
+                },
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def activate(self, request: Request, pk: str | None = None) -> Response:
         """Make this version the active one (also how to roll back); stored reps are

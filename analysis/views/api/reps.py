@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -34,7 +34,7 @@ from analysis.services import (
     rep_not_a_rep,
     rep_restore,
 )
-from analysis.views.api.comments import CommentSerializer, comments_respond
+from analysis.views.api.comments import comments_respond, comments_schema
 from analysis.views.api.common import IsAdmin, paginated
 
 LABEL_STATE_FIELDS = ["label", "faults", "label_note", "labelled_by"]
@@ -44,7 +44,9 @@ class RepLabelStateSerializer(serializers.ModelSerializer):
     """The coach's label on a rep: part of every rep the API answers, and of the queue
     page's items (its script copies the label API's answer into them)."""
 
-    labelled_by = serializers.CharField(source="labelled_by.username", read_only=True, default=None)
+    labelled_by = serializers.CharField(
+        source="labelled_by.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Rep
@@ -55,7 +57,9 @@ class RepLabelStateSerializer(serializers.ModelSerializer):
 class RepCorrectionSerializer(serializers.ModelSerializer):
     """One correction of the rep count: who, when, what, and the span or state around it."""
 
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -66,9 +70,11 @@ class RepCorrectionSerializer(serializers.ModelSerializer):
 
 
 class RepSerializer(RepLabelStateSerializer):
-    session = serializers.IntegerField(source="analysis.session_id", read_only=True, default=None)
+    session = serializers.IntegerField(
+        source="analysis.session_id", read_only=True, default=None, allow_null=True
+    )
     detector_version = serializers.CharField(
-        source="detector_version.name", read_only=True, default=None
+        source="detector_version.name", read_only=True, default=None, allow_null=True
     )
     image_url = serializers.SerializerMethodField()
     corrections = RepCorrectionSerializer(many=True, read_only=True)
@@ -145,7 +151,9 @@ class LabelSerializer(serializers.Serializer):
 
 
 class RepLabelSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True, default=None)
+    author = serializers.CharField(
+        source="author.username", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RepLabel
@@ -207,7 +215,7 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         rep_correct_authorize(rep=rep, author=self.request.user)
         return rep
 
-    @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
+    @comments_schema(imported=True)
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str | None = None) -> Response:
         rep = self.get_object()
@@ -215,7 +223,28 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             raise ValidationError({"rep": ["Imported reps have no session to comment on."]})
         return comments_respond(self, session=rep.analysis.session, rep=rep)
 
-    @extend_schema(request=LabelSerializer, responses=RepSerializer)
+    @extend_schema(
+        request=LabelSerializer,
+        responses=RepSerializer,
+        examples=[
+            OpenApiExample(
+                "Anomalous, with its faults",
+                request_only=True,
+                value={
+                    "label": "anomalous",
+                    "faults": ["rounded_back", "hips_rise_first"],
+                    "note": "Back rounds off the floor.",
+                },
+            ),
+            OpenApiExample("Good", request_only=True, value={"label": "good"}),
+            OpenApiExample(
+                "Not your athlete's rep",
+                response_only=True,
+                status_codes=["403"],
+                value={"detail": "Only the athlete's coaches and admins may label this rep."},
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def label(self, request: Request, pk: str | None = None) -> Response:
         """Set the coach's label: `label` (good | anomalous), optional `faults`, `note`."""

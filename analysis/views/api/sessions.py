@@ -4,7 +4,13 @@ same payload), reps, comments, retry."""
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -21,7 +27,7 @@ from analysis.services import (
     rep_count_authorize,
     session_upload,
 )
-from analysis.views.api.comments import CommentSerializer, comments_respond
+from analysis.views.api.comments import comments_respond, comments_schema
 from analysis.views.api.common import absolute, paginated
 from analysis.views.api.reps import REP_PREFETCH, NotARepSerializer, RepSerializer
 from athletes.models import NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
@@ -185,7 +191,31 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             .order_by("-created_at")
         )
 
-    @extend_schema(request={"multipart/form-data": SessionCreateSerializer})
+    @extend_schema(
+        request={"multipart/form-data": SessionCreateSerializer},
+        responses={201: SessionSerializer},
+        examples=[
+            OpenApiExample(
+                "A coach uploads a set for an athlete",
+                request_only=True,
+                media_type="multipart/form-data",
+                value={
+                    "video": "(the video file: MP4, MOV, WebM...)",
+                    "exercise": "deadlift",
+                    "performed_at": "2026-11-20",
+                    "load_kg": "140.0",
+                    "notes": "felt ok",
+                    "athlete": 7,
+                },
+            ),
+            OpenApiExample(
+                "Not a video",
+                response_only=True,
+                status_codes=["400"],
+                value={"video": ["This file could not be read as a video."]},
+            ),
+        ],
+    )
     def create(self, request: Request) -> Response:
         body = request.data  # DRF parses lazily: the size-limit handler runs only now
         too_large = upload_error(request._request)
@@ -279,13 +309,19 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         body = RepSerializer(rep, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CommentSerializer, responses=CommentSerializer(many=True))
+    @comments_schema()
     @action(detail=True, methods=["get", "post"])
     def comments(self, request: Request, pk: str | None = None) -> Response:
         session = self.get_object()
         return comments_respond(self, session=session, rep=None)
 
-    @extend_schema(request=None, responses=SessionSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            202: SessionSerializer,
+            400: OpenApiResponse(description='Refused: `{"export": [...]}` until it is done.'),
+        },
+    )
     @action(detail=True, methods=["post"])
     def export(self, request: Request, pk: str | None = None) -> Response:
         """Make the annotated video in the background (`export`: "making", then "ready"
@@ -298,9 +334,43 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         session = self.get_queryset().get(pk=session.pk)
         return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(request=None, responses=SessionSerializer)
+    @extend_schema(
+        request=None,
+        responses={
+            202: SessionSerializer,
+            400: OpenApiResponse(
+                description='Refused (`{"status": [...]}`): only a failed or stalled analysis '
+                "is queued again (`can_retry`)."
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Queued again",
+                response_only=True,
+                status_codes=["202"],
+                value={
+                    "id": 12,
+                    "status": "queued",
+                    "progress": 0.0,
+                    "error": "",
+                    "can_retry": False,
+                },
+            ),
+            OpenApiExample(
+                "A finished analysis is kept",
+                response_only=True,
+                status_codes=["400"],
+                value={
+                    "status": [
+                        "This analysis has finished; only a failed or stalled one can run again."
+                    ]
+                },
+            ),
+        ],
+    )
     @action(detail=True, methods=["post"])
     def retry(self, request: Request, pk: str | None = None) -> Response:
+        """Queue a failed (or stalled) analysis again; the upload and its result are kept."""
         session = self.get_object()
         analysis = getattr(session, "analysis", None)
         if analysis is None:

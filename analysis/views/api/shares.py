@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -24,7 +29,6 @@ from analysis.services.shares import (
 from analysis.views.api.common import paginated
 from athletes.selectors import session_visible_queryset
 
-NOT_LOGGED_IN = OpenApiResponse(description="Not logged in (no or an expired token).")
 NO_SESSION = OpenApiResponse(description="No such session of yours (or of your athletes).")
 NO_LINK = OpenApiResponse(description="No such link that you may revoke.")
 REFUSED = OpenApiResponse(
@@ -38,7 +42,9 @@ INVALID = OpenApiResponse(
 
 
 class ShareLinkSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    created_by = serializers.CharField(
+        source="created_by.username", read_only=True, default=None, allow_null=True
+    )
     status = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
@@ -83,6 +89,18 @@ class ShareLinkCreateSerializer(serializers.Serializer):
     )
 
 
+# The route takes a whole number (`<int:pk>`): a negative id is no route at all.
+SESSION_ID = OpenApiParameter(
+    "id",
+    {"type": "integer", "minimum": 0},
+    OpenApiParameter.PATH,
+    description="The session's id.",
+)
+
+
+@extend_schema_view(
+    get=extend_schema(parameters=[SESSION_ID]), post=extend_schema(parameters=[SESSION_ID])
+)
 class SessionShareLinksView(generics.GenericAPIView):
     """A session's share links, newest first (GET), or a new one (POST)."""
 
@@ -94,7 +112,6 @@ class SessionShareLinksView(generics.GenericAPIView):
     @extend_schema(
         responses={
             200: ShareLinkSerializer(many=True),
-            401: NOT_LOGGED_IN,
             404: NO_SESSION,
         }
     )
@@ -106,7 +123,6 @@ class SessionShareLinksView(generics.GenericAPIView):
         responses={
             201: ShareLinkSerializer,
             400: INVALID,
-            401: NOT_LOGGED_IN,
             403: REFUSED,
             404: NO_SESSION,
         },
@@ -131,7 +147,7 @@ class ShareLinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         request=None,
-        responses={200: ShareLinkSerializer, 401: NOT_LOGGED_IN, 404: NO_LINK},
+        responses={200: ShareLinkSerializer, 404: NO_LINK},
     )
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str | None = None) -> Response:

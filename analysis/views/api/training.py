@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,10 +19,12 @@ from analysis.views.api.common import IsAdmin
 
 class TrainingRunSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(
-        source="requested_by.username", read_only=True, default=None
+        source="requested_by.username", read_only=True, default=None, allow_null=True
     )
-    version = serializers.CharField(source="version.name", read_only=True, default=None)
-    version_id = serializers.IntegerField(read_only=True)
+    version = serializers.CharField(
+        source="version.name", read_only=True, default=None, allow_null=True
+    )
+    version_id = serializers.IntegerField(read_only=True, allow_null=True)
     epochs = serializers.IntegerField(
         required=False, allow_null=True, min_value=1, max_value=MAX_EPOCHS
     )
@@ -69,7 +72,33 @@ class TrainingRunViewSet(
     permission_classes = [IsAdmin]
     queryset = TrainingRun.objects.select_related("requested_by", "version")
 
+    @extend_schema(
+        responses={
+            202: TrainingRunSerializer,
+            409: OpenApiResponse(description="Another training run is open: wait for it."),
+        },
+        examples=[
+            OpenApiExample(
+                "Train with the defaults", request_only=True, value={"config": "native"}
+            ),
+            OpenApiExample(
+                "A short run, activated if it beats the active version",
+                request_only=True,
+                value={"epochs": 20, "config": "native", "auto_activate": True},
+            ),
+            OpenApiExample(
+                "Busy",
+                response_only=True,
+                status_codes=["409"],
+                value={
+                    "detail": "A training run is already in progress (run #3, running). "
+                    "Wait for it to finish, then start another."
+                },
+            ),
+        ],
+    )
     def create(self, request: Request, *args, **kwargs) -> Response:
+        """Start a training run in the background (202); follow it at its `id`."""
         params = self.get_serializer(data=request.data)
         params.is_valid(raise_exception=True)
         data = params.validated_data
