@@ -262,12 +262,8 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
     session = analysis.session
     # Beside the current result, never over it; the upload lives in another folder. Written
     # in the local mirror and stored (media_publish) before a row points at it.
-    out_dir = (
-        media_root()
-        / "sessions"
-        / session.folder
-        / f"{OUTPUT_PREFIX}-{attempt}-{secrets.token_hex(3)}"
-    )
+    name = f"{OUTPUT_PREFIX}-{attempt}-{secrets.token_hex(3)}"
+    out_dir = media_root() / "sessions" / session.folder / name
     out_dir.mkdir(parents=True, exist_ok=True)
 
     warnings: list[str] = []
