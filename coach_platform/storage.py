@@ -134,6 +134,15 @@ def media_path(key: str) -> Path | None:
     return path
 
 
+def media_file(key: str) -> Path:
+    """`media_path` for a file that must be there (an upload a job works on): raises
+    FileNotFoundError when it is not stored."""
+    path = media_path(key)
+    if path is None:
+        raise FileNotFoundError(f"{key!r} is not stored")
+    return path
+
+
 def media_tree(prefix: str) -> Path | None:
     """A local folder holding every file stored under `prefix/` (a detector version), or
     None when there is none."""

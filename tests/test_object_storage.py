@@ -17,6 +17,7 @@ from django.urls import reverse
 from analysis.models import Analysis
 from analysis.services import analysis_retry, session_upload
 from coach_platform.storage import (
+    media_file,
     media_folders,
     media_path,
     media_publish,
@@ -77,6 +78,8 @@ def test_a_file_written_in_the_mirror_is_stored_and_read_back_elsewhere(
 @pytest.mark.parametrize("key", ["", "../outside", "/etc/passwd", "sessions/../../x", "a\\b"])
 def test_keys_that_could_leave_the_store_are_refused(s3_media, key):
     assert media_path(key) is None and media_stat(key) is None
+    with pytest.raises(FileNotFoundError):
+        media_file(key)  # what a job asks for the upload it must work on
     media_remove(key)  # logged and left alone, never an error
 
 

@@ -52,6 +52,7 @@ from analysis.services.jsonable import jsonable
 from analysis.services.notifications import notify_analysis_finished
 from analysis.services.videos import playback_decide
 from coach_platform.storage import (
+    media_file,
     media_folders,
     media_key,
     media_path,
@@ -281,11 +282,8 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
     try:
         from analysis.pipeline.run import analyze_video
 
-        video = media_path(session.video.name)
-        if video is None:
-            raise FileNotFoundError(f"the upload {session.video.name} is not stored")
         result = analyze_video(
-            video,
+            media_file(session.video.name),
             out_dir,
             judge=judge,
             progress=_progress_writer(analysis_id, attempt),

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from analysis.models import Analysis, AnalysisStatus, Export, Playback
-from coach_platform.storage import media_key, media_path, media_publish, media_stat
+from coach_platform.storage import media_file, media_key, media_path, media_publish, media_stat
 
 logger = logging.getLogger(__name__)
 PLAYABLE_TASK = "analysis.tasks.analysis_playable_task"
@@ -48,10 +48,8 @@ def analysis_playable_make(analysis_id: int) -> str:
     analysis = Analysis.objects.select_related("session").filter(pk=analysis_id).first()
     if analysis is None or analysis.playback != Playback.PREPARING:
         return analysis.playback if analysis else "missing"
-    upload = media_path(analysis.session.video.name)
     try:
-        if upload is None:
-            raise FileNotFoundError(f"the upload {analysis.session.video.name} is not stored")
+        upload = media_file(analysis.session.video.name)
         dest = upload.parent / PLAYABLE_NAME
         make_playable(upload, dest)
         media_publish(dest)
@@ -134,10 +132,7 @@ def _draw(analysis: Analysis, *, force: bool) -> str:
         for r in analysis.reps.counted().order_by("start_frame", "index")
     ]
     try:
-        upload = media_path(analysis.session.video.name)
-        if upload is None:
-            raise FileNotFoundError(f"the upload {analysis.session.video.name} is not stored")
-        drawn = export_video(upload, out_dir, marks)
+        drawn = export_video(media_file(analysis.session.video.name), out_dir, marks)
         if drawn:
             media_publish(out_dir / RESULT_VIDEO)
             media_publish(out_dir / VIDEO_MARKS)
