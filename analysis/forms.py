@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from analysis.models import COMMENT_MAX_LENGTH, AnalysisStatus
-from athletes.models import NOTES_MAX_LENGTH, Exercise
+from athletes.models import LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise
 
 
 class SessionDetailsForm(forms.Form):
@@ -18,7 +18,12 @@ class SessionDetailsForm(forms.Form):
         label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
     load_kg = forms.DecimalField(
-        label="Load (kg)", required=False, min_value=0, max_digits=6, decimal_places=1
+        label="Load (kg)",
+        required=False,
+        min_value=0,
+        max_value=LOAD_MAX_KG,
+        max_digits=6,
+        decimal_places=1,
     )
     notes = forms.CharField(
         required=False, max_length=NOTES_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})

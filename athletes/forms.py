@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+
+from athletes.selectors import email_confirmed
 
 
 class RosterInviteForm(forms.Form):
@@ -40,3 +46,14 @@ class CoachCreateForm(forms.Form):
     password = forms.CharField(
         required=False, widget=forms.PasswordInput, help_text="Leave empty to generate one."
     )
+
+
+class ConfirmedAddressPasswordResetForm(PasswordResetForm):
+    """Password reset mails only an address its owner confirmed: an address typed in by
+    someone else (or before confirmation existed) must not be a way into the account. The
+    page says the same whether or not anything was sent."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        for user in super().get_users(email):
+            if email_confirmed(user):
+                yield user

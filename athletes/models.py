@@ -26,6 +26,15 @@ class Profile(models.Model):
     # asked yet, which counts as no: nothing joins the training set without a yes.
     training_consent = models.BooleanField(null=True, blank=True)
     consent_changed_at = models.DateTimeField(null=True, blank=True)
+    # The address the person proved they read (a link mailed to it was opened), and when.
+    # The account's address is confirmed only while it equals this, so a change made any
+    # other way (the admin site, a shell) is unconfirmed until confirmed again; password
+    # reset mails confirmed addresses only.
+    confirmed_email = models.EmailField(max_length=254, blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # A change asked for (with the password) and mailed, waiting for its link to be opened.
+    pending_email = models.EmailField(max_length=254, blank=True)
+    pending_email_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user.username} ({self.role})"
@@ -88,6 +97,9 @@ class RosterInvitation(models.Model):
 
 
 NOTES_MAX_LENGTH = 2000  # what the athlete says about a set
+# The heaviest load a set may name (the deadlift's world record is about half): a typo of a
+# digit too many would skew volume and estimated 1RM for good.
+LOAD_MAX_KG = 1000
 
 
 class Exercise(models.TextChoices):

@@ -7,6 +7,9 @@ built on it), so a check forgotten in a template cannot leak a session.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import TypedDict
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
@@ -14,6 +17,7 @@ from django.db.models import Q, QuerySet
 from athletes.models import (
     CoachAssignment,
     InvitationStatus,
+    Profile,
     Role,
     RosterInvitation,
     TrainingSession,
@@ -102,3 +106,53 @@ def athlete_visible_queryset(user: AnyUser) -> QuerySet:
     if user_is_admin(user):
         return User.objects.all()
     return User.objects.filter(Q(pk=user.pk) | Q(coach_links__coach=user)).distinct()
+
+
+class EmailStatus(TypedDict):
+    email: str
+    confirmed: bool
+    confirmed_at: datetime | None
+    pending: str
+    pending_at: datetime | None
+
+
+def _confirmed(user: AnyUser, profile: Profile | None) -> bool:
+    return bool(
+        user.email
+        and profile is not None
+        and profile.email_confirmed_at is not None
+        and profile.confirmed_email == user.email
+    )
+
+
+def email_confirmed(user: AnyUser) -> bool:
+    """Whether `user`'s current address is one its owner proved they read (the only kind
+    password reset mails)."""
+    if not user.is_authenticated:
+        return False
+    return _confirmed(user, Profile.objects.filter(user_id=user.pk).first())
+
+
+def email_status(user: AnyUser) -> EmailStatus:
+    """The account's address, whether it is confirmed, and a change waiting for its link."""
+    profile = Profile.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    confirmed = _confirmed(user, profile)
+    return {
+        "email": getattr(user, "email", "") or "",
+        "confirmed": confirmed,
+        "confirmed_at": profile.email_confirmed_at if confirmed and profile else None,
+        "pending": profile.pending_email if profile else "",
+        "pending_at": profile.pending_email_at if profile and profile.pending_email else None,
+    }
+
+
+def display_name(user: AnyUser | None) -> str:
+    """What people outside the platform (a share link's page) read for a person: their full
+    name when they gave one, else their role; never the login name."""
+    if user is None:
+        return "deleted user"
+    full = user.get_full_name().strip()
+    if full:
+        return full
+    role = user_role(user)
+    return Role(role).label if role else "Member"

@@ -40,7 +40,8 @@ def user_create(
 
     Every account path comes through here, so Django's username validator (letters, digits
     and @.+-_ only: no line breaks or quotes to break a header or a CSV) and the password
-    validators hold for all of them."""
+    validators hold for all of them. An `email` given here starts unconfirmed: password reset
+    does not mail it until its owner opens a confirmation link (`athletes.email_change`)."""
     username = (username or "").strip()
     if not username:
         raise ValidationError("A username is required.")
@@ -63,20 +64,6 @@ def user_create(
     )
     Profile.objects.create(user=user, role=role)
     return user, password
-
-
-def user_email_set(*, user, email: str) -> None:
-    """The address notifications are e-mailed to; blank removes it (no e-mail then)."""
-    email = (email or "").strip()
-    if len(email) > 254:
-        raise ValidationError({"email": "An e-mail address has at most 254 characters."})
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError as error:
-            raise ValidationError({"email": "That is not an e-mail address."}) from error
-    user.email = email
-    user.save(update_fields=["email"])
 
 
 def coach_create(*, created_by, username: str, password: str | None = None, email: str = ""):

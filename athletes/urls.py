@@ -1,12 +1,24 @@
 from django.urls import path
 
-from athletes import privacy_views, views
+from athletes import account_views, privacy_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/data/", privacy_views.privacy_page, name="privacy"),
     path("me/data/consent/", privacy_views.consent_update, name="privacy_consent"),
     path("me/data/delete/", privacy_views.account_delete, name="account_delete"),
+    path("account/email/", account_views.account_email, name="account_email"),
+    path("account/email/change/", account_views.account_email_change, name="account_email_change"),
+    path(
+        "account/email/confirmation/",
+        account_views.account_email_confirmation_send,
+        name="account_email_confirmation_send",
+    ),
+    path(
+        "account/email/confirm/<str:token>/",
+        account_views.account_email_confirm,
+        name="account_email_confirm",
+    ),
     path("roster/", views.roster, name="roster"),
     path("roster/<int:athlete_id>/remove/", views.roster_remove, name="roster_remove"),
     path(

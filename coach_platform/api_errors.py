@@ -4,22 +4,31 @@ view translates them by hand.
 
 - `ValidationError` -> 400, keyed by field when the service said which
   (`ValidationError({"body": "..."})` -> `{"body": ["..."]}`), else `{"detail": [...]}`;
-- `PermissionDenied` -> 403 with the service's sentence; `Http404` -> 404.
+- `PermissionDenied` -> 403 with the service's sentence; `Http404` -> 404;
+- `RateLimited` (a limit a service counts, e.g. uploads per person) -> 429 with Retry-After.
+
+`ApiErrorsMiddleware` gives what never reaches a view (no route, a refused body, a crash)
+the same body.
 
 Everything else goes to DRF's own handler unchanged.
 """
 
 from __future__ import annotations
 
+from http import HTTPStatus
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from coach_platform.throttles import RateLimited
+from coach_platform.uploads import size_text
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -30,15 +39,72 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound(*exc.args)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(*exc.args)
+    elif isinstance(exc, RateLimited):
+        exc = exceptions.Throttled(wait=exc.wait_s, detail=exc.message)
+    elif isinstance(exc, SuspiciousOperation):  # e.g. too many form fields: the client's fault
+        exc = exceptions.ParseError("The request could not be read.")
     return exception_handler(exc, context)
 
 
-def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """The site's 404 (`handler404`): under /api/ the API's error body, so a client never
-    gets an HTML page from a URL that matches no route; elsewhere Django's page."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return page_not_found(request, exception)
+class ApiErrorsMiddleware:
+    """Everything under /api/ answers with the API's error body, in every mode: a path that
+    matches no route (Django's 404 page, the technical one with DEBUG on), a body Django
+    refused before any view ran, a server error. A non-file body over
+    DATA_UPLOAD_MAX_MEMORY_SIZE is refused here, before anything reads it."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/"):
+            return self.get_response(request)
+        too_large = _body_too_large(request)
+        response = too_large or self.get_response(request)
+        if response.status_code >= 400 and not _is_json(response):
+            replaced = JsonResponse({"detail": _sentence(response.status_code)})
+            replaced.status_code = response.status_code
+            for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+                if header in response:
+                    replaced[header] = response[header]
+            response = replaced
+        return response
+
+
+def _is_json(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").split(";")[0].strip() == "application/json"
+
+
+def _body_too_large(request: HttpRequest) -> HttpResponse | None:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is None or request.content_type == "multipart/form-data":  # files: own limit
+        return None
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return JsonResponse({"detail": "Content-Length is not a number."}, status=400)
+    if length > limit:
+        return JsonResponse(
+            {
+                "detail": f"The request body is {size_text(length)}; the limit is "
+                f"{size_text(limit)}."
+            },
+            status=413,
+        )
+    return None
+
+
+def _sentence(status: int) -> str:
+    known = {
+        400: "The request could not be read.",
+        404: "Not found.",
+        500: "Something went wrong on our side; it has been logged.",
+    }
+    if status in known:
+        return known[status]
+    try:
+        return f"{HTTPStatus(status).phrase}."
+    except ValueError:
+        return "The request was refused."
 
 
 # --- the same answers in the OpenAPI schema ------------------------------------------------

@@ -10,10 +10,10 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from coach_platform.auth import token_expired
+from coach_platform.throttles import AnonRateThrottle
 
 
 class TokenView(APIView):

@@ -1,4 +1,4 @@
-"""API authentication and throttling classes named in REST_FRAMEWORK settings (so this
+"""API authentication classes named in REST_FRAMEWORK settings (so this
 module must not import DRF's views: DRF loads it while importing them).
 
 Tokens are DRF's own (one per user); a token older than API_TOKEN_TTL is refused, and the
@@ -14,7 +14,6 @@ from django.utils import timezone
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
-from rest_framework.throttling import UserRateThrottle
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
@@ -39,9 +38,17 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         return user, token
 
 
-class BurstRateThrottle(UserRateThrottle):
-    scope = "burst"
+class EndTokensOnPasswordChange:
+    """Named in AUTH_PASSWORD_VALIDATORS for its `password_changed` hook, which Django calls
+    whenever a user's password is saved: a new password ends every API token (browser
+    sessions end by themselves: each carries a hash of the password it logged in with)."""
 
+    def validate(self, password: str, user=None) -> None:
+        return None
 
-class SustainedRateThrottle(UserRateThrottle):
-    scope = "sustained"
+    def password_changed(self, password: str, user=None) -> None:
+        if user is not None and user.pk is not None:
+            Token.objects.filter(user=user).delete()
+
+    def get_help_text(self) -> str:  # shown with the rules under a new password
+        return "A new password signs you out everywhere else and ends your API tokens."

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Under /api/ every answer is JSON, also a 404 of no route or a body refused early.
+    "coach_platform.api_errors.ApiErrorsMiddleware",
     # Static files from the web process itself (no DEBUG, no separate file server needed).
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -121,6 +123,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule for passwords: Django tells every validator when a password changed (any
+    # path: change, reset, admin, command line), and this one ends the person's API tokens.
+    {"NAME": "coach_platform.auth.EndTokensOnPasswordChange"},
 ]
 
 # --- Login lock-out (django-axes): every login path (pages, admin, API token) counts failures
@@ -131,6 +136,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "coach_platform.auth.lockout_response"
 AXES_COOLOFF_MESSAGE = "Too many failed logins: this account is locked here for a while."
+AXES_CLIENT_IP_CALLABLE = "coach_platform.throttles.client_address"
+
+# Proxies in front of the web processes that set X-Forwarded-For (docs/deploy.md: nginx, 1).
+# Every per-address rule (throttles, share links, login lock-out) counts the address the
+# outermost of them saw (coach_platform/throttles.py: client_address); 0 (the default): the
+# connection's own address, and a client's X-Forwarded-For is ignored.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", 0))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
@@ -224,23 +236,33 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # Django's ValidationError / PermissionDenied from services become 400 / 403 here, once.
     "EXCEPTION_HANDLER": "coach_platform.api_errors.api_exception_handler",
+    # DRF's parsers; JSON bounded in depth and charset (a RecursionError was a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "coach_platform.api_parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # DRF's own throttles: a burst limit and a daily one per user (per address when
-    # anonymous), and a tighter one on uploads. Counts live in the default cache.
+    # anonymous, the address from coach_platform/throttles.py). Counts live in the default
+    # cache. Uploads have their own limit per person (UPLOADS_PER_HOUR), on every path.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "coach_platform.auth.BurstRateThrottle",
-        "coach_platform.auth.SustainedRateThrottle",
+        "coach_platform.throttles.AnonRateThrottle",
+        "coach_platform.throttles.BurstRateThrottle",
+        "coach_platform.throttles.SustainedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_RATE_ANON", "30/min"),
         "burst": os.environ.get("API_RATE_BURST", "120/min"),
         "sustained": os.environ.get("API_RATE_SUSTAINED", "10000/day"),
-        "uploads": os.environ.get("API_RATE_UPLOADS", "30/hour"),
     },
+    "NUM_PROXIES": NUM_PROXIES,  # unused by our throttles (they ask client_address); kept true
 }
+# Sets one person may start in an hour, whichever way they arrive (API, upload page,
+# resumable upload): each costs a worker about a minute (analysis/services/uploads.py).
+UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", 30))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Deadlift coaching platform API",
     "VERSION": "1.0.0",
@@ -260,15 +282,17 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+_Q_WORKERS = int(os.environ.get("Q_WORKERS", 1))
+_Q_TIMEOUT = int(os.environ.get("Q_TIMEOUT", 3600))
 Q_CLUSTER = {
     "name": "coach",
-    "workers": int(os.environ.get("Q_WORKERS", 1)),
-    "timeout": int(os.environ.get("Q_TIMEOUT", 3600)),
-    "retry": int(os.environ.get("Q_TIMEOUT", 3600)) + 600,
+    "workers": _Q_WORKERS,
+    "timeout": _Q_TIMEOUT,
+    "retry": _Q_TIMEOUT + 600,
     "max_attempts": 1,
     # A cluster holds at most one waiting task per worker: a killed cluster takes few with
     # it (the reaper enqueues them again once their analyses wait JOB_STALE_SECONDS).
-    "queue_limit": int(os.environ.get("Q_WORKERS", 1)),
+    "queue_limit": _Q_WORKERS,
     "catch_up": False,
     "orm": "default",
     "sync": _env_bool("Q_SYNC", False),

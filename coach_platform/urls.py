@@ -9,6 +9,8 @@ from coach_platform.api_token import TokenView
 # The apps' URLconfs are named, not imported: the project sits below the apps it serves.
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    # Before Django's: password reset mails confirmed addresses only (the first match wins).
+    path("accounts/", include("athletes.auth_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/auth/token/", TokenView.as_view(), name="api_token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -17,4 +19,3 @@ urlpatterns = [
     path("", include("analysis.urls")),
     path("", include("athletes.urls")),
 ]
-handler404 = "coach_platform.api_errors.not_found"

@@ -98,7 +98,7 @@ def test_a_right_password_before_the_limit_logs_in(athlete_a):
 
 
 def test_rapid_api_calls_are_throttled(athlete_a, monkeypatch):
-    from coach_platform.auth import BurstRateThrottle
+    from coach_platform.throttles import BurstRateThrottle
 
     monkeypatch.setattr(BurstRateThrottle, "THROTTLE_RATES", {"burst": "20/min"})
     client = APIClient()

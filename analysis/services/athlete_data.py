@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from analysis.models import Analysis, Rep, TrainingRun
 from athletes.models import CoachAssignment, Profile, RosterInvitation, TrainingSession
-from athletes.selectors import AnyUser
+from athletes.selectors import AnyUser, email_confirmed
 from coach_platform.media import served_type
 from coach_platform.storage import media_path
 
@@ -87,6 +87,8 @@ def _account(athlete: AnyUser) -> dict[str, Any]:
         "role": profile.role if profile else None,
         "training_consent": profile.training_consent if profile else None,
         "consent_changed_at": _iso(profile.consent_changed_at) if profile else None,
+        "email_confirmed": email_confirmed(athlete),
+        "email_pending": (profile.pending_email or None) if profile else None,
         "coaches": [{"coach": a.coach.username, "since": _iso(a.created_at)} for a in coaches],
         "roster_invitations": [
             {

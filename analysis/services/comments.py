@@ -6,6 +6,7 @@ import math
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -65,6 +66,25 @@ def _picture_size(session: TrainingSession) -> tuple[float, float]:
     if numbers and width > 0 and height > 0:
         return float(width), float(height)
     return 1.0, 1.0
+
+
+def _video_time(session: TrainingSession, seconds: Any) -> float:
+    """A time in the video, in seconds: a number from 0 to the video's length (the upload
+    limit's while the video is not measured yet; a frame's rounding allowed)."""
+    number = isinstance(seconds, (int, float)) and not isinstance(seconds, bool)
+    if not number or not math.isfinite(seconds):
+        raise ValidationError({"video_time_s": "The video time is a number of seconds."})
+    if seconds < 0:
+        raise ValidationError({"video_time_s": "The video time cannot be negative."})
+    analysis = getattr(session, "analysis", None)
+    length = ((analysis.video_info if analysis is not None else None) or {}).get("duration_s")
+    if not isinstance(length, (int, float)) or length <= 0:
+        length = float(settings.VIDEO_MAX_SECONDS)
+    if seconds > length + 0.1:
+        raise ValidationError(
+            {"video_time_s": f"The video is {length:.1f} s long: a time within it, please."}
+        )
+    return float(seconds)
 
 
 def _point(raw: Any, where: str) -> list[float]:
@@ -166,10 +186,8 @@ def comment_create(
         )
     if rep is not None and rep.analysis.session_id != session.pk:
         raise ValidationError({"rep": "That rep belongs to another session."})
-    if video_time_s is not None and not math.isfinite(video_time_s):
-        raise ValidationError({"video_time_s": "The video time is a number of seconds."})
-    if video_time_s is not None and video_time_s < 0:
-        raise ValidationError({"video_time_s": "The video time cannot be negative."})
+    if video_time_s is not None:
+        video_time_s = _video_time(session, video_time_s)
     comment = Comment.objects.create(
         session=session,
         rep=rep,

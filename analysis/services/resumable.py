@@ -41,6 +41,7 @@ from analysis.services.uploads import (
     display_filename,
     session_upload,
     upload_check_details,
+    upload_check_rate,
     upload_check_size,
 )
 from coach_platform.storage import (
@@ -49,6 +50,7 @@ from coach_platform.storage import (
     media_root,
     media_storage,
 )
+from coach_platform.throttles import RateLimited
 from coach_platform.uploads import size_text
 
 logger = logging.getLogger(__name__)
@@ -93,8 +95,16 @@ def resumable_create(
 ) -> ResumableUpload:
     """Start an upload of `size` bytes for `athlete`, after the checks of a whole upload that
     need no bytes (permission, details, size)."""
-    upload_check_details(uploaded_by=uploaded_by, athlete=athlete, exercise=exercise, notes=notes)
+    upload_check_details(
+        uploaded_by=uploaded_by,
+        athlete=athlete,
+        exercise=exercise,
+        notes=notes,
+        performed_at=performed_at,
+        load_kg=load_kg,
+    )
     upload_check_size(size)
+    upload_check_rate(uploaded_by)  # the place this upload takes in the hourly limit
     for old in ResumableUpload.objects.filter(
         uploaded_by=uploaded_by, session__isnull=True
     ).order_by("-updated_at")[OPEN_UPLOADS_MAX - 1 :]:
@@ -129,7 +139,8 @@ def resumable_append(
     """Store a piece of `length` bytes (read with `read(n)`) at `offset`, which must be where
     the upload is. Stores what arrives even when the connection drops part-way (the client
     asks where to go on). The last byte turns the upload into a session (`upload.session`),
-    or raises the refusal of a whole upload, after removing the upload."""
+    or raises the refusal of a whole upload, after removing the upload; over the hourly
+    limit it is kept, and a piece of no bytes at its end tries again."""
     if length > settings.RESUMABLE_PATCH_MAX_BYTES:
         raise PieceRefused(
             f"A piece may be at most {size_text(settings.RESUMABLE_PATCH_MAX_BYTES)}."
@@ -153,6 +164,8 @@ def resumable_append(
             piece.write(data)
             received += len(data)
         if not received:
+            if upload.offset == upload.size:  # all here, refused for the limit: again
+                _complete(upload)
             return upload
         piece.seek(0)
         name = f"{offset:012d}-{secrets.token_hex(4)}"
@@ -215,11 +228,13 @@ def _complete(upload: ResumableUpload) -> None:
             ),
             load_kg=Decimal(fields["load_kg"]) if fields.get("load_kg") else None,
             notes=fields.get("notes") or "",
+            arriving_as=upload.pk,
         )
-    except Exception:
+    except Exception as error:
         video.close()
         path.unlink(missing_ok=True)
-        resumable_cancel(upload=upload)  # a refused (or failed) file is not kept
+        if not isinstance(error, RateLimited):  # over the limit: kept, to finish later
+            resumable_cancel(upload=upload)  # a refused (or failed) file is not kept
         raise
     video.close()
     path.unlink(missing_ok=True)  # moved already on the file system; sent on object storage

@@ -1,7 +1,8 @@
 """An upload: a new training session with its video, and the analysis that will judge it.
 
 Who may upload for whom is the athletes app's answer (`athlete_can_be_uploaded_for`); what
-a video must be (size, container, length) is decided here, before anything is stored.
+a video must be (size, container, length) and how many sets a person may start in an hour
+are decided here, before anything is stored.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 import unicodedata
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,14 +19,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from analysis.models import ResumableUpload
 from analysis.services.analyses import analysis_create
-from athletes.models import NOTES_MAX_LENGTH, Exercise, TrainingSession
+from athletes.models import LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, TrainingSession
 from athletes.selectors import athlete_can_be_uploaded_for
 from coach_platform.media import stored_video_suffix
 from coach_platform.storage import media_remove
+from coach_platform.throttles import RateLimited
 from coach_platform.uploads import duration_text, size_text, upload_local_path
 
 logger = logging.getLogger(__name__)
+UPLOAD_WINDOW = timedelta(hours=1)
+EARLIEST_SET = date(1900, 1, 1)  # a date before any video of a lift
 
 
 def session_upload(
@@ -37,8 +42,11 @@ def session_upload(
     performed_at: date | None = None,
     load_kg: Decimal | float | None = None,
     notes: str = "",
+    arriving_as: int | None = None,
 ) -> TrainingSession:
     """Accept an uploaded set: check who and what, store the video, queue its analysis.
+    `arriving_as`: the resumable upload (id) this set is the end of, which already holds
+    its place in the uploader's hourly limit.
 
     The file is refused when it is over the size limit, does not decode as video, or is
     longer than `VIDEO_MAX_SECONDS`. It is probed before anything is stored (from the
@@ -49,7 +57,15 @@ def session_upload(
     from analysis.pipeline.errors import VideoUnreadable
     from analysis.pipeline.video import probe_video  # PyAV: imported when needed
 
-    upload_check_details(uploaded_by=uploaded_by, athlete=athlete, exercise=exercise, notes=notes)
+    upload_check_details(
+        uploaded_by=uploaded_by,
+        athlete=athlete,
+        exercise=exercise,
+        notes=notes,
+        performed_at=performed_at,
+        load_kg=load_kg,
+    )
+    upload_check_rate(uploaded_by, arriving_as=arriving_as)
     upload_check_size(video.size)
     with upload_local_path(video) as local:
         try:
@@ -99,7 +115,15 @@ def session_upload(
     return session
 
 
-def upload_check_details(*, uploaded_by, athlete, exercise: str, notes: str) -> None:
+def upload_check_details(
+    *,
+    uploaded_by,
+    athlete,
+    exercise: str,
+    notes: str,
+    performed_at: date | None = None,
+    load_kg: Decimal | float | None = None,
+) -> None:
     """Who may upload for whom, and the set's details: the rules of every upload, whole or in
     pieces (a resumable upload runs them when it is created, and again when it completes)."""
     if not athlete_can_be_uploaded_for(uploaded_by, athlete):
@@ -110,6 +134,44 @@ def upload_check_details(*, uploaded_by, athlete, exercise: str, notes: str) -> 
         )
     if len(notes or "") > NOTES_MAX_LENGTH:
         raise ValidationError({"notes": f"Notes have at most {NOTES_MAX_LENGTH} characters."})
+    if load_kg is not None and not 0 <= load_kg <= LOAD_MAX_KG:
+        raise ValidationError({"load_kg": f"The load is from 0 to {LOAD_MAX_KG} kg."})
+    today = timezone.localdate()
+    if performed_at is not None and not EARLIEST_SET <= performed_at <= today + timedelta(1):
+        raise ValidationError({"performed_at": "The set's date cannot be in the future."})
+
+
+def upload_check_rate(uploaded_by, *, arriving_as: int | None = None) -> None:
+    """The one upload limit, per person and whichever way a set arrives (API, page,
+    resumable creation and completion): fewer than `UPLOADS_PER_HOUR` sets started in the
+    last hour before this one, counting stored sets and resumable uploads still arriving
+    (each holds its place from its creation; `arriving_as` is the one completing now).
+    Counted in the database, so every web machine agrees; raises `RateLimited`."""
+    limit = settings.UPLOADS_PER_HOUR
+    since = timezone.now() - UPLOAD_WINDOW
+    started = sorted(
+        [
+            *TrainingSession.objects.filter(uploaded_by=uploaded_by, created_at__gte=since)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:limit],
+            *ResumableUpload.objects.filter(
+                uploaded_by=uploaded_by, session__isnull=True, created_at__gte=since
+            )
+            .exclude(pk=arriving_as)
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:limit],
+        ],
+        reverse=True,
+    )
+    if len(started) < limit:
+        return
+    # Free again once the oldest of the newest `limit` leaves the window.
+    wait_s = (started[limit - 1] + UPLOAD_WINDOW - timezone.now()).total_seconds()
+    raise RateLimited(
+        f"You have started {limit} uploads in the last hour, the most an hour allows. "
+        f"Try again in {duration_text(max(60, wait_s))}.",
+        wait_s,
+    )
 
 
 def upload_check_size(size: int | None) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from analysis.services.notifications import (
     notification_preferences_set,
     preferences_of,
 )
-from athletes.services import user_email_set
+from athletes.selectors import email_status
 from coach_platform.pagination import page_of
 
 
@@ -61,7 +60,9 @@ def notifications_read_all(request: HttpRequest) -> HttpResponse:
 @login_required
 def notification_settings(request: HttpRequest) -> HttpResponse:
     """For each kind: in the app and/or by e-mail. Unchecked boxes are not sent by browsers,
-    so every kind is written from what arrived (anything else in the form is ignored)."""
+    so every kind is written from what arrived (anything else in the form is ignored, an
+    address too: the address has its own form, with the password and a link to confirm it,
+    in `athletes.account_views`)."""
     if request.method == "POST":
         choices = {
             kind: {
@@ -71,9 +72,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             for kind in NotificationKind.values
         }
         try:
-            with transaction.atomic():
-                user_email_set(user=request.user, email=request.POST.get("email", ""))
-                notification_preferences_set(user=request.user, choices=choices)
+            notification_preferences_set(user=request.user, choices=choices)
         except ValidationError as error:
             for sentence in error.messages:
                 messages.error(request, sentence)
@@ -87,7 +86,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "analysis/notification_settings.html",
-        {"rows": rows, "email": request.user.email},
+        {"rows": rows, "email_status": email_status(request.user), "email_next": request.path},
     )
 
 

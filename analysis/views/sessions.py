@@ -63,6 +63,7 @@ from athletes.selectors import (
 from athletes.services import session_mark_reviewed
 from coach_platform.media import download_response, media_login_required
 from coach_platform.pagination import page_of
+from coach_platform.throttles import RateLimited
 from coach_platform.uploads import duration_text, size_text, upload_error
 
 
@@ -140,6 +141,7 @@ def session_upload_page(request: HttpRequest) -> HttpResponse:
         athletes=athletes,
         initial={"athlete": request.GET.get("athlete")} if len(athletes) > 1 else None,
     )
+    status = 200
     if request.method == "POST":
         valid = form.is_valid()
         too_large = upload_error(request)
@@ -162,6 +164,9 @@ def session_upload_page(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error)  # keyed errors land on their own fields
             except PermissionDenied as error:
                 form.add_error("athlete", str(error))
+            except RateLimited as limited:
+                form.add_error(None, limited.message)
+                status = 429
             else:
                 messages.success(request, "Uploaded. The analysis is queued.")
                 return redirect("session_review", session_id=session.pk)
@@ -169,7 +174,7 @@ def session_upload_page(request: HttpRequest) -> HttpResponse:
         "max_size": size_text(settings.UPLOAD_MAX_BYTES),
         "max_duration": duration_text(settings.VIDEO_MAX_SECONDS),
     }
-    return render(request, "analysis/upload.html", {"form": form, **limits})
+    return render(request, "analysis/upload.html", {"form": form, **limits}, status=status)
 
 
 # --- the review page, the job's status -----------------------------------------------------

@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework import serializers
 
 from analysis.models import AnalysisStatus, ShareLink
 from analysis.selectors.media import analysis_chart_data, analysis_overlay_data, playback_url
@@ -42,26 +42,22 @@ from analysis.services.shares import (
 )
 from analysis.views.api.comments import CommentSerializer
 from analysis.views.common import back_url, media_file_response, session_or_404
+from athletes.selectors import display_name
 from coach_platform.pagination import page_of
+from coach_platform.throttles import AddressRateThrottle
 
 # Requests per minute and client address on the public URLs. The video's limit is high: a
 # player seeking asks for many byte ranges.
 SHARE_RATES = {"page": "60/min", "overlay": "60/min", "video": "1200/min"}
 
 
-class ShareRateThrottle(SimpleRateThrottle):
-    """DRF's throttle on a plain view: per client address (behind `NUM_PROXIES` as the API
-    counts it) and scope, in the default cache (Redis in a deployment: every web process
-    shares the counts)."""
+class SharedCommentSerializer(CommentSerializer):
+    """A comment as the public page shows it: its author by display name, not login name."""
 
-    def __init__(self, scope: str) -> None:
-        self.scope = scope
-        self.rate = SHARE_RATES[scope]
-        self.num_requests, self.duration = self.parse_rate(self.rate)
+    author = serializers.SerializerMethodField()
 
-    def get_cache_key(self, request, view) -> str:
-        ident = self.get_ident(request)
-        return self.cache_format % {"scope": f"share-{self.scope}", "ident": ident}
+    def get_author(self, comment) -> str:
+        return display_name(comment.author)
 
 
 # --- the share page (logged in) --------------------------------------------------------------
@@ -145,7 +141,8 @@ def _shared(scope: str) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, token: str) -> HttpResponse:
-            if not ShareRateThrottle(scope).allow_request(request, None):
+            throttle = AddressRateThrottle(f"share-{scope}", SHARE_RATES[scope])
+            if not throttle.allow_request(request, None):
                 response = HttpResponse(
                     "Too many requests for this link: wait a minute and try again.",
                     status=429,
@@ -186,7 +183,7 @@ def shared_session(request: HttpRequest, link: ShareLink) -> HttpResponse:
         "done": done,
         "reps": reps,
         "comments": comments,
-        "comments_data": CommentSerializer(comments.object_list, many=True).data,
+        "comments_data": SharedCommentSerializer(comments.object_list, many=True).data,
         "chart": analysis_chart_data(analysis, reps) if done else {},
         "plays": done and playback_url(analysis) is not None,
         "video_url": video_url,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 from functools import wraps
+from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,6 +40,7 @@ from analysis.services.resumable import (
 )
 from athletes.models import Exercise
 from athletes.selectors import athlete_upload_choices
+from coach_platform.throttles import RateLimited
 
 TUS_VERSION = "1.0.0"
 METADATA_MAX_CHARS = 16 * 1024  # the notes (2000 characters) fit with room to spare
@@ -55,6 +57,10 @@ def _refusal(status: int, errors: dict[str, list[str]], **headers: str) -> HttpR
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response
+
+
+def _limited(limited: RateLimited) -> HttpResponse:
+    return _refusal(429, {"__all__": [limited.message]}, Retry_After=str(ceil(limited.wait_s)))
 
 
 def _errors(error: ValidationError) -> dict[str, list[str]]:
@@ -143,6 +149,8 @@ def resumable_start(request: HttpRequest) -> HttpResponse:
         return _refusal(413 if too_large else 400, _errors(error))
     except PermissionDenied as error:
         return _refusal(403, {"athlete": [str(error)]})
+    except RateLimited as limited:
+        return _limited(limited)
     response = _tus(HttpResponse(status=201))
     response["Location"] = reverse("resumable_upload", args=[upload.key])
     response["Upload-Offset"] = "0"
@@ -193,6 +201,8 @@ def resumable_upload(request: HttpRequest, key: str) -> HttpResponse:
         return _refusal(422, _errors(error))
     except PermissionDenied as error:
         return _refusal(403, {"athlete": [str(error)]})
+    except RateLimited as limited:
+        return _limited(limited)
     if upload.session_id is not None:
         messages.success(request, "Uploaded. The analysis is queued.")
     return _where(upload, 204)

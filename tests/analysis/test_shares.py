@@ -165,10 +165,17 @@ def shared(session_a, athlete_a, coach_a):
 
 
 def test_the_shared_page_shows_the_set_read_only(shared, session_a, client):
+    athlete = session_a.athlete
+    athlete.first_name, athlete.last_name = "Ana", "Lifter"
+    athlete.save(update_fields=["first_name", "last_name"])
     response = client.get(_urls(shared)["session"])
     html = response.content.decode()
     assert response.status_code == 200
-    assert "athlete_a" in html and "Hips rise first" in html and "Felt heavy" in html
+    assert "Ana Lifter" in html and "Hips rise first" in html and "Felt heavy" in html
+    # People outside the platform read display names: a full name, else the role; never a
+    # login name (half of what signs in), neither on the page nor in its comments' data.
+    assert "athlete_a" not in html and "coach_a" not in html
+    assert "<strong>Coach</strong>" in html and "<strong>Ana Lifter</strong>" in html
     assert html.count('data-testid="rep-item"') == 2 and html.count('data-testid="verdict"') >= 4
     assert 'data-testid="video"' in html and f'src="/s/{shared.token}/video"' in html
     assert f'data-overlay-url="/s/{shared.token}/overlay.json"' in html
@@ -347,7 +354,7 @@ def test_the_shared_page_hands_its_comments_to_annotations_js(shared, session_a,
     html = client.get(_urls(shared)["session"]).content.decode()
     found = re.search(r'<script id="comments-data" type="application/json">(.*?)</script>', html)
     data = json.loads(found[1])
-    assert [c["author"] for c in data] == ["coach_a", "athlete_a", "coach_a"]
+    assert [c["author"] for c in data] == ["Coach", "Athlete", "Coach"]  # display names
     assert data[-1]["drawing"] == [line] and "Drawing: line" in html
     assert html.index("js/overlay.js") < html.index("js/annotations.js")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -59,9 +60,11 @@ class Platform:
 
 
 @pytest.fixture
-def platform(live_server, athlete_a, coach_a, admin_user, monkeypatch) -> Platform:
+def platform(live_server, athlete_a, coach_a, admin_user, monkeypatch, settings) -> Platform:
     """The running platform with one analysed session (two judged reps) of athlete A and a
-    share link to it; each persona's token."""
+    share link to it; each persona's token. DEBUG on, as `make run` serves it (Django's
+    own error pages differ with it)."""
+    settings.DEBUG = True
     from django_q.conf import Conf
     from rest_framework.authtoken.models import Token
     from rest_framework.throttling import SimpleRateThrottle
@@ -223,3 +226,36 @@ def test_a_coach_follows_the_links_from_a_session_to_a_comment_and_a_label(platf
     # The walk reached the end of the chain on the rep a link named: a comment posted on it
     # and a label set on it, not only generated ids (404).
     assert followed["reps_comments_create 201"] and followed["reps_label_create 200"], followed
+
+
+# Ids that match no route (what an outside fuzz's negative mode sends for `{id}`): Django
+# answers before any API view runs, and the answer must still be the API's declared 404.
+NOT_IDS = ["-3.6e-254", "-1", "1.5", "abc", "%F0%9F%8F%8B", "99999999999999999999999999"]
+
+
+@pytest.mark.parametrize("persona", ["athlete", "anonymous"])
+def test_an_id_that_matches_no_route_is_the_apis_declared_404(platform, live_server, persona):
+    import requests
+
+    checked = 0
+    for result in platform.schema.get_all_operations():
+        operation = result.ok()
+        if "{" not in operation.path:
+            continue
+        declared = operation.definition.raw["responses"]
+        for value in NOT_IDS:
+            path = re.sub(r"\{[^}]+\}", value, operation.path)
+            answer = requests.request(
+                operation.method.upper(),
+                f"{live_server.url}{path}",
+                headers=platform.headers[persona],
+                timeout=30,
+            )
+            where = f"{operation.method.upper()} {path}: {answer.status_code}"
+            # 404 mostly; 401 (anonymous) or 403 (a role's route) where the id fits the
+            # route's pattern: whichever, one the schema declares, as the one error body.
+            assert str(answer.status_code) in declared and answer.status_code >= 400, where
+            assert answer.headers["Content-Type"] == "application/json", where
+            assert isinstance(answer.json().get("detail"), str), where
+            checked += 1
+    assert checked > 50

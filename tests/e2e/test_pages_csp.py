@@ -80,6 +80,8 @@ PAGES = [  # (who, url name or a key of `world`, the check)
     ("athlete_a", "session_upload", _upload_script_ran),
     ("athlete_a", "privacy", None),
     ("athlete_a", "password_change", None),
+    ("athlete_a", "account_email", None),
+    ("anonymous", "password_reset", None),
     ("athlete_a", "api_docs", None),
     ("coach_a", "coach_dashboard", None),
     ("coach_a", "roster", None),

@@ -34,6 +34,8 @@ PAGES = [  # (who, url name or a key of `world`)
     ("athlete_a", "api_docs"),
     ("athlete_a", "notifications"),
     ("athlete_a", "notification_settings"),
+    ("athlete_a", "account_email"),
+    ("anonymous", "password_reset"),
     ("athlete_a", "share_page"),
     ("anonymous", "shared_session"),
     ("coach_a", "coach_dashboard"),

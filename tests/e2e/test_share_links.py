@@ -121,7 +121,9 @@ def test_a_share_link_opens_in_a_fresh_context_and_refuses_after_revoke(
     assert response.headers["referrer-policy"] == "no-referrer"
     assert "noindex" in response.headers["x-robots-tag"]
     viewer.wait_for_load_state("load")
-    assert viewer.locator("[data-testid=shared-title]").inner_text().startswith("athlete_a")
+    # Display names outside the platform: the role when no full name was given, never the
+    # login name.
+    assert viewer.locator("[data-testid=shared-title]").inner_text().startswith("Athlete ·")
     assert viewer.locator("video#player").count() == 1
     assert viewer.locator("#player").is_visible()
     assert viewer.locator("[data-testid=rep-item]").count() == 3
@@ -131,7 +133,8 @@ def test_a_share_link_opens_in_a_fresh_context_and_refuses_after_revoke(
     comment = viewer.locator("[data-testid=comment]")
     assert comment.count() == 2
     said = comment.filter(has_text="Hips rise before the bar")
-    assert said.count() == 1 and "coach_a" in said.inner_text()
+    assert said.count() == 1 and "Coach" in said.inner_text()
+    assert "coach_a" not in viewer.content() and "athlete_a" not in viewer.content()
     assert viewer.locator("[data-testid=drawing-summary]").inner_text() == "Drawing: line"
     # annotations.js ran read-only: both timed comments are markers on the scrubber.
     viewer.wait_for_function(

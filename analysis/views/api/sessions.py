@@ -16,7 +16,6 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from analysis.selectors.media import playback_url, result_video_url
 from analysis.services import (
@@ -30,7 +29,7 @@ from analysis.services import (
 from analysis.views.api.comments import comments_respond, comments_schema
 from analysis.views.api.common import absolute, paginated
 from analysis.views.api.reps import REP_PREFETCH, NotARepSerializer, RepSerializer
-from athletes.models import NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
+from athletes.models import LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
 from athletes.selectors import athlete_upload_choices, session_visible_queryset, user_role
 from coach_platform.uploads import upload_error
 
@@ -163,7 +162,12 @@ class SessionCreateSerializer(serializers.Serializer):
     exercise = serializers.ChoiceField(choices=Exercise.choices, default=Exercise.DEADLIFT)
     performed_at = serializers.DateField(required=False)
     load_kg = serializers.DecimalField(
-        max_digits=6, decimal_places=1, min_value=0, required=False, allow_null=True
+        max_digits=6,
+        decimal_places=1,
+        min_value=0,
+        max_value=LOAD_MAX_KG,
+        required=False,
+        allow_null=True,
     )
     notes = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=NOTES_MAX_LENGTH
@@ -177,12 +181,6 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Uploaded sets and the state of their analysis."""
 
     serializer_class = SessionSerializer
-
-    def get_throttles(self):
-        if self.action == "create":  # uploads cost a worker minutes each: a tighter limit
-            self.throttle_scope = "uploads"
-            return [*super().get_throttles(), ScopedRateThrottle()]
-        return super().get_throttles()
 
     def get_queryset(self):
         return (
