@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from analysis import lifts
 from analysis.pipeline import result as outcomes
 
 SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their own name
@@ -172,14 +173,12 @@ class Label(models.TextChoices):
     ANOMALOUS = "anomalous", "Anomalous"
 
 
-class Fault(models.TextChoices):
-    ROUNDED_BACK = "rounded_back", "Rounded back"
-    HIPS_RISE_FIRST = "hips_rise_first", "Hips rise first"
-    BAR_DRIFT = "bar_drift", "Bar drift"
-    JERKY = "jerky", "Jerky"
-    INCOMPLETE_LOCKOUT = "incomplete_lockout", "Incomplete lockout"
-    KNEE_DOMINANT = "knee_dominant", "Knee dominant"
-    OTHER = "other", "Other"
+# A coach's fault tags: every lift's named faults (analysis/lifts, in the coach's key
+# order), and "other" with a note.
+Fault = models.TextChoices(
+    "Fault",
+    [(f.id.upper(), (f.id, f.label)) for f in lifts.all_faults()] + [("OTHER", ("other", "Other"))],
+)
 
 
 class Outcome(models.TextChoices):

@@ -15,28 +15,30 @@ from typing import Any
 
 import numpy as np
 
+from analysis.lifts.base import Measure
+from analysis.lifts.deadlift import DEADLIFT
+
 MIN_GOOD_REPS = 3
 Z_UNUSUAL = 3.0  # spreads from the athlete's own mean
 
-# measure key -> (what a coach reads, unit, floor of the spread)
+# measure key -> (what a coach reads, unit, floor of the spread): the deadlift's faults'
+# measures that enter a baseline (analysis/lifts), each read from its fault's evidence.
+_SOURCES: dict[str, tuple[str, Measure]] = {
+    m.key: (f.id, m) for f in DEADLIFT.faults for m in f.baseline
+}
 MEASURES: dict[str, tuple[str, str, float]] = {
-    "hips_rise_first": ("shoulders' rise when the hips are 40% up", "share", 0.08),
-    "knee_dominant": ("trunk lean at the bottom", "°", 5.0),
-    "knee_angle_bottom": ("knee angle at the bottom", "°", 6.0),
-    "rounded_back": ("back's outline off the floor", "trunk lengths", 0.012),
-    "incomplete_lockout": ("hip angle at lockout", "°", 5.0),
-    "bar_drift": ("bar forward of mid-foot", "standing heights", 0.04),
+    key: (m.reads, m.unit, m.floor) for key, (_, m) in _SOURCES.items()
 }
 
 
 def rep_measures(fault_evidence: dict[str, dict[str, Any]] | None) -> dict[str, float]:
     """The baseline's measures from a rep's fault evidence (absent ones left out)."""
     out = {}
-    for name, e in (fault_evidence or {}).items():
-        if name in MEASURES and isinstance(e.get("value"), int | float):
-            out[name] = float(e["value"])
-        if name == "knee_dominant" and isinstance(e.get("knee_angle_deg"), int | float):
-            out["knee_angle_bottom"] = float(e["knee_angle_deg"])
+    evidence = fault_evidence or {}
+    for key, (fault, measure) in _SOURCES.items():
+        value = (evidence.get(fault) or {}).get(measure.field)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            out[key] = float(value)
     return out
 
 

@@ -6,9 +6,8 @@ and the video time where it shows. The measures come from body-frame angles
 (bodyframe.py), which read the same from a side and a front-3/4 camera, and from the
 silhouette for the back (back.py), read from the side and the front-3/4 only.
 
-Default thresholds: set between the labelled sets of ../shared (`0016c` correct, `0016h`
-hips first, `0016k` knee dominant, `0016r` rounded back) where the literature gives no
-number, and leave-one-set-out checked by scripts/bench_verdicts.py. A rep the measures
+The faults themselves (ids, rules, default thresholds, limits, cues, views) are the
+deadlift's declarations (analysis/lifts/deadlift); here they are measured. A rep the measures
 cannot be trusted on (body out of the picture, pose lost, joints hard to see) is not
 judged, with the reason.
 """
@@ -20,59 +19,17 @@ from typing import Any
 
 import numpy as np
 
+from analysis.lifts.base import Rule
+from analysis.lifts.deadlift import DEADLIFT, LOCKOUT_KNEE_MIN_DEG
+
 from . import landmarks as L
-from .kinematics import LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG
 from .reps import RepSpan
 from .timebase import FPS
 
-FAULTS = (
-    "hips_rise_first",
-    "knee_dominant",
-    "rounded_back",
-    "incomplete_lockout",
-    "bar_drift",
-    "jerky",
-)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A fault is its measure past a threshold: `below` (value < threshold) or above."""
-
-    measure: str
-    threshold: float
-    below: bool
-    unit: str
-
-    def fires(self, value: float) -> bool:
-        return value < self.threshold if self.below else value > self.threshold
-
-
-DEFAULT_RULES: dict[str, Rule] = {
-    # Hips and shoulders rise together off the floor (the back angle holds); hips first
-    # leave the shoulders behind. Labelled sets: hips-first 0.03-0.24, correct 0.32-0.54.
-    "hips_rise_first": Rule("shoulder_rise_at_hips_40pct", 0.22, True, "share of its rise"),
-    # A squat-like start: an upright trunk (and bent knees, KNEE_BENT_DEG). A
-    # conventional deadlift starts at 40-60 degrees of trunk lean; knee-dominant set 14-17.
-    "knee_dominant": Rule("trunk_lean_at_bottom_deg", 25.0, True, "degrees from vertical"),
-    # The back's outline bulging above straight off the floor (back.py), median over the
-    # pull's first half. Rounded-back set 0.019-0.054 (8 of 10 above); correct set from the
-    # side at most 0.012 and from the front-3/4 0.023-0.036; other lifters' good reps up to
-    # 0.041 (segmentation, clothing), their bad ones up to 0.155.
-    "rounded_back": Rule("back_bulge_early_pull_trunk_lengths", 0.035, False, "trunk lengths"),
-    # Decided by kinematics.lockout_complete (hips and knees open, shoulders up), which
-    # uses this limit; not learnt. Not judged when the clip ends at the top.
-    "incomplete_lockout": Rule("hip_angle_lockout_deg", LOCKOUT_HIP_MIN_DEG, True, "degrees"),
-    # The hands (bar) farther forward of mid-foot than a bar touching the legs can be
-    # (~50 cm for a 1.7 m lifter). No labelled drift set: correct reps 0.11-0.16, other
-    # lifters' good reps up to 0.32, the two clear drifts of their bad ones 0.42 and 0.49.
-    "bar_drift": Rule("bar_forward_of_mid_foot_max_body_heights", 0.30, False, "standing heights"),
-    # The bar stalls mid-pull: slower than a fifth of its top speed for this long.
-    "jerky": Rule("longest_stall_s", 0.2, False, "seconds"),
-}
+FAULTS = tuple(f.id for f in DEADLIFT.faults)  # in the order a rep's faults are named
+DEFAULT_RULES: dict[str, Rule] = {f.id: f.rule for f in DEADLIFT.faults}
 
 KNEE_BENT_DEG = 110  # knee-dominant also needs knees bent at the bottom (not a half rep)
-ROUNDED_BACK_MAX_YAW = 65  # degrees from side-on: beyond, the silhouette's edge is a flank
 STALL_SHARE = 0.2  # of peak bar speed
 MIN_RISE = 0.05  # standing heights: hips rising less than this give no timing to compare
 # Not judged: the measures need the body in the picture and the pose held.
@@ -183,17 +140,8 @@ def _longest_stall(a: dict[str, np.ndarray], s: int, k: int) -> tuple[float, int
     return best / FPS, s + int(fast[0]) + best_at
 
 
-LEARNABLE = ("hips_rise_first", "knee_dominant", "rounded_back", "bar_drift", "jerky")
-# incomplete_lockout is the definition of a lockout (kinematics.lockout_complete): not learnt.
-
-LIMIT_FORMAT = {  # how a threshold reads in the coach's sentence
-    "hips_rise_first": "{:.0%}",
-    "knee_dominant": "{:.0f}°",
-    "rounded_back": "{:.1%}",
-    "incomplete_lockout": "{:.0f}°",
-    "bar_drift": "{:.2f}",
-    "jerky": "{:.2f} s",
-}
+LEARNABLE = tuple(f.id for f in DEADLIFT.faults if f.learnable)
+LIMIT_FORMAT = {f.id: f.limit_format for f in DEADLIFT.faults}  # the threshold in a sentence
 
 
 def rules_with(thresholds: dict[str, float] | None) -> dict[str, Rule]:
@@ -253,7 +201,7 @@ def check_rep(
     `thresholds`: learnt ones (decide) in place of the defaults."""
     rules = DEFAULT_RULES
     s, k, e = span.start, span.lockout, span.end
-    view, yaw = camera_view(world[s : e + 1])
+    view, _ = camera_view(world[s : e + 1])
     check = FaultCheck(camera_view=view)
     check.not_judged = not_judged_reason(lm[s : e + 1])
     if check.not_judged:
@@ -278,7 +226,7 @@ def check_rep(
             f"{knee:.0f}° (squat-like with knees under {KNEE_BENT_DEG}°).",
         ) | {"knee_angle_deg": round(knee, 1)}
     early = back[s : s + max(3, (k - s) // 2) + 1] if back is not None else np.array([])
-    if _finite(early) and yaw < ROUNDED_BACK_MAX_YAW:
+    if _finite(early) and view in DEADLIFT.fault("rounded_back").views:
         bulge = float(np.nanmedian(early))
         ev["rounded_back"] = _entry(
             rules["rounded_back"],

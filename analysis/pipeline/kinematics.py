@@ -13,13 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from analysis.lifts.deadlift import LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG
+
 from . import bodyframe
 from . import landmarks as L
 from .reps import TOP_ZONE, RepSpan, Signals
 from .timebase import FPS
 
-LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
-LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
 LOCKOUT_SETTLE = 15  # grid frames (0.5 s) after reaching the top in which the hips finish
 # A clip that ends sooner than this after the top (0.25 s) does not show the lockout.
 LOCKOUT_SEEN = LOCKOUT_SETTLE // 2
