@@ -295,4 +295,4 @@ class AnomalyDetector(BaseEstimator):
     def load(cls, path: str | Path) -> AnomalyDetector:
         from .storage import load_detector
 
-        return load_detector(Path(path))
+        return load_detector(Path(path), cls)

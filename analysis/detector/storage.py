@@ -13,15 +13,12 @@ import json
 import platform
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .data import sha256_file
 from .errors import ModelDirError
-
-if TYPE_CHECKING:
-    from .estimator import AnomalyDetector
 
 FORMAT = "deadlift-anomaly-detector"
 FORMAT_VERSION = 1
@@ -50,7 +47,7 @@ def _write_json(path: Path, obj: Any) -> None:
 
 
 def save_detector(
-    det: AnomalyDetector,
+    det: Any,
     path: Path,
     training_images: list[dict[str, Any]],
     image_kind: str = "seed",
@@ -139,12 +136,13 @@ def read_manifest(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def load_detector(path: Path) -> AnomalyDetector:
-    """Load a version directory; raises ModelDirError when it is corrupt or incompatible."""
+def load_detector(path: Path, detector_class: type) -> Any:
+    """Load a version directory into a new `detector_class` (estimator.AnomalyDetector,
+    passed in: this module never imports the estimator, which calls it to save and load);
+    raises ModelDirError when it is corrupt or incompatible."""
     import keras
 
     from .density import GaussianKDE
-    from .estimator import AnomalyDetector
     from .model import build_autoencoder
 
     manifest = read_manifest(path)
@@ -157,7 +155,7 @@ def load_detector(path: Path) -> AnomalyDetector:
     try:
         config = json.loads((path / "config.json").read_text())
         cal = json.loads((path / "calibration.json").read_text())
-        det = AnomalyDetector(**config["params"])
+        det = detector_class(**config["params"])
         net = build_autoencoder(det.input_config, det.encoder_filters)
         net.load_weights(path / WEIGHTS)
         with np.load(path / DENSITY) as dens:

@@ -73,7 +73,6 @@ MESSAGE_NO_REPS = (
 MESSAGE_WORKER_STOPPED = "The worker stopped while analysing this set. Retry it."
 MESSAGE_FINISHED = "This analysis has finished; only a failed or stalled one can run again."
 MESSAGE_IN_PROGRESS = "This analysis is still in progress."
-TASK_NAME = "analysis.tasks.analysis_run_task"
 FAIRNESS_WINDOW = timedelta(hours=1)
 OUTPUT_PREFIX = "analysis"  # sessions/<folder>/analysis-<attempt>-<random>/ (legacy: analysis/)
 
@@ -95,7 +94,7 @@ def analysis_enqueue(analysis: Analysis) -> None:
 
     analysis_id = analysis.pk
     transaction.on_commit(
-        lambda: async_task(TASK_NAME, analysis_id, task_name=f"analysis-{analysis_id}")
+        lambda: async_task(analysis_run_task, analysis_id, task_name=f"analysis-{analysis_id}")
     )
 
 
@@ -227,6 +226,15 @@ def analysis_run(analysis_id: int) -> Analysis | None:
         )
         return Analysis.objects.filter(pk=analysis_id).first()
     return _analysis_execute(*claim)
+
+
+def analysis_run_task(analysis_id: int) -> str:
+    """The worker's task (django-q2), enqueued once per queued analysis (`analysis_id`
+    names it in the task list): it runs the next queued analysis by fairness, which may be
+    another one: as many tasks as queued analyses, so every one runs; a task that finds
+    nothing queued does nothing."""
+    analysis = analysis_run_next()
+    return f"analysis {analysis.pk}: {analysis.status}" if analysis else "nothing queued"
 
 
 def analysis_run_next() -> Analysis | None:
@@ -594,5 +602,5 @@ def _requeue_lost(limit) -> int:
     missing = min(len(waiting), queued.count() - pending)
     for pk in waiting[: max(missing, 0)]:
         logger.warning("analysis %s waited without a task in the broker; enqueued again", pk)
-        async_task(TASK_NAME, pk, task_name=f"analysis-{pk}")
+        async_task(analysis_run_task, pk, task_name=f"analysis-{pk}")
     return max(missing, 0)

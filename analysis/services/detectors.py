@@ -27,7 +27,6 @@ from analysis.services.videos import analysis_video_redraw_enqueue
 from coach_platform.storage import media_path, media_root, media_tree
 
 logger = logging.getLogger(__name__)
-RESCORE_TASK = "analysis.tasks.detector_rescore_task"
 RESCORE_BATCH = 64
 
 # Loaded detectors per worker process: loading TensorFlow weights costs seconds.
@@ -151,7 +150,7 @@ def detector_activate(
 def _rescore_enqueue(version_id: int) -> None:
     from django_q.tasks import async_task
 
-    async_task(RESCORE_TASK, version_id, task_name=f"rescore-{version_id}")
+    async_task(detector_rescore, version_id, task_name=f"rescore-{version_id}")
 
 
 def detector_rescore(version_id: int) -> int:

@@ -45,7 +45,6 @@ from analysis.services.training_set import rep_group
 from coach_platform.storage import media_key, media_path, media_publish
 
 logger = logging.getLogger(__name__)
-TASK_NAME = "analysis.tasks.training_run_task"
 CONFIGS = ("native", "seed")
 MAX_EPOCHS = 500
 MIN_GOOD_REPS = 8
@@ -110,7 +109,7 @@ def training_start(
 def _enqueue(run_id: int) -> None:
     from django_q.tasks import async_task
 
-    async_task(TASK_NAME, run_id, task_name=f"training-{run_id}")
+    async_task(training_run_task, run_id, task_name=f"training-{run_id}")
 
 
 def training_reap(*, stale_seconds: float | None = None) -> int:
@@ -156,6 +155,12 @@ def _run_update(run_id: int, **fields: Any) -> None:
 
 
 EpochHook = Callable[[int, dict[str, float]], None]
+
+
+def training_run_task(run_id: int) -> str:
+    """The worker's task (django-q2): the run, by id."""
+    run = training_run_execute(run_id)
+    return run.status if run else "missing"
 
 
 def training_run_execute(run_id: int, on_epoch: EpochHook | None = None) -> TrainingRun | None:

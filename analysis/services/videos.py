@@ -9,6 +9,7 @@ only); the export in the analysis' output folder (it shows that analysis' reps).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +18,6 @@ from analysis.models import Analysis, AnalysisStatus, Export, Playback
 from coach_platform.storage import media_file, media_key, media_path, media_publish, media_stat
 
 logger = logging.getLogger(__name__)
-PLAYABLE_TASK = "analysis.tasks.analysis_playable_task"
-EXPORT_TASK = "analysis.tasks.analysis_export_task"
-REDRAW_TASK = "analysis.tasks.analysis_video_redraw_task"
 PLAYABLE_NAME = "playable.mp4"
 
 
@@ -35,7 +33,7 @@ def playback_decide(analysis: Analysis, video_info) -> None:
         return
     else:
         analysis.playback = Playback.PREPARING
-        transaction.on_commit(lambda: _enqueue(PLAYABLE_TASK, analysis.pk, "playable"))
+        transaction.on_commit(lambda: _enqueue(analysis_playable_make, analysis.pk, "playable"))
     analysis.save(update_fields=["playback"])
 
 
@@ -74,7 +72,7 @@ def analysis_export_request(analysis: Analysis) -> Analysis:
         .update(export=Export.MAKING)
     )
     if asked:
-        transaction.on_commit(lambda: _enqueue(EXPORT_TASK, analysis.pk, "export"))
+        transaction.on_commit(lambda: _enqueue(analysis_export_make, analysis.pk, "export"))
     analysis.refresh_from_db()
     return analysis
 
@@ -110,7 +108,7 @@ def analysis_video_redraw_enqueue(analysis_ids: set[int]) -> None:
     """One background redraw per export whose reps or verdicts changed."""
     exported = Analysis.objects.filter(pk__in=analysis_ids).exclude(result_video="")
     for analysis_id in sorted(exported.values_list("pk", flat=True)):
-        _enqueue(REDRAW_TASK, analysis_id, "redraw")
+        _enqueue(analysis_video_redraw, analysis_id, "redraw")
 
 
 def _draw(analysis: Analysis, *, force: bool) -> str:
@@ -144,7 +142,7 @@ def _draw(analysis: Analysis, *, force: bool) -> str:
     return f"{analysis.output_dir}/{RESULT_VIDEO}"
 
 
-def _enqueue(task: str, analysis_id: int, kind: str) -> None:
+def _enqueue(task: Callable[[int], object], analysis_id: int, kind: str) -> None:
     from django_q.tasks import async_task
 
     async_task(task, analysis_id, task_name=f"{kind}-{analysis_id}")
