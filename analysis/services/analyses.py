@@ -36,7 +36,6 @@ from django.utils import timezone
 
 from analysis.models import Analysis, AnalysisStatus, CountedBy, DetectorVersion, Rep
 from analysis.services.detectors import (
-    abstention,
     detector_active,
     fault_thresholds,
     judge_load,
@@ -476,7 +475,6 @@ def _analysis_store(
 
         kept = []
         for r in result.reps:
-            judged = version is not None and (r.verdict in ("good", "anomalous") or abstention(r))
             fields = {
                 "group": f"session-{analysis.session_id}",
                 **pipeline_rep_fields(out_dir, r),
@@ -486,14 +484,8 @@ def _analysis_store(
                 "confidence": r.confidence,
                 "evidence": jsonable(r.evidence),
             }
-            if not judged:
-                fields.update(
-                    verdict=None, score=None, threshold=None, joints=[], detector_abstained=""
-                )
-                fields.update(detector_version=None, judged_at=None)
             rep, _ = Rep.objects.update_or_create(analysis=analysis, index=r.index, defaults=fields)
-            if judged:
-                verdict_store(rep, version, r)
+            verdict_store(rep, version, r)
             kept.append(rep.pk)
         # A re-run that finds fewer reps drops the extra rows (comments stay on the session),
         # except reps a coach labelled: labels are never lost to re-analysis.

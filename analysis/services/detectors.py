@@ -213,10 +213,22 @@ def _mark_rejudged(version: DetectorVersion, reps: list[Rep]) -> None:
         notify_rejudged(version, changed)
 
 
-def verdict_store(rep: Rep, version: DetectorVersion, judgement: Any) -> None:
-    """Current verdict on the rep plus its history row; only verdict fields are written.
+def verdict_store(rep: Rep, version: DetectorVersion | None, judgement: Any) -> None:
+    """The one writer of a rep's verdict (storing an analysis, re-scoring, a count
+    correction): the current verdict plus its history row; only verdict fields are written.
     `judgement` is a pipeline Judgement or Rep (verdict, score, threshold, joints). A
-    detector that abstained leaves no verdict (and no history row), only its reason."""
+    detector that abstained leaves no verdict (and no history row), only its reason; with no
+    version, or no verdict nor abstention, the rep is not judged and an older verdict (made
+    on another span or video) is cleared."""
+    judged = version is not None and (
+        judgement.verdict in ("good", "anomalous") or abstention(judgement)
+    )
+    if not judged:
+        Rep.objects.filter(pk=rep.pk).update(
+            verdict=None, score=None, threshold=None, joints=[], detector_version=None,
+            judged_at=None, detector_abstained="",
+        )  # fmt: skip
+        return
     now = timezone.now()
     joints = list(judgement.joints or [])
     abstained = abstention(judgement)

@@ -33,7 +33,6 @@ from analysis.pipeline.result import image_kind
 from analysis.selectors.reps import rep_labelable_queryset
 from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
 from analysis.services.detectors import (
-    abstention,
     detector_active,
     fault_thresholds,
     judge_load,
@@ -168,18 +167,6 @@ def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, 
     return out_dir, built
 
 
-def _store_verdict(rep: Rep, version, built) -> None:
-    """The rebuilt rep's verdict (and its history row) when judged; otherwise the old
-    verdict, made on another span, is cleared ("not judged yet")."""
-    if version is not None and (built.verdict in ("good", "anomalous") or abstention(built)):
-        verdict_store(rep, version, built)
-    else:
-        Rep.objects.filter(pk=rep.pk).update(
-            verdict=None, score=None, threshold=None, joints=[], detector_version=None,
-            judged_at=None, detector_abstained="",
-        )  # fmt: skip
-
-
 def _remove_files_later(paths: list[str]) -> None:
     """Files of an earlier correction, removed once the new ones are committed (the
     pipeline's own files stay: report.json names them)."""
@@ -281,7 +268,7 @@ def rep_move(
         )  # fmt: skip
         fields = pipeline_rep_fields(out_dir, built)
         Rep.objects.filter(pk=rep.pk).update(**fields)
-        _store_verdict(rep, version, built)
+        verdict_store(rep, version, built)
         _remove_files_later(old_files)
         _record(analysis, rep, CorrectionKind.MOVED, before, note, author)
     return rep
@@ -338,7 +325,7 @@ def candidate_count(
             evidence=jsonable(evidence),
             **pipeline_rep_fields(out_dir, built),
         )
-        _store_verdict(rep, version, built)
+        verdict_store(rep, version, built)
         del candidates[position]
         Analysis.objects.filter(pk=analysis.pk).update(candidates=candidates)
         analysis.candidates = candidates
