@@ -49,6 +49,12 @@ BAD_LINK = (
     "account changed since. Ask for a new one on your e-mail settings."
 )
 TAKEN = "That address cannot be used; choose another."
+PROFILE_EMAIL_FIELDS = [
+    "confirmed_email",
+    "email_confirmed_at",
+    "pending_email",
+    "pending_email_at",
+]
 WRONG_PASSWORD = "The password is not right."
 
 
@@ -247,14 +253,7 @@ def user_email_change_request(
             user.save(update_fields=["email"])
             profile.confirmed_email, profile.email_confirmed_at = "", None
             profile.pending_email, profile.pending_email_at = "", None
-            profile.save(
-                update_fields=[
-                    "confirmed_email",
-                    "email_confirmed_at",
-                    "pending_email",
-                    "pending_email_at",
-                ]
-            )
+            profile.save(update_fields=PROFILE_EMAIL_FIELDS)
             _mail_old_address(user, old, removed=True)
             logger.info("e-mail address of %s removed", user.username)
             return ""
@@ -318,14 +317,7 @@ def user_email_change_confirm(*, token: str, by: AnyUser | None = None) -> Email
         profile.confirmed_email, profile.email_confirmed_at = link.email, now
         if link.is_change:
             profile.pending_email, profile.pending_email_at = "", None
-        profile.save(
-            update_fields=[
-                "confirmed_email",
-                "email_confirmed_at",
-                "pending_email",
-                "pending_email_at",
-            ]
-        )
+        profile.save(update_fields=PROFILE_EMAIL_FIELDS)
         if link.is_change and old and old.lower() != link.email.lower():
             _mail_old_address(user, old, removed=False)
     logger.info("e-mail address of %s confirmed", user.username)

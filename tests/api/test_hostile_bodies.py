@@ -107,35 +107,37 @@ def writes(athlete_a, coach_a, admin_user, monkeypatch):
     return operations, clients
 
 
+def _answers(writes, persona: str, bodies):
+    """(where, takes a body, the answer, its content type) for each body to each write."""
+    operations, clients = writes
+    for method, path, takes_body in operations:
+        for name, content_type, body in bodies:
+            answer = clients[persona].generic(method.upper(), path, body, content_type)
+            where = f"{method.upper()} {path} {name}: {answer.status_code}"
+            yield where, takes_body, answer, answer.get("Content-Type", "")
+
+
+def _refused_right(answer, kind: str) -> bool:
+    return 400 <= answer.status_code < 500 and kind == JSON and _error_body(answer)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_write_refuses_an_unreadable_body_with_the_error_body(writes, persona):
-    operations, clients = writes
     found = []
-    for method, path, takes_body in operations:
-        for name, content_type, body in UNREADABLE:
-            answer = clients[persona].generic(method.upper(), path, body, content_type)
-            kind = answer.get("Content-Type", "")
-            ok = 400 <= answer.status_code < 500 and kind == JSON and _error_body(answer)
-            if not takes_body:  # never read: anything but a crash or a page
-                ok = answer.status_code < 400 or ok
-            if not ok:
-                found.append(f"{method.upper()} {path} {name}: {answer.status_code} {kind} "
-                             f"{answer.content[:120]!r}")  # fmt: skip
+    for where, takes_body, answer, kind in _answers(writes, persona, UNREADABLE):
+        # A body an operation never reads: anything but a crash or a page.
+        ok = _refused_right(answer, kind) or (not takes_body and answer.status_code < 400)
+        if not ok:
+            found.append(f"{where} {kind} {answer.content[:120]!r}")
     assert not found, "\n".join(found)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_write_takes_odd_values_without_a_crash(writes, persona):
-    operations, clients = writes
     found = []
-    for method, path, _takes_body in operations:
-        for name, content_type, body in ODD:
-            answer = clients[persona].generic(method.upper(), path, body, content_type)
-            kind = answer.get("Content-Type", "")
-            refused_right = 400 <= answer.status_code < 500 and kind == JSON and _error_body(answer)
-            if answer.status_code >= 500 or (answer.status_code >= 400 and not refused_right):
-                found.append(f"{method.upper()} {path} {name}: {answer.status_code} {kind} "
-                             f"{answer.content[:120]!r}")  # fmt: skip
+    for where, _takes_body, answer, kind in _answers(writes, persona, ODD):
+        if answer.status_code >= 400 and not _refused_right(answer, kind):
+            found.append(f"{where} {kind} {answer.content[:120]!r}")
     assert not found, "\n".join(found)
 
 
