@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -25,19 +24,12 @@ from athletes.email_change import (
     user_email_confirmation_send,
 )
 from athletes.selectors import email_status
+from coach_platform.redirects import back_url
 
 
 def _back(request: HttpRequest) -> HttpResponse:
     """To `next` (the page the form was on, e.g. notification settings) or the e-mail page."""
-    target = request.POST.get("next", "")
-    if not (
-        target
-        and url_has_allowed_host_and_scheme(
-            target, {request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        target = reverse("account_email")
-    return redirect(target)
+    return redirect(back_url(request, reverse("account_email")))
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:

@@ -15,12 +15,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from athletes.models import Profile, Role
 from athletes.privacy import account_erase, consent_set
 from athletes.selectors import user_role
+from coach_platform.redirects import back_url
 
 
 def _athlete_only(request: HttpRequest) -> None:
@@ -65,10 +65,7 @@ def consent_update(request: HttpRequest) -> HttpResponse:
             "Your reps will not be used to train any new detector version. "
             "You can change this any time on Privacy & data.",
         )
-    target = request.POST.get("next", "")
-    if not (target and url_has_allowed_host_and_scheme(target, {request.get_host()})):
-        target = reverse("privacy")
-    return redirect(target)
+    return redirect(back_url(request, reverse("privacy")))
 
 
 @login_required

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from analysis.models import Analysis
 from athletes.models import TrainingSession
@@ -58,11 +57,3 @@ def media_file_response(
 def admin_only(request: HttpRequest) -> None:
     if not user_is_admin(request.user):
         raise Http404
-
-
-def back_url(request: HttpRequest, fallback: str) -> str:
-    """Where a form posted from a filtered, paginated list returns to."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback

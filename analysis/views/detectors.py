@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from analysis.models import DetectorVersion
 from analysis.selectors.detectors import detector_list, detector_page_context
 from analysis.services import activation_warning, detector_activate
-from analysis.views.common import admin_only, back_url
+from analysis.views.common import admin_only
 from coach_platform.pagination import page_of
+from coach_platform.redirects import back_url
 
 
 @login_required

@@ -41,9 +41,10 @@ from analysis.services.shares import (
     share_link_revoke,
 )
 from analysis.views.api.comments import CommentSerializer
-from analysis.views.common import back_url, media_file_response, session_or_404
+from analysis.views.common import media_file_response, session_or_404
 from athletes.selectors import display_name
 from coach_platform.pagination import page_of
+from coach_platform.redirects import back_url
 from coach_platform.throttles import AddressRateThrottle
 
 # Requests per minute and client address on the public URLs. The video's limit is high: a

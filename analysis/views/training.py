@@ -21,8 +21,9 @@ from analysis.selectors.training import (
 from analysis.services import TrainingBusy, rep_exclude, rep_include, training_start
 from analysis.services.training_runs import CONFIGS, MAX_EPOCHS
 from analysis.views.api.training import training_run_data
-from analysis.views.common import admin_only, back_url
+from analysis.views.common import admin_only
 from coach_platform.pagination import page_of
+from coach_platform.redirects import back_url
 
 REPS_PER_PAGE = 40
 DEFAULT_EPOCHS = 20
