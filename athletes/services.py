@@ -8,11 +8,11 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from athletes.email_change import TAKEN, email_clean
 from athletes.models import (
     CoachAssignment,
     InvitationStatus,
@@ -48,9 +48,9 @@ def user_create(
     if len(username) > USERNAME_MAX_LENGTH:
         raise ValidationError(f"A username has at most {USERNAME_MAX_LENGTH} characters.")
     User.username_validator(username)
-    email = (email or "").strip()
-    if email:
-        validate_email(email)
+    email = email_clean(email)  # the rules of a changed address: valid, no line breaks
+    if email and User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(TAKEN)  # addresses are unique, in any case
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError("That username is not available; choose another.")
     if password:

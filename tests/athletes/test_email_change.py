@@ -363,3 +363,17 @@ def test_password_reset_sends_nothing_to_an_unconfirmed_address_and_says_the_sam
 def test_a_pending_address_gets_no_password_reset(athlete, requested):
     _reset(NEW)
     assert not mail.outbox
+
+
+def test_an_account_made_with_an_address_another_holds_is_refused(athlete_a, coach_a):
+    """Addresses are unique on every path: a coach making an athlete's account too."""
+    from athletes.services import athlete_account_create
+
+    athlete_a.email = "Ana@Example.test"
+    athlete_a.save(update_fields=["email"])
+    with pytest.raises(ValidationError, match="cannot be used"):
+        athlete_account_create(coach=coach_a, username="newbie", email="ana@example.TEST")
+    with pytest.raises(ValidationError, match="not an e-mail address"):
+        athlete_account_create(coach=coach_a, username="newbie", email="a@b.test\nBcc: c@d.test")
+    made, _ = athlete_account_create(coach=coach_a, username="newbie", email="new@example.test")
+    assert made.email == "new@example.test"
