@@ -1,5 +1,6 @@
-"""API authentication classes named in REST_FRAMEWORK settings (so this
-module must not import DRF's views: DRF loads it while importing them).
+"""API authentication classes named in REST_FRAMEWORK settings (so this module must not
+import DRF's views: DRF loads it while importing them), django-axes' lock-out answer, and
+what a new password ends (named in AUTH_PASSWORD_VALIDATORS).
 
 Tokens are DRF's own (one per user); a token older than API_TOKEN_TTL is refused, and the
 token endpoint (coach_platform/api_token.py) replaces it.
