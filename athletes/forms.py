@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import PasswordResetForm
+from django.core.cache import cache
 
 from athletes.selectors import email_confirmed
 
@@ -48,6 +49,9 @@ class CoachCreateForm(forms.Form):
     )
 
 
+RESET_MAIL_INTERVAL_SECONDS = 15 * 60
+
+
 class ConfirmedAddressPasswordResetForm(PasswordResetForm):
     """Password reset mails only an address its owner confirmed: an address typed in by
     someone else (or before confirmation existed) must not be a way into the account. The
@@ -55,5 +59,9 @@ class ConfirmedAddressPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email: str) -> Iterator[Any]:
         for user in super().get_users(email):
-            if email_confirmed(user):
+            # At most one mail per account in RESET_MAIL_INTERVAL: the form is open to
+            # anyone, and must not be a way to fill someone's inbox.
+            if email_confirmed(user) and cache.add(
+                f"password-reset:{user.pk}", 1, RESET_MAIL_INTERVAL_SECONDS
+            ):
                 yield user

@@ -360,6 +360,22 @@ def test_password_reset_sends_nothing_to_an_unconfirmed_address_and_says_the_sam
     assert unconfirmed["Location"] == nobody["Location"]
 
 
+def test_password_reset_mails_an_account_once_in_a_while_and_limits_each_client(
+    athlete, monkeypatch
+):
+    """The reset form is open to anyone: it must not fill a person's inbox, and one client
+    cannot ask without end."""
+    from athletes import auth_urls
+
+    _reset(OLD)
+    assert _reset(OLD).status_code == 302  # the same page: nothing says a mail was held back
+    assert len(mail.outbox) == 1
+    monkeypatch.setattr(auth_urls, "RESET_RATE", "3/hour")
+    answers = [_reset(f"nobody{n}@example.test").status_code for n in range(2)]
+    assert answers == [302, 429]  # two of the three went to the mails above
+    assert "Too many requests from here" in _reset(OLD).content.decode()
+
+
 def test_a_pending_address_gets_no_password_reset(athlete, requested):
     _reset(NEW)
     assert not mail.outbox
