@@ -198,12 +198,12 @@ def _site(name: str) -> str:
 def _mail_link(to: str, link: str, *, is_change: bool) -> None:
     days = EMAIL_LINK_MAX_AGE.days
     what = (
-        "asked to use this address for their Deadlift coach account"
+        f"asked to use this address for their {settings.SITE_NAME} account"
         if is_change
-        else "asked to confirm this address as the one of their Deadlift coach account"
+        else f"asked to confirm this address as the one of their {settings.SITE_NAME} account"
     )
     _mail_after_commit(
-        "Deadlift coach: confirm your e-mail address",
+        f"{settings.SITE_NAME}: confirm your e-mail address",
         f"Hello,\n\nSomeone (we hope you) {what}. Open this link within {days} days to "
         f"confirm it:\n\n{link}\n\n"
         "If it was not you, ignore this message: nothing changes.\n",
@@ -217,8 +217,8 @@ def _mail_old_address(user: AnyUser, old: str, *, removed: bool) -> None:
     when = timezone.localtime().strftime("%d %b %Y, %H:%M")
     what = "removed" if removed else "changed to another address"
     _mail_after_commit(
-        "Deadlift coach: your e-mail address was " + ("removed" if removed else "changed"),
-        f"Hello {user.username},\n\nThe e-mail address of your Deadlift coach account was "
+        f"{settings.SITE_NAME}: your e-mail address was " + ("removed" if removed else "changed"),
+        f"Hello {user.username},\n\nThe e-mail address of your {settings.SITE_NAME} account was "
         f"{what} on {when}. This address gets no more messages from the account.\n\n"
         "If that was you, there is nothing to do.\n\n"
         "If it was not you, someone knows your password: log in at once at "

@@ -352,7 +352,9 @@ ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 # EMAIL_HOST names an SMTP server; links in e-mails start with SITE_URL (a worker has no
 # request to build them from). The header's unread count is asked for every N seconds.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Deadlift coach <noreply@localhost>")
+# The product's name in e-mails and exports (the lifts it judges are the registry's).
+SITE_NAME = os.environ.get("SITE_NAME", "Deadlift coach")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]

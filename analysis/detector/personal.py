@@ -15,17 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from analysis.lifts import LIFTS
 from analysis.lifts.base import Measure
-from analysis.lifts.deadlift import DEADLIFT
 
 MIN_GOOD_REPS = 3
 Z_UNUSUAL = 3.0  # spreads from the athlete's own mean
 
-# measure key -> (what a coach reads, unit, floor of the spread): the deadlift's faults'
+# measure key -> (what a coach reads, unit, floor of the spread): the lifts' faults'
 # measures that enter a baseline (analysis/lifts), each read from its fault's evidence.
-_SOURCES: dict[str, tuple[str, Measure]] = {
-    m.key: (f.id, m) for f in DEADLIFT.faults for m in f.baseline
-}
+_SOURCES: dict[str, tuple[str, Measure]] = {}
+for _lift in LIFTS.values():  # every lift's faults, in their declared order
+    for _fault in _lift.faults:
+        for _measure in _fault.baseline:
+            _SOURCES.setdefault(_measure.key, (_fault.id, _measure))
 MEASURES: dict[str, tuple[str, str, float]] = {
     key: (m.reads, m.unit, m.floor) for key, (_, m) in _SOURCES.items()
 }

@@ -162,7 +162,7 @@ def _deliver_inside(kind, session, recipients, text, *, actor) -> int:
 
 
 def _mail(kind: str, session: TrainingSession, text: str, user) -> tuple[str, str, str, list[str]]:
-    subject = f"Deadlift coach: {NotificationKind(kind).label.lower()}"
+    subject = f"{settings.SITE_NAME}: {NotificationKind(kind).label.lower()}"
     body = (
         f"Hello {user.username},\n\n{text}\n\nOpen the set: {session_url(session)}\n\n"
         f"Choose what you are told about: "
