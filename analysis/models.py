@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from analysis import lifts
-from analysis.pipeline import result as outcomes
+from core import lifts
+from core import result as outcomes
 
 SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their own name
 
@@ -173,7 +173,7 @@ class Label(models.TextChoices):
     ANOMALOUS = "anomalous", "Anomalous"
 
 
-# A coach's fault tags: every lift's named faults (analysis/lifts, in the coach's key
+# A coach's fault tags: every lift's named faults (core/lifts, in the coach's key
 # order), and "other" with a note.
 Fault = models.TextChoices(
     "Fault",

@@ -26,11 +26,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.detector import AnomalyDetector  # noqa: E402
-from analysis.detector.baseline import PCABaseline  # noqa: E402
-from analysis.detector.data import load_folders  # noqa: E402
-from analysis.detector.evaluation import LABELS, evaluate  # noqa: E402
-from analysis.detector.selection import summary as report_summary  # noqa: E402
+from core.detector import AnomalyDetector  # noqa: E402
+from core.detector.baseline import PCABaseline  # noqa: E402
+from core.detector.data import load_folders  # noqa: E402
+from core.detector.evaluation import LABELS, evaluate  # noqa: E402
+from core.detector.selection import summary as report_summary  # noqa: E402
 
 SEED_DIR = ROOT.parent / "shared" / "data" / "skelemotion" / "seed"
 
@@ -137,7 +137,7 @@ def run_cv(args: argparse.Namespace) -> dict:
 
 
 def run_timing(args: argparse.Namespace) -> None:
-    from analysis.detector import load_judge
+    from core.detector import load_judge
 
     model_dir = Path(args.model_dir)
     images, _, _ = load_folders([SEED_DIR / "train", SEED_DIR / "valid", SEED_DIR / "anomaly"])

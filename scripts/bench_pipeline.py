@@ -54,9 +54,9 @@ def scaled_copy(src: Path, dest: Path, width: int, height: int) -> Path:
 def pose_alone(path: Path) -> tuple[float, int]:
     """MediaPipe alone, one process, on the frames the analysis poses (decoded first and
     held in memory): milliseconds and frames."""
-    from analysis.pipeline.pose import POSE_MAX_SIDE, PoseEstimator
-    from analysis.pipeline.timebase import FPS
-    from analysis.pipeline.video import iter_frames
+    from core.pose.estimator import POSE_MAX_SIDE, PoseEstimator
+    from core.video.decode import iter_frames
+    from core.video.timebase import FPS
 
     frames, next_t = [], 0.0
     for f in iter_frames(path, max_side=POSE_MAX_SIDE):
@@ -71,7 +71,7 @@ def pose_alone(path: Path) -> tuple[float, int]:
 
 
 def bench(path: Path, label: str) -> None:
-    from analysis.pipeline.run import analyze_video
+    from core.pipeline.run import analyze_video
 
     with tempfile.TemporaryDirectory() as out:
         result = analyze_video(path, out)
@@ -95,7 +95,7 @@ def main() -> None:
     t0 = time.perf_counter()
     import mediapipe  # noqa: F401  (as the worker does before it takes a job)
 
-    from analysis.pipeline.pose_segments import default_processes, helpers
+    from core.pipeline.pose_segments import default_processes, helpers
 
     t1 = time.perf_counter()
     for helper in helpers(default_processes() - 1):

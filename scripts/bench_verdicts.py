@@ -1,4 +1,4 @@
-"""Measure the named faults (analysis/pipeline/faults.py) on the labelled shared clips.
+"""Measure the named faults (core/lifts/faults.py) on the labelled shared clips.
 
 Prints, from the pipeline's own steps on the pose cache of scripts/eval_rep_counts.py (one
 pose pass per clip, kept in var/pose-cache):
@@ -35,10 +35,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from eval_rep_counts import DATA, cached_track, fill_cache, manifest_clips  # noqa: E402
 
-from analysis.detector.faults import FaultExample, learn_thresholds  # noqa: E402
-from analysis.pipeline.faults import DEFAULT_RULES, FAULTS, check_rep, decide  # noqa: E402
-from analysis.pipeline.result import VideoInfo  # noqa: E402
-from analysis.pipeline.steps import find_reps, reps_kinematics  # noqa: E402
+from core.detector.faults import FaultExample, learn_thresholds  # noqa: E402
+from core.lifts.faults import DEFAULT_RULES, FAULTS, check_rep, decide  # noqa: E402
+from core.pipeline.steps import find_reps, reps_kinematics  # noqa: E402
+from core.result import VideoInfo  # noqa: E402
 
 SET_FAULT = {"0016c": None, "0016h": "hips_rise_first", "0016k": "knee_dominant",
              "0016r": "rounded_back"}  # fmt: skip

@@ -5,7 +5,7 @@ The pose pass runs once per clip, with the pipeline's own functions (`steps.pose
 `var/pose-cache/<sha1 of path + size + mtime>.npz`: the 30 fps landmarks, the world landmarks
 (knee and elbow angles), the small grey frames (camera cuts) and, per grid frame, the input
 frame it came from. Re-running after a
-change to `analysis/pipeline/reps.py` then costs milliseconds per clip.
+change to `core/reps/segment.py` then costs milliseconds per clip.
 
 Clips: every row of ../shared/data/videos/MANIFEST.tsv with a `deadlift_reps` count (0 for the
 squat and the curl), plus the 34 clips under BichraiX+AI-Deadlift-Analysis/good and bad, which
@@ -67,8 +67,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("GLOG_minloglevel", "2")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from analysis.pipeline.pose import POSE_MAX_SIDE  # noqa: E402
-from analysis.pipeline.timebase import FPS as GRID_FPS  # noqa: E402 - a grid frame is 1/30 s
+from core.pose.estimator import POSE_MAX_SIDE  # noqa: E402
+from core.video.timebase import FPS as GRID_FPS  # noqa: E402 - a grid frame is 1/30 s
 from tests.pipeline.footage import write_clip  # noqa: E402 - PyAV cuts, shared with the tests
 
 DATA = ROOT.parent / "shared" / "data" / "videos"
@@ -116,9 +116,9 @@ def cache_key(path: Path) -> str:
 
 def pose_track(path: Path) -> dict[str, np.ndarray]:
     """The pipeline's pose pass and time base on one video: what segmentation needs."""
-    from analysis.pipeline.errors import NoPersonVisible
-    from analysis.pipeline.steps import check_input, pose_pass, time_base
-    from analysis.pipeline.video import probe_video
+    from core.errors import NoPersonVisible
+    from core.pipeline.steps import check_input, pose_pass, time_base
+    from core.video.decode import probe_video
 
     t0 = time.perf_counter()
     probe = probe_video(path)
@@ -202,7 +202,7 @@ class Count:
 
 def count_reps(lm30: np.ndarray, world30: np.ndarray, thumbs30: np.ndarray | None = None) -> Count:
     """What the pipeline's reps step says about a 30 fps track."""
-    from analysis.pipeline.steps import find_reps
+    from core.pipeline.steps import find_reps
 
     try:
         _, seg = find_reps(lm30, world30, thumbs30=thumbs30)
@@ -245,7 +245,7 @@ def derive(
     clip: Clip, data: dict[str, np.ndarray], full: Count, others: list[tuple[Clip, dict, Count]]
 ) -> tuple[list[Case], list[str]]:
     """The derived cases of one clip, and reasons for the kinds not made."""
-    from analysis.pipeline.reps import compute_signals
+    from core.reps.segment import compute_signals
 
     lm, world = data["lm30"].astype(float), data["world30"].astype(float)
     th = data.get("thumbs30")

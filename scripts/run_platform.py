@@ -32,7 +32,7 @@ def worker() -> None:
     try:  # warm imports only; no TensorFlow op runs before the fork
         import mediapipe  # noqa: F401
 
-        import analysis.pipeline.run  # noqa: F401
+        import core.pipeline.run  # noqa: F401
     except Exception as error:  # the worker still runs, just slower per task
         print(f"worker: could not pre-import the pipeline ({error})", file=sys.stderr)
     from django.core.management import call_command

@@ -1,8 +1,8 @@
 """The house rules on imports, read from the source: `analysis` -> `athletes` ->
-`coach_platform`, never back; the pipeline, the detector and the lifts are plain Python (no
-Django, no other part of the `analysis` app; the pipeline does not know the detector, the
-lifts know no stage); no two service modules (nor two selector or view modules) import each
-other, however far round.
+`coach_platform`, never back; the core is plain Python (no Django, no app) and its stages
+import forward only (video -> pose -> reps -> lifts -> images -> pipeline; the detector beside
+the pipeline, never known by it); no two service modules (nor two selector or view modules,
+nor two core modules) import each other, however far round.
 
 Every import counts, at module level or inside a function (a lazy import is still a
 dependency). Migrations are history and are not read."""
@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every Django app and the project package: what the plain-Python core may never import.
+DJANGO_APPS = ("coach_platform", "athletes", "analysis")
 
 
 def _module_name(path: Path) -> str:
@@ -56,9 +58,9 @@ def _is_under(name: str, top: str) -> bool:
 
 def test_the_import_reader_sees_lazy_and_relative_imports(tmp_path):
     probe = tmp_path / "probe.py"
-    probe.write_text("def f():\n    import django.db\n    from . import video\n")
-    found = imports_of(probe, "analysis.pipeline.probe")
-    assert "django.db" in found and "analysis.pipeline.video" in found
+    probe.write_text("def f():\n    import django.db\n    from . import decode\n")
+    found = imports_of(probe, "core.video.probe")
+    assert "django.db" in found and "core.video.decode" in found
 
 
 @pytest.mark.parametrize(
@@ -75,26 +77,37 @@ def test_the_project_helpers_never_import_athletes(path):
     assert not bad, f"{_module_name(path)} imports {bad}"
 
 
-@pytest.mark.parametrize(
-    "path",
-    _sources("analysis/pipeline") + _sources("analysis/detector") + _sources("analysis/lifts"),
-    ids=_module_name,
-)
-def test_the_pipeline_the_detector_and_the_lifts_are_plain_python(path):
-    own = _module_name(path).split(".")[:2]  # analysis.pipeline, .detector or .lifts
-    allowed = {"analysis.pipeline", "analysis.detector", "analysis.lifts"}
-    if own == ["analysis", "pipeline"]:
-        allowed = {"analysis.pipeline", "analysis.lifts"}  # verdicts reach the overlay as data
-    elif own == ["analysis", "lifts"]:
-        allowed = {"analysis.lifts"}  # declarations: they know no stage of the analysis
+# The core's stages, in the order they may import one another: a stage imports only itself
+# and the stages before it. The detector stands beside the pipeline: it reads a rep's result
+# and the lifts' faults, and the pipeline gets its judgement as data (never imports it).
+STAGES = [
+    "core.errors",
+    "core.result",
+    "core.video",
+    "core.pose",
+    "core.reps",
+    "core.lifts",
+    "core.images",
+    "core.pipeline",
+]
+DETECTOR_READS = {"core.errors", "core.result", "core.lifts", "core.detector"}
+
+
+def _stage(name: str) -> str | None:
+    return next((s for s in [*STAGES, "core.detector"] if _is_under(name, s)), None)
+
+
+@pytest.mark.parametrize("path", _sources("core"), ids=_module_name)
+def test_the_core_is_plain_python_and_its_stages_import_forward(path):
+    own = _stage(_module_name(path))
+    if own == "core.detector":
+        allowed = DETECTOR_READS
+    else:  # the package's own __init__ (no stage) imports none
+        allowed = set(STAGES[: STAGES.index(own) + 1]) if own else set()
     bad = []
     for name in sorted(imports_of(path)):
-        if _is_under(name, "django") or _is_under(name, "rest_framework"):
-            bad.append(name)
-        elif _is_under(name, "analysis") and name != "analysis":
-            if not any(_is_under(name, top) for top in allowed):
-                bad.append(name)
-        elif name == "analysis" or _is_under(name, "athletes") or _is_under(name, "coach_platform"):
+        outside = any(_is_under(name, top) for top in ("django", "rest_framework", *DJANGO_APPS))
+        if outside or (_is_under(name, "core") and name != "core" and _stage(name) not in allowed):
             bad.append(name)
     assert not bad, f"{_module_name(path)} imports {bad}"
 
@@ -105,9 +118,7 @@ def test_the_pipeline_the_detector_and_the_lifts_are_plain_python(path):
         "analysis/services",
         "analysis/selectors",
         "analysis/views",
-        "analysis/pipeline",
-        "analysis/detector",
-        "analysis/lifts",
+        "core",
     ],
 )
 def test_no_two_modules_of_a_package_import_each_other(package):

@@ -13,7 +13,7 @@ FEW_HELDOUT = 10  # held-out reps of a class under which a figure is marked roug
 def _class_names() -> tuple[str, str]:
     """The report's two classes ("Good Deadlift Form", "Anomaly"), named where the report
     is made. Imported here, not at the top: the detector package loads scikit-learn."""
-    from analysis.detector.evaluation import LABELS
+    from core.detector.evaluation import LABELS
 
     return LABELS
 

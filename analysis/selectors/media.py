@@ -78,8 +78,8 @@ def analysis_angle_data(analysis: Analysis, times: list[float]) -> dict[str, lis
 
     import numpy as np
 
-    from analysis.pipeline.angle_series import angle_series
-    from analysis.pipeline.respan import TRACK_FILE
+    from core.pipeline.respan import TRACK_FILE
+    from core.reps.angle_series import angle_series
 
     if not analysis.output_dir or not times:
         return None
@@ -165,9 +165,9 @@ def analysis_overlay_data(analysis: Analysis) -> dict[str, Any] | None:
     analysis kept no landmarks (older analyses)."""
     import numpy as np
 
-    from analysis.pipeline.landmarks import SKELETON_EDGES
-    from analysis.pipeline.overlay import verdict_style
-    from analysis.pipeline.steps import OVERLAY_LANDMARKS
+    from core.images.overlay import verdict_style
+    from core.pipeline.steps import OVERLAY_LANDMARKS
+    from core.pose.landmarks import SKELETON_EDGES
 
     if not analysis.output_dir:
         return None

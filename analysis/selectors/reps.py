@@ -101,7 +101,7 @@ def queue_count(user: AnyUser) -> int:
 def personal_baseline(athlete_id: int | None):
     """The athlete's PersonalBaseline (detector/personal.py) from their counted reps a
     coach marked good, or None (no athlete, or fewer than its minimum)."""
-    from analysis.detector.personal import PersonalBaseline, rep_measures
+    from core.detector.personal import PersonalBaseline, rep_measures
 
     if athlete_id is None:
         return None
@@ -117,7 +117,7 @@ def personal_baseline(athlete_id: int | None):
 def personal_comparison(rep: Rep, baseline) -> dict[str, Any] | None:
     """ "Unusual for this athlete" for one rep, or None when there is nothing to compare
     (no baseline yet, the rep not judged, or it is one of the baseline's good reps)."""
-    from analysis.detector.personal import rep_measures
+    from core.detector.personal import rep_measures
 
     if baseline is None or rep.label == Label.GOOD or rep.not_judged_reason:
         return None

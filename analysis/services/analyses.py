@@ -287,7 +287,7 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
             version = None
 
     try:
-        from analysis.pipeline.run import analyze_video
+        from core.pipeline.run import analyze_video
 
         result = analyze_video(
             media_file(session.video.name),
@@ -338,7 +338,7 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
 
 def _is_pipeline_error(error: Exception) -> bool:
     try:
-        from analysis.pipeline.errors import PipelineError
+        from core.errors import PipelineError
     except ImportError:
         return False
     return isinstance(error, PipelineError)

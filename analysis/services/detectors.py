@@ -20,11 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Analysis, DetectorActivation, DetectorVersion, Rep, RepVerdict
-from analysis.pipeline.result import image_kind
 from analysis.services.jsonable import jsonable
 from analysis.services.notifications import notify_rejudged
 from analysis.services.videos import analysis_video_redraw_enqueue
 from coach_platform.storage import media_path, media_root, media_tree
+from core.result import image_kind
 
 logger = logging.getLogger(__name__)
 RESCORE_BATCH = 64
@@ -61,7 +61,7 @@ def fault_thresholds(version: DetectorVersion | None) -> dict[str, float]:
 def faults_redecide(version: DetectorVersion, reps: list[Rep]) -> None:
     """The named faults of stored reps decided again under `version`'s thresholds, from the
     evidence measured at analysis (the measures do not change, the lines may)."""
-    from analysis.pipeline.faults import decide
+    from core.lifts.faults import decide
 
     thresholds = fault_thresholds(version)
     for rep in reps:
@@ -74,7 +74,7 @@ def judge_load(version: DetectorVersion) -> Any:
     """The version's RepJudge, cached per process; raises ModelDirError when unusable."""
     key = (version.pk, version.model_dir)
     if key not in _judges:
-        from analysis.detector import load_judge
+        from core.detector import load_judge
 
         _judges[key] = load_judge(detector_local_dir(version))
     return _judges[key]

@@ -29,7 +29,6 @@ from analysis.models import (
     Rep,
     RepCorrection,
 )
-from analysis.pipeline.result import image_kind
 from analysis.selectors.reps import rep_labelable_queryset
 from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
 from analysis.services.detectors import (
@@ -42,6 +41,7 @@ from analysis.services.detectors import (
 from analysis.services.jsonable import jsonable
 from analysis.services.videos import analysis_video_redraw_enqueue
 from coach_platform.storage import media_path, media_publish, media_remove, media_root
+from core.result import image_kind
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +139,7 @@ def _active_judge():
 def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, evidence=None):
     """The pipeline's rep on a span (files written under the analysis folder), or a
     ValidationError with the coach's sentence."""
-    from analysis.pipeline.respan import TRACK_FILE, SpanRefused, rebuild_rep
+    from core.pipeline.respan import TRACK_FILE, SpanRefused, rebuild_rep
 
     out_dir = media_root() / analysis.output_dir
     for file in (TRACK_FILE, "report.json"):  # what rebuild_rep reads

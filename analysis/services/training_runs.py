@@ -6,7 +6,7 @@ held-out reps, and only then registers the version (and activates it when asked 
 wins). Anything that fails on the way marks the run failed and leaves the active version
 exactly as it was; a half-written model folder is removed. The pure rules (the split by
 video, the held-out reports, whether the new version beats the active one) live in
-analysis/detector/selection.py; this module runs the job around them.
+core/detector/selection.py; this module runs the job around them.
 
 While a run executes, a heartbeat keeps `heartbeat_at` fresh (analysis.services.heartbeats,
 the same mechanism as analyses'); a run without one for JOB_STALE_SECONDS lost its worker and
@@ -77,7 +77,7 @@ def training_start(
     """Open a training run (refused with TrainingBusy while another is open)."""
     from django.core.exceptions import ValidationError
 
-    from analysis.detector import AnomalyDetector
+    from core.detector import AnomalyDetector
 
     if config not in CONFIGS:
         raise ValidationError(f"config must be one of: {', '.join(CONFIGS)}.")
@@ -197,9 +197,9 @@ def _train_and_register(
 ) -> tuple[DetectorVersion, bool]:
     """Train, evaluate and register the version; the run is closed as done in the same
     transaction. Returns the version and whether it should be activated."""
-    from analysis.detector import AnomalyDetector
-    from analysis.detector.data import sha256_file
-    from analysis.detector.selection import split_by_video
+    from core.detector import AnomalyDetector
+    from core.detector.data import sha256_file
+    from core.detector.selection import split_by_video
 
     _run_update(run.pk, phase="snapshot")
     candidates = list(training_set_queryset())
@@ -314,8 +314,8 @@ def _fault_metrics(reps: list[Rep], train: np.ndarray, held: np.ndarray) -> dict
     """Per-fault thresholds learnt from the coach-tagged reps of the training side, and the
     named faults' report on the held-out side (detector/faults.py). A rep marked good has
     no fault; one marked anomalous counts only with its fault tags."""
-    from analysis.detector.faults import FaultExample, fault_report, learn_thresholds
-    from analysis.pipeline.faults import FAULTS
+    from core.detector.faults import FaultExample, fault_report, learn_thresholds
+    from core.lifts.faults import FAULTS
 
     def example(rep: Rep) -> FaultExample | None:
         if not rep.fault_evidence or rep.not_judged_reason:
@@ -339,7 +339,7 @@ def _fault_metrics(reps: list[Rep], train: np.ndarray, held: np.ndarray) -> dict
 def _by_view(det, model_dir, images, y, reps: list[Rep]) -> dict[str, dict[str, int]]:
     """The new version on the held-out reps per camera view: how many, how many it judged
     (it abstains on views it did not learn from), how many of those it got right."""
-    from analysis.detector.judge import DetectorJudge
+    from core.detector.judge import DetectorJudge
 
     if not len(reps):
         return {}
@@ -355,7 +355,7 @@ def _by_view(det, model_dir, images, y, reps: list[Rep]) -> dict[str, dict[str, 
 
 
 def _version_name() -> str:
-    from analysis.detector.selection import next_version_name
+    from core.detector.selection import next_version_name
 
     return next_version_name(
         DetectorVersion.objects.count(),
@@ -365,8 +365,8 @@ def _version_name() -> str:
 
 def _evaluate(det, model_dir, images, y, shas) -> dict[str, Any]:
     """The new version and the active one on the same held-out reps (selection.py)."""
-    from analysis.detector.judge import DetectorJudge
-    from analysis.detector.selection import compare_versions
+    from core.detector.judge import DetectorJudge
+    from core.detector.selection import compare_versions
 
     new = DetectorJudge(det, model_dir.name)
     return compare_versions(new, _active_version(), images, y, shas)
@@ -375,7 +375,7 @@ def _evaluate(det, model_dir, images, y, shas) -> dict[str, Any]:
 def _active_version():
     """The active version, loaded for the comparison (None when there is none). An
     unloadable one is returned with the error: it loses by default."""
-    from analysis.detector.selection import ActiveVersion, training_hashes
+    from core.detector.selection import ActiveVersion, training_hashes
 
     active = detector_active()
     if active is None:

@@ -45,7 +45,7 @@ def dataset_import(folder: Path | str, *, label: str, source: str, view: str = "
     """
     from PIL import Image, UnidentifiedImageError
 
-    from analysis.detector.data import group_of, sha256_file
+    from core.detector.data import group_of, sha256_file
 
     folder = Path(folder)
     if label not in Label.values:

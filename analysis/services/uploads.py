@@ -54,8 +54,8 @@ def session_upload(
     the server chooses from the container the decoder found (`original.mp4`, ...): the
     client's file name is kept only as text to show.
     """
-    from analysis.pipeline.errors import VideoUnreadable
-    from analysis.pipeline.video import probe_video  # PyAV: imported when needed
+    from core.errors import VideoUnreadable
+    from core.video.decode import probe_video  # PyAV: imported when needed
 
     upload_check_details(
         uploaded_by=uploaded_by,

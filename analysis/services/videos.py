@@ -25,7 +25,7 @@ def playback_decide(analysis: Analysis, video_info) -> None:
     """After an analysis is stored (inside its transaction): play the upload as it is when
     browsers can (video_info: the pipeline's VideoInfo), else make a copy in the
     background unless one exists. Saves the field."""
-    from analysis.pipeline.playable import plays_in_browsers
+    from core.video.playable import plays_in_browsers
 
     if plays_in_browsers(video_info):
         analysis.playback = Playback.ORIGINAL
@@ -41,7 +41,7 @@ def analysis_playable_make(analysis_id: int) -> str:
     """The task: transcode the upload to an H.264 copy browsers play; returns the new
     playback state. A copy that cannot be made says so on the page (the original stays
     downloadable)."""
-    from analysis.pipeline.playable import make_playable
+    from core.video.playable import make_playable
 
     analysis = Analysis.objects.select_related("session").filter(pk=analysis_id).first()
     if analysis is None or analysis.playback != Playback.PREPARING:
@@ -115,8 +115,8 @@ def _draw(analysis: Analysis, *, force: bool) -> str:
     """Draw the export with the counted reps (numbered, starting and judged as the rows
     say, labels included); its key, or "" when there was nothing to do (unless `force`) or
     it failed."""
-    from analysis.pipeline.overlay import RepMark
-    from analysis.pipeline.run import OVERLAY_LANDMARKS, RESULT_VIDEO, VIDEO_MARKS, export_video
+    from core.images.overlay import RepMark
+    from core.pipeline.run import OVERLAY_LANDMARKS, RESULT_VIDEO, VIDEO_MARKS, export_video
 
     landmarks = media_path(f"{analysis.output_dir}/{OVERLAY_LANDMARKS}")
     if not analysis.output_dir or landmarks is None:

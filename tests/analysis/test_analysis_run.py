@@ -16,8 +16,6 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis.models import Analysis, DetectorVersion, RepVerdict
-from analysis.pipeline.result import Judgement
-from analysis.pipeline.run import VIDEO_MARKS
 from analysis.selectors.media import result_video_url
 from analysis.services import (
     _judges,
@@ -29,6 +27,8 @@ from analysis.services import (
     session_upload,
 )
 from coach_platform.storage import media_folders, media_path, media_root, media_stat
+from core.pipeline.run import VIDEO_MARKS
+from core.result import Judgement
 from tests.conftest import shared_path, stored_files
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps

@@ -17,7 +17,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from analysis.models import Analysis, TrainingRun
-from analysis.pipeline.result import AnalysisResult, Exercise, Rep, VideoInfo
 from analysis.services import (
     analysis_can_retry,
     analysis_claim,
@@ -30,6 +29,7 @@ from analysis.services.analyses import MESSAGE_CRASHED, MESSAGE_WORKER_STOPPED
 from analysis.services.heartbeats import job_heartbeat
 from analysis.tasks import analysis_run_task
 from coach_platform.storage import media_folders, media_publish, media_root, media_stat
+from core.result import AnalysisResult, Exercise, Rep, VideoInfo
 from tests.conftest import make_session, served
 
 
@@ -122,7 +122,7 @@ def test_a_duplicate_delivery_runs_an_analysis_once(athlete_a, monkeypatch):
         inner.append(analysis_run(analysis.pk).status)
         raise RuntimeError("stop here")
 
-    monkeypatch.setattr("analysis.pipeline.run.analyze_video", pipeline)
+    monkeypatch.setattr("core.pipeline.run.analyze_video", pipeline)
     assert analysis_run_task(analysis.pk) == f"analysis {analysis.pk}: failed"
     assert inner == ["nothing queued", "running"]
     assert analysis_run_task(analysis.pk) == "nothing queued"  # a late one, after the end
@@ -147,7 +147,7 @@ def test_a_crash_during_a_rerun_keeps_the_previous_result_served(
         (Path(out_dir) / "result.mp4").write_bytes(b"half a video")
         raise RuntimeError("the worker's pipeline crashed")
 
-    monkeypatch.setattr("analysis.pipeline.run.analyze_video", pipeline)
+    monkeypatch.setattr("core.pipeline.run.analyze_video", pipeline)
     with django_capture_on_commit_callbacks(execute=True):  # the retry's task runs inline
         analysis_retry(analysis=session.analysis)
     analysis = Analysis.objects.get(pk=session.analysis.pk)
@@ -177,7 +177,7 @@ def test_a_late_result_of_a_run_the_reaper_gave_up_on_is_not_stored(
         exercise = Exercise("deadlift", True, "")
         return AnalysisResult(info, exercise, [rep], {}, 30, 30)
 
-    monkeypatch.setattr("analysis.pipeline.run.analyze_video", pipeline)
+    monkeypatch.setattr("core.pipeline.run.analyze_video", pipeline)
     with django_capture_on_commit_callbacks(execute=True):
         analysis_retry(analysis=session.analysis)
     analysis = Analysis.objects.get(pk=session.analysis.pk)

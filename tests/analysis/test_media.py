@@ -141,7 +141,7 @@ def test_the_angle_graph_comes_from_the_kept_track_on_the_played_clock(session_a
     import numpy as np
 
     from analysis.models import Playback
-    from analysis.pipeline.respan import TRACK_FILE, save_track
+    from core.pipeline.respan import TRACK_FILE, save_track
     from tests.pipeline.test_angle_series import _track
 
     lm, world = _track([0.0] * 45 + [45.0] * 45)
@@ -168,7 +168,7 @@ def test_the_angle_graph_comes_from_the_kept_track_on_the_played_clock(session_a
 
 
 def test_a_damaged_track_means_no_angle_graph_not_an_error(session_a, athlete_a):
-    from analysis.pipeline.respan import TRACK_FILE
+    from core.pipeline.respan import TRACK_FILE
 
     track = media_root() / session_a.analysis.output_dir / TRACK_FILE
     track.write_bytes(b"PK\x03\x04 not really a zip")

@@ -22,7 +22,6 @@ from analysis.models import (
     NotificationKind,
     NotificationPreference,
 )
-from analysis.pipeline.result import AnalysisResult, Exercise, Rep, VideoInfo
 from analysis.selectors.notifications import notification_list, notification_unread_count
 from analysis.services import analysis_retry, comment_create, jobs_reap, rep_label
 from analysis.services.detectors import _mark_rejudged
@@ -32,6 +31,7 @@ from analysis.services.notifications import (
     notify_rejudged,
     session_url,
 )
+from core.result import AnalysisResult, Exercise, Rep, VideoInfo
 from tests.conftest import PERSONA_PASSWORD, make_session
 
 
@@ -132,7 +132,7 @@ def test_a_failed_analysis_tells_the_athlete_and_uploader_by_app_and_e_mail(
     def pipeline(video, out_dir, **kwargs):
         raise RuntimeError("the worker's pipeline crashed")
 
-    monkeypatch.setattr("analysis.pipeline.run.analyze_video", pipeline)
+    monkeypatch.setattr("core.pipeline.run.analyze_video", pipeline)
     with django_capture_on_commit_callbacks(execute=True):  # the retry's task runs inline
         analysis_retry(analysis=session.analysis)
     assert Analysis.objects.get(pk=session.analysis.pk).status == "failed"
@@ -177,7 +177,7 @@ def test_a_done_analysis_tells_the_athlete_and_their_coaches(
         rep = Rep(1, 0, 10, 20, 0.0, 0.33, 0.66, True, {}, {}, image="reps/rep1.png")
         return AnalysisResult(info, Exercise("deadlift", True, ""), [rep], {}, 30, 30)
 
-    monkeypatch.setattr("analysis.pipeline.run.analyze_video", pipeline)
+    monkeypatch.setattr("core.pipeline.run.analyze_video", pipeline)
     with django_capture_on_commit_callbacks(execute=True):
         analysis_retry(analysis=session.analysis)
     assert Analysis.objects.get(pk=session.analysis.pk).status == "done"

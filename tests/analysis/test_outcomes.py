@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis.models import Outcome, Rep
-from analysis.pipeline.result import detector_abstains
 from analysis.selectors.export import analysis_reps_csv
 from analysis.selectors.sessions import session_list
+from core.result import detector_abstains
 from tests.conftest import make_session
 
 EVIDENCE = {
@@ -99,8 +99,8 @@ def test_a_detector_abstains_on_a_camera_view_it_did_not_learn_from():
 
 def test_an_abstention_stores_no_verdict_and_the_faults_decide(athlete_a):
     from analysis.models import DetectorVersion, RepVerdict
-    from analysis.pipeline.result import Judgement
     from analysis.services.detectors import verdict_store
+    from core.result import Judgement
 
     session = make_session(athlete_a, reps=1)  # judged "good" by test-v1
     rep = session.analysis.reps.get()
@@ -147,7 +147,7 @@ class _FlagsAll:
     version = "flags-all"
 
     def judge(self, images, views=None):
-        from analysis.pipeline.result import Judgement
+        from core.result import Judgement
 
         return [Judgement("anomalous", 0.9, 0.5, ["hips"]) for _ in images]
 

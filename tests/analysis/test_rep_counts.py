@@ -23,7 +23,6 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from analysis.models import Analysis, DetectorVersion, Rep, RepCorrection, RepVerdict
-from analysis.pipeline.result import Judgement
 from analysis.selectors.export import analysis_reps_csv
 from analysis.selectors.reps import review_queue
 from analysis.selectors.sessions import athlete_progress, session_list
@@ -41,6 +40,7 @@ from analysis.services import (
 from analysis.services.analyses import _analysis_store
 from athletes.models import Profile, TrainingSession
 from coach_platform.storage import media_path, media_publish, media_remove, media_root, media_stat
+from core.result import Judgement
 from tests.conftest import make_session, shared_path
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
@@ -49,7 +49,7 @@ SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory):
     """The clip analysed once for the module: (clip, output folder, AnalysisResult)."""
-    from analysis.pipeline.run import analyze_video
+    from core.pipeline.run import analyze_video
 
     clip = shared_path(*SHORT_CLIP)
     out = tmp_path_factory.mktemp("rep-counts") / "analysis-1-module"

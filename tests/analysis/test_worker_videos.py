@@ -9,10 +9,10 @@ import av
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from analysis.models import Analysis
-from analysis.pipeline.video import iter_frames
 from analysis.selectors.media import analysis_report
 from analysis.services import session_upload
 from coach_platform.storage import media_path, media_stat
+from core.video.decode import iter_frames
 from tests.conftest import shared_path, wait_for
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps

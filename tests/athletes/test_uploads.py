@@ -330,8 +330,8 @@ def test_a_playlist_is_refused_without_opening_what_it_names(tmp_path, playlist)
     say); an upload is one file. Django keeps the client's suffix on its temporary file, so
     an upload named `set.m3u8` is probed as `….upload.m3u8`: without the demuxer whitelist
     FFmpeg opened it as HLS and read the file it named."""
-    from analysis.pipeline.errors import VideoUnreadable
-    from analysis.pipeline.video import probe_video
+    from core.errors import VideoUnreadable
+    from core.video.decode import probe_video
 
     target = shared_path("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")
     upload = tmp_path / "tmpabc.upload.m3u8"
@@ -355,8 +355,8 @@ def _rewrap(source: Path, target: Path, container: str) -> Path:
 def test_a_raw_stream_without_a_container_is_refused(tmp_path):
     """A raw H.264 stream has no duration and a nonsense frame count, so no limit could hold
     on its header: only containers are read."""
-    from analysis.pipeline.errors import VideoUnreadable
-    from analysis.pipeline.video import probe_video
+    from core.errors import VideoUnreadable
+    from core.video.decode import probe_video
 
     clip = shared_path("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")
     with pytest.raises(VideoUnreadable):
@@ -369,8 +369,8 @@ def test_a_raw_stream_without_a_container_is_refused(tmp_path):
 
 def test_the_duration_limit_holds_on_the_frames_not_only_the_header(tmp_path):
     """The worker stops decoding at the limit, whatever the header claimed."""
-    from analysis.pipeline.errors import VideoTooLong
-    from analysis.pipeline.run import analyze_video
+    from core.errors import VideoTooLong
+    from core.pipeline.run import analyze_video
 
     clip = shared_path("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")
     with pytest.raises(VideoTooLong, match="past the 2 s limit"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from analysis.detector.joints import rows_of
+from core.detector.joints import rows_of
 
 
 def normal_reps(n_videos: int, reps: int, seed: int) -> tuple[np.ndarray, list[str]]:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from analysis.detector import load_judge
-from analysis.detector.data import group_of, load_folders
+from core.detector import load_judge
+from core.detector.data import group_of, load_folders
 from tests.conftest import shared_path
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis.detector import AnomalyDetector, ImageFormatError, ModelDirError, load_judge
-from analysis.detector.calibration import auc
-from analysis.detector.joints import JOINT_NAMES
+from core.detector import AnomalyDetector, ImageFormatError, ModelDirError, load_judge
+from core.detector.calibration import auc
+from core.detector.joints import JOINT_NAMES
 
 from .synth import normal_reps, plant
 
@@ -130,7 +130,7 @@ def test_corrupt_or_incompatible_dirs_are_refused(saved: Path, tmp_path: Path) -
 
 
 def test_seed_config_is_the_dissertations_network() -> None:
-    from analysis.detector.model import build_autoencoder, get_config
+    from core.detector.model import build_autoencoder, get_config
 
     net = build_autoencoder(get_config("seed"))
     assert net.count_params() == 52067

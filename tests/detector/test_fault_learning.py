@@ -1,7 +1,7 @@
 """Per-fault thresholds learnt from coaches' tags (detector/faults.py), and their report."""
 
-from analysis.detector.faults import FaultExample, fault_report, learn_thresholds
-from analysis.pipeline.faults import DEFAULT_RULES
+from core.detector.faults import FaultExample, fault_report, learn_thresholds
+from core.lifts.faults import DEFAULT_RULES
 
 
 def _rep(share: float, truth: set[str], view: str = "side") -> FaultExample:

@@ -1,6 +1,6 @@
 """The personal baseline: a rep against the same athlete's reps a coach marked good."""
 
-from analysis.detector.personal import PersonalBaseline, rep_measures
+from core.detector.personal import PersonalBaseline, rep_measures
 
 
 def _evidence(share: float, trunk: float, knee: float = 100.0) -> dict:

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from analysis.detector import AnomalyDetector
-from analysis.detector.selection import (
+from core.detector import AnomalyDetector
+from core.detector.selection import (
     ActiveVersion,
     beats,
     comparable,
@@ -19,7 +19,7 @@ from analysis.detector.selection import (
     summary,
     training_hashes,
 )
-from analysis.pipeline.result import Judgement
+from core.result import Judgement
 
 
 class ScoreJudge:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.detector import calibration as cal
-from analysis.detector.data import group_of, split_by_group
-from analysis.detector.density import GaussianKDE, select_bandwidth
-from analysis.detector.evaluation import LABELS, evaluate, format_report
-from analysis.detector.joints import (
+from core.detector import calibration as cal
+from core.detector.data import group_of, split_by_group
+from core.detector.density import GaussianKDE, select_bandwidth
+from core.detector.evaluation import LABELS, evaluate, format_report
+from core.detector.joints import (
     JOINT_NAMES,
     ROW_LANDMARKS,
     joint_deviation,

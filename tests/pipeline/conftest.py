@@ -1,6 +1,6 @@
 import pytest
 
-from analysis.pipeline.run import analyze_video
+from core.pipeline.run import analyze_video
 from tests.conftest import shared_path
 
 

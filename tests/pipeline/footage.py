@@ -26,7 +26,7 @@ def write_clip(
     import av
     import cv2
 
-    from analysis.pipeline.video import iter_frames, probe_video
+    from core.video.decode import iter_frames, probe_video
 
     rate = round(probe_video(pieces[0][0]).fps) or 30
     tb = Fraction(1, 90000)

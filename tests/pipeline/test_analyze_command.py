@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from analysis.pipeline.errors import NoPersonVisible, VideoUnreadable
-from analysis.pipeline.overlay import RepMark
-from analysis.pipeline.run import analyze_video, export_video
-from analysis.pipeline.video import probe_video
+from core.errors import NoPersonVisible, VideoUnreadable
+from core.images.overlay import RepMark
+from core.pipeline.run import analyze_video, export_video
+from core.video.decode import probe_video
 from tests.conftest import shared_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +48,7 @@ def test_report_holds_input_facts_timings_and_reps_with_their_files(command_outp
         landmarks = np.load(command_output / rep["landmarks"])
         assert landmarks.ndim == 3 and landmarks.shape[1:] == (33, 3)
         # The PNG was built from exactly these landmarks.
-        from analysis.pipeline.skelemotion import orientation_image
+        from core.images.skelemotion import orientation_image
 
         assert np.array_equal(orientation_image(landmarks), orientation)
 
@@ -172,7 +172,7 @@ def test_odd_frame_sizes_are_padded_for_the_encoder(tmp_path):
     synthetic_video(video, frames=12, size=(322, 242))
     info = probe_video(video)
     assert (info.width, info.height) == (322, 242)
-    from analysis.pipeline.overlay import H264Writer
+    from core.video.encode import H264Writer
 
     writer = H264Writer(tmp_path / "o.mp4", 30, 327, 449)
     assert writer.size[0] % 2 == 0 and writer.size[1] % 2 == 0

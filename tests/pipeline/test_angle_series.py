@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.pipeline.angle_series import MAX_POINTS, angle_series
+from core.reps.angle_series import MAX_POINTS, angle_series
 
 # MediaPipe-like world landmarks (metres, y down, hips at the origin): index -> (x, y, z)
 # for one side; the other side mirrors z.

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis.pipeline.bodyframe import body_angles, time_normalised, to_body_frame
-from analysis.pipeline.respan import TRACK_FILE
+from core.pipeline.respan import TRACK_FILE
+from core.pose.bodyframe import body_angles, time_normalised, to_body_frame
 from tests.pipeline.synthetic import deadlift_set, track
 
 

@@ -6,7 +6,7 @@ import av
 import numpy as np
 import pytest
 
-from analysis.pipeline.video import iter_frames
+from core.video.decode import iter_frames
 from tests.conftest import shared_path
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")

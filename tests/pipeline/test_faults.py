@@ -4,11 +4,11 @@ the reasons a rep is not judged."""
 import numpy as np
 import pytest
 
-from analysis.pipeline.faults import FAULTS, check_rep, not_judged_reason
-from analysis.pipeline.kinematics import body_angles
-from analysis.pipeline.reps import RepSpan
-from analysis.pipeline.respan import TRACK_FILE
-from analysis.pipeline.run import analyze_video
+from core.lifts.faults import FAULTS, check_rep, not_judged_reason
+from core.lifts.kinematics import body_angles
+from core.pipeline.respan import TRACK_FILE
+from core.pipeline.run import analyze_video
+from core.reps.segment import RepSpan
 from tests.conftest import shared_path
 from tests.pipeline.footage import write_clip
 from tests.pipeline.test_bodyframe import _rotation

@@ -1,10 +1,10 @@
 """The lift registry: each lift declares its faults once, and what reads fault ids (the
 pipeline's rules, the coach's tags, the personal baseline) reads them from there."""
 
-from analysis import lifts
-from analysis.detector.personal import MEASURES, rep_measures
-from analysis.lifts.base import VIEWS
-from analysis.pipeline.faults import DEFAULT_RULES, FAULTS, LEARNABLE, LIMIT_FORMAT
+from core import lifts
+from core.detector.personal import MEASURES, rep_measures
+from core.lifts.base import VIEWS
+from core.lifts.faults import DEFAULT_RULES, FAULTS, LEARNABLE, LIMIT_FORMAT
 
 
 def test_every_lift_declares_each_fault_once_with_a_cue_and_views():

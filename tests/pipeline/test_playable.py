@@ -7,9 +7,9 @@ import av
 import numpy as np
 import pytest
 
-from analysis.pipeline.errors import VideoUnreadable
-from analysis.pipeline.playable import make_playable, plays_in_browsers
-from analysis.pipeline.video import iter_frames, probe_video
+from core.errors import VideoUnreadable
+from core.video.decode import iter_frames, probe_video
+from core.video.playable import make_playable, plays_in_browsers
 
 
 def _video(path, codec="libx264", frames=30, size=(320, 240), steps_ms=(33, 50)):

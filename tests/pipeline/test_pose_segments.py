@@ -4,11 +4,11 @@ merged (pipeline/pose_segments.py), checked against one process posing it all.""
 import numpy as np
 import pytest
 
-from analysis.pipeline import pose_segments
-from analysis.pipeline.errors import VideoTooLong
-from analysis.pipeline.pose_segments import WARM_S, parallel_pose_pass, plan_segments
-from analysis.pipeline.run import analyze_video
-from analysis.pipeline.steps import Timer, pose_pass
+from core.errors import VideoTooLong
+from core.pipeline import pose_segments
+from core.pipeline.pose_segments import WARM_S, parallel_pose_pass, plan_segments
+from core.pipeline.run import analyze_video
+from core.pipeline.steps import Timer, pose_pass
 from tests.conftest import shared_path
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15.2 s, 455 frames, 3 reps

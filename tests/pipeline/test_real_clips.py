@@ -4,7 +4,7 @@ import csv
 
 import pytest
 
-from analysis.pipeline.run import analyze_video
+from core.pipeline.run import analyze_video
 from tests.conftest import SHARED_DATA, shared_path
 
 MANIFEST = SHARED_DATA / "videos" / "MANIFEST.tsv"
@@ -75,8 +75,8 @@ def test_a_second_person_in_view_earns_a_warning(tmp_path):
     import av
     import numpy as np
 
-    from analysis.pipeline.overlay import H264Writer
-    from analysis.pipeline.video import iter_frames
+    from core.video.decode import iter_frames
+    from core.video.encode import H264Writer
 
     source = shared_path("videos", "TBY66+Intelligent-Deadlift-Diagnosis-System", "0016c_1.mp4")
     video = tmp_path / "two.mp4"

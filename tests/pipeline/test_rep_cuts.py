@@ -9,7 +9,7 @@ import csv
 
 import pytest
 
-from analysis.pipeline.run import analyze_video
+from core.pipeline.run import analyze_video
 from tests.conftest import ROOT, shared_path
 from tests.pipeline.footage import write_clip
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis.pipeline.reps import segment_reps
-from analysis.pipeline.timebase import resample
+from core.reps.segment import segment_reps
+from core.video.timebase import resample
 from tests.pipeline.synthetic import deadlift_set, track
 
 

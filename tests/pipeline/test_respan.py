@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis.pipeline.respan import SpanRefused, rebuild_rep
-from analysis.pipeline.run import analyze_video
+from core.pipeline.respan import SpanRefused, rebuild_rep
+from core.pipeline.run import analyze_video
 from tests.conftest import shared_path
 
 

@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from analysis.pipeline.skelemotion import (
+from core.images.skelemotion import (
     HEIGHT,
     STILL_VALUE,
     WIDTH,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 
-from analysis.pipeline.stage_model import (
+from core.reps.stage_model import (
     FEATURE_NAMES,
     NEUTRAL,
     StageModel,

@@ -3,10 +3,7 @@
 import numpy as np
 import pytest
 
-from analysis.pipeline.pose import PoseTrack
-from analysis.pipeline.reps import segment_reps
-from analysis.pipeline.result import AnalysisResult, Exercise, Judgement, Rep, VideoInfo
-from analysis.pipeline.steps import (
+from core.pipeline.steps import (
     PosePass,
     crowd_warnings,
     find_reps,
@@ -19,6 +16,9 @@ from analysis.pipeline.steps import (
     reps_kinematics,
     time_base,
 )
+from core.pose.estimator import PoseTrack
+from core.reps.segment import segment_reps
+from core.result import AnalysisResult, Exercise, Judgement, Rep, VideoInfo
 from tests.pipeline.synthetic import deadlift_set, track
 
 FPS_IN = 60.0

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from analysis.pipeline.timebase import resample
+from core.video.timebase import resample
 
 
 def linear_track(times):

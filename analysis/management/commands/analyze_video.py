@@ -18,12 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         from tqdm import tqdm
 
-        from analysis.pipeline.errors import PipelineError
-        from analysis.pipeline.run import analyze_video, export_video
+        from core.errors import PipelineError
+        from core.pipeline.run import analyze_video, export_video
 
         judge = None
         if opts["detector"]:
-            from analysis.detector import load_judge
+            from core.detector import load_judge
 
             try:
                 judge = load_judge(opts["detector"])

@@ -30,10 +30,10 @@ class Command(BaseCommand):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         import numpy as np
 
-        from analysis.detector import AnomalyDetector
-        from analysis.detector.data import load_folders
-        from analysis.detector.errors import DetectorError
-        from analysis.detector.evaluation import evaluate, format_report, save_confusion_png
+        from core.detector import AnomalyDetector
+        from core.detector.data import load_folders
+        from core.detector.errors import DetectorError
+        from core.detector.evaluation import evaluate, format_report, save_confusion_png
 
         model_dir = Path(opts["model_dir"])
         try:

@@ -38,9 +38,9 @@ class Command(BaseCommand):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         from tqdm import tqdm
 
-        from analysis.detector import AnomalyDetector
-        from analysis.detector.data import load_folders, sha256_file
-        from analysis.detector.errors import DetectorError
+        from core.detector import AnomalyDetector
+        from core.detector.data import load_folders, sha256_file
+        from core.detector.errors import DetectorError
 
         out = Path(opts["out"])
         if (out / "manifest.json").exists():

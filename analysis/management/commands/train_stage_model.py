@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        from analysis.pipeline.stage_model import (
+        from core.reps.stage_model import (
             PERTURBATIONS,
             StageModel,
             cross_validate,

@@ -1,0 +1,96 @@
+"""The deadlift: its named faults with their measures, default thresholds, sentences' limits,
+the cue a coach gives, and the views they can be judged from (pipeline/faults.py measures
+them in the lifter's own frame).
+
+Default thresholds: set between the labelled sets of ../shared (`0016c` correct, `0016h`
+hips first, `0016k` knee dominant, `0016r` rounded back) where the literature gives no
+number, and leave-one-set-out checked by scripts/bench_verdicts.py.
+"""
+
+from __future__ import annotations
+
+from core.lifts.base import FaultSpec, Lift, Measure, Rule
+
+LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
+LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
+
+FAULTS = (
+    # Hips and shoulders rise together off the floor (the back angle holds); hips first
+    # leave the shoulders behind. Labelled sets: hips-first 0.03-0.24, correct 0.32-0.54.
+    FaultSpec(
+        id="hips_rise_first",
+        label="Hips rise first",
+        rule=Rule("shoulder_rise_at_hips_40pct", 0.22, True, "share of its rise"),
+        limit_format="{:.0%}",
+        cue="Push the floor away: hips and shoulders rise together.",
+        key=2,
+        baseline=(Measure("hips_rise_first", "shoulders' rise when the hips are 40% up",
+                          "share", 0.08),),
+    ),
+    # A squat-like start: an upright trunk (and bent knees, pipeline.faults.KNEE_BENT_DEG).
+    # A conventional deadlift starts at 40-60 degrees of trunk lean; knee-dominant set 14-17.
+    FaultSpec(
+        id="knee_dominant",
+        label="Knee dominant",
+        rule=Rule("trunk_lean_at_bottom_deg", 25.0, True, "degrees from vertical"),
+        limit_format="{:.0f}°",
+        cue="Hips back, shins more vertical.",
+        key=6,
+        baseline=(
+            Measure("knee_dominant", "trunk lean at the bottom", "°", 5.0),
+            Measure("knee_angle_bottom", "knee angle at the bottom", "°", 6.0,
+                    field="knee_angle_deg"),
+        ),
+    ),
+    # The back's outline bulging above straight off the floor (pipeline/back.py), median
+    # over the pull's first half. Rounded-back set 0.019-0.054 (8 of 10 above); correct set
+    # from the side at most 0.012 and from the front-3/4 0.023-0.036; other lifters' good
+    # reps up to 0.041 (segmentation, clothing), their bad ones up to 0.155. From the front
+    # the silhouette's edge is a flank, not the back.
+    FaultSpec(
+        id="rounded_back",
+        label="Rounded back",
+        rule=Rule("back_bulge_early_pull_trunk_lengths", 0.035, False, "trunk lengths"),
+        limit_format="{:.1%}",
+        cue="Chest up: pull the slack out of the bar before it leaves the floor.",
+        key=1,
+        views=("side", "oblique"),
+        baseline=(Measure("rounded_back", "back's outline off the floor", "trunk lengths",
+                          0.012),),
+    ),
+    # Decided by kinematics.lockout_complete (hips and knees open, shoulders up), which
+    # uses LOCKOUT_*; not learnt. Not judged when the clip ends at the top.
+    FaultSpec(
+        id="incomplete_lockout",
+        label="Incomplete lockout",
+        rule=Rule("hip_angle_lockout_deg", LOCKOUT_HIP_MIN_DEG, True, "degrees"),
+        limit_format="{:.0f}°",
+        cue="Squeeze the glutes and stand tall at the top.",
+        key=5,
+        learnable=False,
+        baseline=(Measure("incomplete_lockout", "hip angle at lockout", "°", 5.0),),
+    ),
+    # The hands (bar) farther forward of mid-foot than a bar touching the legs can be
+    # (~50 cm for a 1.7 m lifter). No labelled drift set: correct reps 0.11-0.16, other
+    # lifters' good reps up to 0.32, the two clear drifts of their bad ones 0.42 and 0.49.
+    FaultSpec(
+        id="bar_drift",
+        label="Bar drift",
+        rule=Rule("bar_forward_of_mid_foot_max_body_heights", 0.30, False, "standing heights"),
+        limit_format="{:.2f}",
+        cue="Keep the bar against your legs all the way up.",
+        key=3,
+        baseline=(Measure("bar_drift", "bar forward of mid-foot", "standing heights", 0.04),),
+    ),
+    # The bar stalls mid-pull: slower than a fifth of its top speed for this long.
+    FaultSpec(
+        id="jerky",
+        label="Jerky",
+        rule=Rule("longest_stall_s", 0.2, False, "seconds"),
+        limit_format="{:.2f} s",
+        cue="Keep the bar moving: push through the floor until you stand tall.",
+        key=4,
+    ),
+)  # fmt: skip
+
+DEADLIFT = Lift(name="deadlift", label="Deadlift", faults=FAULTS)
