@@ -49,7 +49,12 @@ class VideoInfo:
 
 @dataclass
 class Exercise:
-    name: str  # "deadlift", "romanian_deadlift", "squat", "curl", "unknown"
+    """What a clip shows (core/lifts/recognise.py). `name`: a lift of the registry or one of
+    its variants, or what else it looks like ("squat", "curl", "unknown"); `is_deadlift`:
+    a lift the platform judges (its reps counted and judged), under the report's key from
+    when there was one lift."""
+
+    name: str
     is_deadlift: bool
     message: str  # what was seen, in a sentence
 

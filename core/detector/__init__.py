@@ -1,4 +1,4 @@
-"""Deadlift rep anomaly detector: autoencoder + latent density + learned thresholds.
+"""The rep anomaly detector: autoencoder + latent density + learned thresholds.
 
 No Django imports here; TensorFlow is imported only when a model is built, fitted or loaded.
 

@@ -7,7 +7,11 @@ from typing import Any
 
 import numpy as np
 
-LABELS = ("Good Deadlift Form", "Anomaly")
+from core.lifts import DEFAULT
+
+# The report's two classes, also keys of every stored version's metrics: the good class is
+# named by the registry's DEFAULT lift (which never changes), "Good <label> Form".
+LABELS = (DEFAULT.good_form, "Anomaly")
 
 
 def evaluate(y_true: np.ndarray, y_pred: np.ndarray, scores: np.ndarray) -> dict[str, Any]:

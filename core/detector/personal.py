@@ -1,8 +1,8 @@
 """A personal baseline: a rep compared with the same athlete's reps a coach marked good.
 
-The general verdict asks "is this a good deadlift?"; a coach also asks "is this how *this*
-lifter pulls when it goes well?". The comparison uses the named faults' measures
-(pipeline/faults.py), which read the same from any camera, so a baseline built from one
+The general verdict asks "is this a good rep?"; a coach also asks "is this how *this*
+lifter lifts when it goes well?". The comparison uses the named faults' measures
+(core/lifts/<lift>/measures.py), which read the same from any camera, so a baseline built from one
 session's camera holds for the next. Each measure's spread has a floor (its measurement
 noise across the synchronised two-camera pair, rounded up), so three nearly identical good
 reps do not make every later rep "unusual".

@@ -19,8 +19,11 @@ import numpy as np
 
 from core.detector.data import sha256_file
 from core.detector.errors import ModelDirError
+from core.lifts import DEFAULT
 
-FORMAT = "deadlift-anomaly-detector"
+# What every version's manifest says it is (load refuses another): named, when there was one
+# lift, after the registry's DEFAULT, which never changes.
+FORMAT = f"{DEFAULT.name}-anomaly-detector"
 FORMAT_VERSION = 1
 WEIGHTS = "autoencoder.weights.h5"
 DENSITY = "density.npz"

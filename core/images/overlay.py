@@ -12,6 +12,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from core.lifts import DEFAULT
+from core.lifts.base import Lift
 from core.pose.landmarks import SKELETON_EDGES
 from core.result import FAULTS, GOOD, UNUSUAL, VideoInfo
 from core.video.decode import Frame
@@ -31,10 +33,12 @@ class RepMark(NamedTuple):
 
 
 def verdict_style(
-    outcome: str | None, faults: tuple[str, ...] = ()
+    outcome: str | None, faults: tuple[str, ...] = (), lift: Lift | None = None
 ) -> tuple[str, tuple[int, int, int]]:
+    """A rep's verdict box: its text and colour; a good rep is called by its `lift` (the
+    registry's DEFAULT when None)."""
     if outcome == GOOD:
-        return "Good Deadlift Form", GREEN
+        return (lift or DEFAULT).good_form, GREEN
     if outcome == FAULTS:
         named = ", ".join(f.replace("_", " ") for f in faults)
         return (f"Fault: {named}" if named else "Form fault"), RED
@@ -100,10 +104,11 @@ def write_overlay_video(
     reps: list[RepMark],
     landmarks: np.ndarray,
     progress: Callable[[float], None] | None = None,
+    lift: Lift | None = None,
 ) -> None:
     """Draw skeleton, stage box and the current rep's verdict box on every frame and encode.
     `per_frame` holds each input frame's stage and probability; `landmarks` (frames, 33, >=2)
-    normalised image coordinates."""
+    normalised image coordinates; `lift` the reps' (verdict_style)."""
     writer = H264Writer(dest, info.fps, info.width, info.height)
     try:
         for frame in frames:
@@ -114,7 +119,7 @@ def write_overlay_video(
             current = started[-1] if started else None
             box = None
             if current is not None:
-                text, colour = verdict_style(current.outcome, current.faults)
+                text, colour = verdict_style(current.outcome, current.faults, lift)
                 box = (f"Rep {current.index}: {text}", colour)
             f = per_frame[i]
             rep_label = f"{current.index if current else 0}/{len(reps)}"

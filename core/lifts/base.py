@@ -1,15 +1,24 @@
-"""What a lift declares: its name and label and its named faults. Plain data, no Django.
+"""What a lift declares: its name and label, what its rep is (the rise, how its reps are
+told from other movements, a complete lockout) and its named faults, each with its measure.
+Plain data and functions, no Django.
 
 A fault is one measure past one threshold (`Rule`), read as a sentence with the numbers
-(pipeline/faults.py measures it), told to the athlete as the cue a coach would give, and
-judged only from the camera views where the pose can show it.
+(the fault's `measure`, run by core/lifts/faults.py: check_rep), told to the athlete as the
+cue a coach would give, and judged only from the camera views where the pose can show it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-VIEWS = ("side", "oblique", "front")  # pipeline.faults.camera_view's answers
+import numpy as np
+
+from core.reps.segment import CandidateSpan, RepSpan, RiseRule, Rises
+from core.result import Exercise
+
+VIEWS = ("side", "oblique", "front")  # faults.camera_view's answers
 
 
 @dataclass(frozen=True)
@@ -39,10 +48,51 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class RepData:
+    """What a fault's measure reads of one rep, on the 30 fps grid: its span, the body
+    angles (kinematics.body_angles, with the body-frame series), its kinematics
+    (kinematics.rep_kinematics), the back's bulge per grid frame (pose/back.py) or None,
+    and the camera view (faults.camera_view)."""
+
+    span: RepSpan
+    angles: dict[str, np.ndarray]
+    kinematics: dict[str, Any]
+    back: np.ndarray | None
+    view: str
+
+
+def finite(x: np.ndarray) -> bool:
+    """Whether any of `x` was measured."""
+    return bool(np.isfinite(x).any())
+
+
+def evidence(rule: Rule, value: float, frame: int, says: str) -> dict[str, Any]:
+    """A fault's evidence: its measure's `value` at grid `frame`, under `rule`, in a
+    sentence (`says`). faults.decide adds whether it is a fault, and the limit."""
+    return {
+        "measure": rule.measure,
+        "value": round(value, 3),
+        "threshold": rule.threshold,
+        "fault_if": "below" if rule.below else "above",
+        "unit": rule.unit,
+        "frame": int(frame),
+        "says": says,
+    }
+
+
+# A fault's measure: its evidence (`evidence(fault.rule, ...)`, extra fields allowed) on a
+# rep, or None when the rep does not show it (too little movement, the joints unseen).
+MeasureFn = Callable[[RepData, "FaultSpec"], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
 class FaultSpec:
     """A named fault of a lift. `key`: its place among the coach's fault tags (shift+key on
     the review pages); `learnable`: training may learn its threshold from coaches' tags;
-    `limit_format`: how the threshold reads in the sentence ("a fault below 22%")."""
+    `limit_format`: how the threshold reads in the sentence ("a fault below 22%");
+    `measure`: what measures it on a rep (run only from its `views`); `requires`: a further
+    condition on its evidence for it to be named (a knee-dominant start: bent knees too),
+    whatever the threshold."""
 
     id: str
     label: str
@@ -53,15 +103,53 @@ class FaultSpec:
     views: tuple[str, ...] = VIEWS
     learnable: bool = True
     baseline: tuple[Measure, ...] = ()
+    measure: MeasureFn | None = None
+    requires: Callable[[dict[str, Any]], bool] | None = None
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A complete lockout: hips and knees at least this open (degrees, 180 = straight) and
+    the shoulders at least this high (share of their standing height)."""
+
+    hip_min_deg: float
+    knee_min_deg: float
+    shoulder_min: float
+
+
+@dataclass
+class Seen:
+    """What a lift's recogniser makes of a set's rises: its reps (none: not this lift), the
+    exercise it names when it has some, and the rises it saw and did not count, with why."""
+
+    spans: list[RepSpan]
+    exercise: Exercise | None = None
+    rejected: list[CandidateSpan] = field(default_factory=list)
+
+
+# A lift's recogniser: which of a set's rises (reps.segment.find_rises under its
+# `rise`) are its reps, given the better-seen knee's angle per grid frame (or None).
+Recogniser = Callable[[Rises, "np.ndarray | None"], Seen]
 
 
 @dataclass(frozen=True)
 class Lift:
-    """A lift the platform judges: `faults` in the order a rep's faults are named."""
+    """A lift the platform judges: `faults` in the order a rep's faults are named; `rise`,
+    what its rep is; `recognise`, which rises are its reps; `lockout`, a complete one;
+    `variants`, the other exercise names its recogniser gives (a variant it judges alike)."""
 
     name: str
     label: str
     faults: tuple[FaultSpec, ...]
+    rise: RiseRule
+    recognise: Recogniser
+    lockout: Lockout
+    variants: tuple[str, ...] = ()
 
     def fault(self, fault_id: str) -> FaultSpec:
         return next(f for f in self.faults if f.id == fault_id)
+
+    @property
+    def good_form(self) -> str:
+        """What a good rep of it is called ("Good Deadlift Form")."""
+        return f"Good {self.label} Form"

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from core.lifts.deadlift import LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG
+from core.lifts import DEFAULT
+from core.lifts.base import Lift
 from core.pose import bodyframe
 from core.pose import landmarks as L
-from core.reps.segment import TOP_ZONE, RepSpan, Signals
+from core.reps.segment import RepSpan, Signals
 from core.video.timebase import FPS
 
 LOCKOUT_SETTLE = 15  # grid frames (0.5 s) after reaching the top in which the hips finish
@@ -81,8 +82,11 @@ def rep_kinematics(
     signals: Signals,
     width: int,
     height: int,
+    lift: Lift | None = None,
 ) -> dict[str, Any]:
-    """Tempo, bar path, angles at the bottom and lockout, asymmetry, lockout completeness."""
+    """Tempo, bar path, angles at the bottom and lockout, asymmetry, lockout completeness
+    (`lift`'s complete lockout, the registry's DEFAULT's when None)."""
+    lockout = (lift or DEFAULT).lockout
     s, k, e = span.start, span.lockout, span.end
     seg = slice(s, e + 1)
     px = _pixels(lm[seg], width, height)
@@ -125,10 +129,10 @@ def rep_kinematics(
         "lockout_shoulder_height_ratio": _round(signals.shoulder[k]),
         "lockout_complete": bool(
             hip_lockout is not None
-            and hip_lockout >= LOCKOUT_HIP_MIN_DEG
+            and hip_lockout >= lockout.hip_min_deg
             and knee_lockout is not None
-            and knee_lockout >= LOCKOUT_KNEE_MIN_DEG
-            and signals.shoulder[k] >= TOP_ZONE
+            and knee_lockout >= lockout.knee_min_deg
+            and signals.shoulder[k] >= lockout.shoulder_min
         )
         if span.complete or e - k >= LOCKOUT_SEEN
         else None,  # the clip ends at the top: not seen, so neither complete nor not

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core import lifts
 from core.lifts.kinematics import body_angles
 from core.pipeline.steps import (
     Stages,
@@ -57,8 +58,11 @@ def has_track(out: Path) -> bool:
     return (Path(out) / TRACK_FILE).exists()
 
 
-def _video_info(out: Path) -> VideoInfo:
-    v = json.loads((out / "report.json").read_text())["input"]
+def _report(out: Path) -> tuple[VideoInfo, lifts.Lift]:
+    """The video's facts and the lift its reps are of, from the kept report."""
+    report = json.loads((out / "report.json").read_text())
+    v = report["input"]
+    lift = lifts.of_exercise((report.get("exercise") or {}).get("name", ""))
     return VideoInfo(
         path="",
         frames=v["frames"],
@@ -66,7 +70,7 @@ def _video_info(out: Path) -> VideoInfo:
         width=v["width"],
         height=v["height"],
         duration_s=v["duration_s"],
-    )
+    ), lift
 
 
 def rebuild_rep(
@@ -88,7 +92,7 @@ def rebuild_rep(
     out = Path(out_dir)
     if not has_track(out):
         raise FileNotFoundError(out / TRACK_FILE)
-    info = _video_info(out)
+    info, lift = _report(out)
     if not 0 <= start_frame <= lockout_frame <= end_frame < info.frames:
         raise SpanRefused(
             f"Start, lockout and end must be in that order, within frames 0-{info.frames - 1}."
@@ -110,12 +114,12 @@ def rebuild_rep(
     complete = end_frame < info.frames - 1
     span = RepSpan(start, lockout, end, complete, 1.0, evidence or {"counted_by": "coach"})
     signals = compute_signals(lm30, cuts=shots)
-    seg = Segmentation([span], None, signals)  # type: ignore[arg-type] - exercise unused
+    seg = Segmentation([span], None, signals, lift=lift.name)  # type: ignore[arg-type]
     angles = body_angles(world30, lm30)
     kinematics = reps_kinematics(lm30, angles, seg, info)
     checks = reps_faults(lm30, world30, angles, seg, kinematics, back30, fault_thresholds)
     files, images = rep_images(lm30, [span], out, [name], world30=world30)
-    stages = Stages(*rule_stages(signals.shoulder))
+    stages = Stages(*rule_stages(signals.shoulder, lift.rise))
     rep = rep_records([span], source_frame, stages, info, kinematics, files, checks)[0]
     rep.index = index
     if judge is not None:

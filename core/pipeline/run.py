@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core import lifts
 from core.images.overlay import RepMark, write_overlay_video
 from core.pipeline.pose_segments import default_processes, parallel_pose_pass
 from core.pipeline.respan import save_track
@@ -32,6 +33,7 @@ from core.pipeline.steps import (
     frame_table,
     grid_stages,
     judge_reps,
+    lift_of,
     rep_images,
     rep_records,
     reps_faults,
@@ -64,9 +66,9 @@ def analyze_video(
     `progress` receives the percentage done; pose runs in `pose_processes` processes (one
     per core by default). Raises VideoUnreadable, NoPersonVisible or
     (past `max_seconds`) VideoTooLong for bad input; `fault_thresholds` are a detector
-    version's learnt ones (faults.decide); a clip that is not a deadlift returns
-    normally with `exercise.is_deadlift` False and no reps. `timings_ms` holds milliseconds
-    per cost centre (see steps.Timer).
+    version's learnt ones (faults.decide); a clip that shows no lift the platform judges
+    (core/lifts' registry) returns normally with `exercise.is_deadlift` False and no reps.
+    `timings_ms` holds milliseconds per cost centre (see steps.Timer).
     """
     started = time.perf_counter()
     video_path, out = Path(video_path), Path(out_dir)
@@ -98,7 +100,7 @@ def analyze_video(
     # Kept for coaches' corrections: a rep rebuilt on another span without pose again.
     save_track(out, lm30, track.world, track.timeline.source_frame, seg.signals.shots, track.back)
     with timer("stages"):
-        stages = grid_stages(lm30, seg.signals.shoulder, stage_model_path)
+        stages = grid_stages(lm30, seg.signals.shoulder, stage_model_path, lift_of(seg).rise)
 
     # 4. Images and kinematics per rep, reported in input frame numbers.
     files, images, kinematics, checks = [], {}, [], []
@@ -187,7 +189,10 @@ def export_video(
     landmarks = np.load(out / OVERLAY_LANDMARKS)
     partial = out / f"partial-{RESULT_VIDEO}"  # the extension names the format
     frames_in = iter_frames(video_path, max_side=MAX_SIDE)
-    write_overlay_video(frames_in, partial, info, report["frames"], marks, landmarks, progress)
+    lift = lifts.of_exercise(report["exercise"]["name"])
+    write_overlay_video(
+        frames_in, partial, info, report["frames"], marks, landmarks, progress, lift
+    )
     partial.replace(out / RESULT_VIDEO)
     drawn_file.write_text(json.dumps(wanted))
     return True

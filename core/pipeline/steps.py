@@ -20,14 +20,17 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from core import lifts
 from core.errors import NoPersonVisible, VideoTooLong, VideoUnreadable
 from core.images.skelemotion import write_body_image, write_rep_images
+from core.lifts.base import Lift
 from core.lifts.faults import FaultCheck, check_rep
 from core.lifts.kinematics import body_angles, rep_kinematics
+from core.lifts.recognise import segment_reps
 from core.pose.bodyframe import to_body_frame
 from core.pose.estimator import POSE_MAX_SIDE, PoseEstimator, PoseTrack
 from core.pose.people import person_counter
-from core.reps.segment import RepSpan, Segmentation, rule_stages, segment_reps
+from core.reps.segment import RepSpan, RiseRule, Segmentation, rule_stages
 from core.result import (
     AnalysisResult,
     Candidate,
@@ -227,16 +230,22 @@ def time_base(poses: PosePass) -> Track30:
     return Track30(timeline, world, frame_landmarks, thumbs, back)
 
 
-# ---- 3. reps (segmentation itself is reps.segment_reps) -------------------------------------
+# ---- 3. reps (rises: reps.segment; which are a lift's reps: lifts.recognise) ---------------
+def lift_of(seg: Segmentation) -> Lift:
+    """The lift whose reps `seg` holds (the registry's DEFAULT when it names none)."""
+    return lifts.get(seg.lift) if seg.lift else lifts.DEFAULT
+
+
 def find_reps(
     lm30: np.ndarray,
     world30: np.ndarray,
     timer: Timer | None = None,
     thumbs30: np.ndarray | None = None,
 ) -> tuple[dict[str, np.ndarray], Segmentation]:
-    """The body angles (kinematics.body_angles) and the reps on a 30 fps track: landmarks
-    `lm30`, world landmarks `world30`, small grey frames `thumbs30` (to see camera
-    cuts). Charges "kinematics" and "reps" to `timer`."""
+    """The body angles (kinematics.body_angles) and the reps on a 30 fps track, of the first
+    lift of the registry they are reps of (recognise.segment_reps): landmarks `lm30`, world
+    landmarks `world30`, small grey frames `thumbs30` (to see camera cuts). Charges
+    "kinematics" and "reps" to `timer`."""
     timer = timer or Timer()
     with timer("kinematics"):
         angles = body_angles(world30, lm30)
@@ -253,15 +262,19 @@ class Stages(NamedTuple):
 
 
 def grid_stages(
-    lm30: np.ndarray, shoulder_ratio: np.ndarray, model_path: str | Path | None = None
+    lm30: np.ndarray,
+    shoulder_ratio: np.ndarray,
+    model_path: str | Path | None = None,
+    rise: RiseRule | None = None,
 ) -> Stages:
-    """Per grid frame stage and probability: a trained model if given, else the rule."""
+    """Per grid frame stage and probability: a trained model if given, else the rule on a
+    lift's `rise` (the registry's DEFAULT's when None)."""
     if model_path:
         from core.reps.stage_model import StageModel
 
         stages, probs = StageModel.load(model_path).predict(lm30)
         return Stages(list(stages), np.nan_to_num(np.asarray(probs, dtype=float)))
-    return Stages(*rule_stages(shoulder_ratio))
+    return Stages(*rule_stages(shoulder_ratio, rise or lifts.DEFAULT.rise))
 
 
 # ---- 4. images and kinematics ---------------------------------------------------------------
@@ -269,8 +282,9 @@ def reps_kinematics(
     lm30: np.ndarray, angles: dict[str, np.ndarray], seg: Segmentation, info: VideoInfo
 ) -> list[dict[str, Any]]:
     """kinematics.rep_kinematics for each of `seg`'s reps, in `info`'s pixels."""
+    lift = lift_of(seg)
     return [
-        rep_kinematics(span, lm30, angles, seg.signals, info.width, info.height)
+        rep_kinematics(span, lm30, angles, seg.signals, info.width, info.height, lift)
         for span in seg.spans
     ]
 
@@ -284,9 +298,11 @@ def reps_faults(
     back30: np.ndarray | None,
     thresholds: dict[str, float] | None = None,
 ) -> list[FaultCheck]:
-    """faults.check_rep for each of `seg`'s reps (learnt `thresholds` if given)."""
+    """faults.check_rep for each of `seg`'s reps, its lift's faults (learnt `thresholds` if
+    given)."""
+    lift = lift_of(seg)
     return [
-        check_rep(span, lm30, world30, angles, kin, back30, thresholds)
+        check_rep(span, lm30, world30, angles, kin, back30, thresholds, lift)
         for span, kin in zip(seg.spans, kinematics, strict=True)
     ]
 

@@ -1,11 +1,11 @@
-"""Reps: each pull from the bottom to lockout, found on body-relative signals at 30 fps.
+"""Reps' rises: each pull from the bottom to lockout, found on body-relative signals at 30 fps.
 
-The signal is the shoulders' height above the ankles in standing heights: about 0.9 at
-lockout and 0.4-0.6 at the bottom of any deadlift, whatever the camera distance or position.
-Hysteresis between a bottom zone and a lockout zone makes setup wobbles, lockout holds,
-walking and waving (shoulders stay put) count nothing. Each rise is then checked for what the
-hands do: in a deadlift they hang well below the shoulders (holding the bar), in a back squat
-they stay at the shoulders; arms moving alone with the shoulders still is a curl.
+The signal is the shoulders' height above the ankles in standing heights, whatever the
+camera distance or position. Hysteresis between a bottom zone and a lockout zone makes setup
+wobbles, lockout holds, walking and waving (shoulders stay put) count nothing. Where the
+zones lie, and the other numbers of what a rise is, are a lift's (`RiseRule`, declared in
+core/lifts/<lift>/reps.py and handed in: this stage knows no lift). Which rises are a lift's
+reps, and what the clip shows, is the lifts stage's (core/lifts/recognise.py).
 
 Rules a coach can check, each for a reason rather than a clip (see scripts/eval_rep_counts.py
 for what they do on the shared clips and on clips cut from them):
@@ -14,8 +14,8 @@ for what they do on the shared clips and on clips cut from them):
 - A last rise the clip never sees lowered counts (its lowering was cut off), unless the arms
   bent at the top more than in every earlier pull of the set: hands free, the lifter stood
   up after setting the bar down. Nothing else depends on where in the clip a rise lies.
-- A pull whose start is not in the clip, a rise faster than any pull (the tracked pose
-  jumping) and a rise with the hands at the shoulders are not counted.
+- A pull whose start is not in the clip and a rise faster than any pull (the tracked pose
+  jumping) are not counted.
 Rises not counted are kept as candidates with the reason; each rep carries its evidence and
 a confidence (lower for a lowering cut off, a shallow or very fast rise, missing poses).
 """
@@ -31,22 +31,28 @@ from core.pose import landmarks as L
 from core.result import Exercise
 from core.video.timebase import FPS
 
-TOP_ZONE = 0.85  # shoulder height / standing shoulder height at or above: locked out
-BOTTOM_ZONE = 0.70  # at or below: at the bottom
-EDGE_MARGIN = 0.10  # rep start/end: within this share of the rep's range of the bottom
-START_WINDOW = 45  # grid frames (1.5 s) before lockout zone to look for the rep's start
-DESCENT_MARGIN = 0.25  # came down this share of the rise again: a lowering has begun
-HANG_MIN = 0.20  # hands this far (standing heights) below the shoulders: holding a bar low
-KNEE_STRAIGHT_DEG = 145  # bottom knee angle above which the pull is a Romanian deadlift
-MIN_PULL = 6  # grid frames (0.2 s): a faster "pull" is the tracked pose jumping
+# The picture and the tracker, whatever the lift:
 SHOT_SETTLE = 8  # grid frames compared before and after a change to call it a camera cut
 PICTURE_CUT = 6.0  # grey levels: a camera cut changes the whole small frame at least this
 TRACKER_SETTLE = 3  # grid frames after a cut whose poses are not used
-PARTIAL_RISE = 0.05  # a shot opening this far below its peak, rising to it: a pull under way
 MIN_SHOT = 15  # grid frames (0.5 s): a shorter shot cannot hold a rep and is left out
-STOOD_UP_BEND = 8.0  # degrees: arms at the top this much more bent than in every earlier pull
-SHALLOW_RISE = 0.4  # shoulders rising less than this share of standing height: a shallow pull
-LOCKOUT_WINDOW = 15  # grid frames (0.5 s) after lockout in which the arms are looked at
+
+
+@dataclass(frozen=True)
+class RiseRule:
+    """What a lift's rep is as a rise of the shoulders (shoulder height / standing shoulder
+    height): a lift declares one (core/lifts/<lift>/reps.py)."""
+
+    top_zone: float  # at or above: locked out
+    bottom_zone: float  # at or below: at the bottom
+    edge_margin: float  # rep start/end: within this share of the rep's range of the bottom
+    start_window: int  # grid frames before the lockout zone to look for the rep's start
+    descent_margin: float  # came down this share of the rise again: a lowering has begun
+    min_pull: int  # grid frames: a faster "pull" is the tracked pose jumping
+    stood_up_bend: float  # degrees: arms at the top this much more bent than in every pull
+    shallow_rise: float  # shoulders rising less than this share of standing height: shallow
+    lockout_window: int  # grid frames after lockout in which the arms are looked at
+    partial_rise: float  # a shot opening this far below its peak, rising to it: under way
 
 
 @dataclass
@@ -88,6 +94,20 @@ class Segmentation:
     signals: Signals
     warnings: list[str] = field(default_factory=list)
     candidates: list[CandidateSpan] = field(default_factory=list)
+    lift: str = ""  # the lift whose reps these are (core/lifts' registry); "" none
+
+
+@dataclass
+class Rises:
+    """A set's rises under one `RiseRule`: those that may be reps (`spans`, in order), those
+    not counted whatever the lift (`missed`: too short, stood up, a partial start), and the
+    shots' warnings."""
+
+    signals: Signals
+    spans: list[RepSpan]
+    missed: list[CandidateSpan]
+    warnings: list[str]
+    rule: RiseRule
 
 
 def shots(lm: np.ndarray, thumbs: np.ndarray | None = None) -> list[tuple[int, int]]:
@@ -167,20 +187,20 @@ def _median5(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def _zones(r: np.ndarray) -> np.ndarray:
+def _zones(r: np.ndarray, rule: RiseRule) -> np.ndarray:
     """Per frame +1 in the lockout zone, -1 in the bottom zone, 0 between or unknown."""
     z = np.zeros(len(r), dtype=int)
-    z[r >= TOP_ZONE] = 1
-    z[r <= BOTTOM_ZONE] = -1
+    z[r >= rule.top_zone] = 1
+    z[r <= rule.bottom_zone] = -1
     return z
 
 
-def _rises(r: np.ndarray, offset: int = 0) -> list[tuple[int, int, int]]:
+def _rises(r: np.ndarray, rule: RiseRule, offset: int = 0) -> list[tuple[int, int, int]]:
     """(bottom_phase_start, lockout_phase_start, lockout_phase_end) for each bottom->top rise.
 
     Missing frames (NaN) do not break a phase; a rise needs a bottom phase before it.
     """
-    z = _zones(r)
+    z = _zones(r, rule)
     rises = []
     last_zone, bottom_from, top_from = 0, None, None
     for i, zi in enumerate(z):
@@ -197,91 +217,85 @@ def _rises(r: np.ndarray, offset: int = 0) -> list[tuple[int, int, int]]:
     return rises
 
 
-def _t(k: int) -> str:
+def when(k: int) -> str:
+    """Grid frame `k` as a video time in a sentence ("12.8 s")."""
     return f"{k / FPS:.1f} s"
 
 
-def segment_reps(
+def find_rises(
     lm: np.ndarray,
+    rule: RiseRule,
     world: np.ndarray | None = None,
-    knee_angles: np.ndarray | None = None,
     thumbs: np.ndarray | None = None,
-) -> Segmentation:
-    """Find deadlift reps on a 30 fps landmark track (M, 33, >=3), NaN where missing.
+) -> Rises:
+    """The rises of `rule` on a 30 fps landmark track (M, 33, >=3), NaN where missing.
     `world` (M, 33, 3) world landmarks show the arms (a last rise never seen lowered counts
     unless the arms show the bar was not in the hands); `thumbs` (M, h, w) small grey
-    frames (steps.thumbnail) show camera cuts."""
+    frames (steps.thumbnail) show camera cuts. No person seen: signals all NaN, no rises."""
     sig = compute_signals(lm, thumbs)
-    r = sig.shoulder
-    warnings: list[str] = []
-    if not np.isfinite(r).any():
-        return Segmentation([], Exercise("unknown", False, "No person was visible."), sig)
-
-    candidates: list[RepSpan] = []
-    uncounted: list[CandidateSpan] = []
+    if not np.isfinite(sig.shoulder).any():
+        return Rises(sig, [], [], [], rule)
+    spans: list[RepSpan] = []
+    missed: list[CandidateSpan] = []
     for a, b in sig.shots:
-        found, missed = _shot_reps(sig, world, a, b)
-        candidates += found
-        uncounted += missed
+        found, lost = _shot_reps(sig, world, a, b, rule)
+        spans += found
+        missed += lost
+    warnings: list[str] = []
     if len(sig.shots) > 1:
-        cuts = ", ".join(_t(a) for a, _ in sig.shots[1:])
+        cuts = ", ".join(when(a) for a, _ in sig.shots[1:])
         warnings.append(
             f"The video changes shot (a camera cut at {cuts}): reps are counted within each "
             "shot, never across a cut."
         )
+    return Rises(sig, spans, missed, warnings, rule)
 
-    exercise, spans, not_pulls = _recognise(sig, candidates, knee_angles)
-    uncounted += not_pulls
-    if not exercise.is_deadlift:
-        warnings = []
-    if spans and not spans[-1].complete:
-        warnings.append(
-            f"Rep {len(spans)} is cut off by the end of the clip before the bar was back down: "
-            "it is counted, and its image is built from what there is."
-        )
-    uncounted.sort(key=lambda c: c.start)
-    return Segmentation(spans, exercise, sig, warnings, uncounted)
+
+def hands_below_shoulders(sig: Signals, span: RepSpan) -> float:
+    """How far the hands hang below the shoulders over a rise (its start to its lockout), in
+    standing heights, the median (NaN when never seen): low when a bar hangs in them."""
+    return float(np.nanmedian(sig.hang[span.start : span.lockout + 1]))
 
 
 def _shot_reps(
-    sig: Signals, world: np.ndarray | None, a: int, b: int
+    sig: Signals, world: np.ndarray | None, a: int, b: int, rule: RiseRule
 ) -> tuple[list[RepSpan], list[CandidateSpan]]:
     """The rises of one shot (grid a..b), as reps and as rises not counted."""
     r = sig.shoulder
     reps: list[RepSpan] = []
     missed: list[CandidateSpan] = []
-    rises = _rises(r[a:b], offset=a)
-    partial = _partial_start(r, a, b, rises)
+    rises = _rises(r[a:b], rule, offset=a)
+    partial = _partial_start(r, a, b, rises, rule)
     held: list[float] = []  # the arms at the top of pulls that held the bar
     if partial is not None:
         missed.append(partial)
         held.append(
-            _straightest_arm(world, slice(partial.lockout, partial.lockout + LOCKOUT_WINDOW))
+            _straightest_arm(world, slice(partial.lockout, partial.lockout + rule.lockout_window))
         )
     for k, (bottom_from, top_from, top_to) in enumerate(rises):
         # Look for the start only just before the rise: a long setup or a clip fading in
         # holds bottom-zone frames that are not part of the pull.
-        bottom_from = max(bottom_from, top_from - START_WINDOW)
+        bottom_from = max(bottom_from, top_from - rule.start_window)
         bottom_seg = r[bottom_from:top_from]
         low = np.nanmin(bottom_seg)
         top_seg = r[top_from:top_to]
         peak = np.nanmax(top_seg)
         rng = peak - low
-        near_bottom = np.where(bottom_seg <= low + EDGE_MARGIN * rng)[0]
+        near_bottom = np.where(bottom_seg <= low + rule.edge_margin * rng)[0]
         start = bottom_from + int(near_bottom[-1])
         lockout = top_from + int(np.nanargmax(top_seg >= peak - 0.05 * rng))
-        came_down = bool((r[lockout:b] <= peak - DESCENT_MARGIN * rng).any())
+        came_down = bool((r[lockout:b] <= peak - rule.descent_margin * rng).any())
         if top_to < b:  # back in the bottom zone: the whole lowering is in the clip
             seg_to = rises[k + 1][1] if k + 1 < len(rises) else b
             seg = r[top_to:seg_to]
             nxt_low = np.nanmin(seg)
-            end = top_to + int(np.where(seg <= nxt_low + EDGE_MARGIN * (peak - nxt_low))[0][0])
+            end = top_to + int(np.where(seg <= nxt_low + rule.edge_margin * (peak - nxt_low))[0][0])
             complete = True
         else:  # the clip ends at the top or on the way down
             end = b - 1 - int(np.argmax(np.isfinite(r[a:b][::-1])))
             complete = False
         found = float(np.isfinite(r[start : end + 1]).mean())
-        top = slice(lockout, (min(lockout + LOCKOUT_WINDOW, end) if complete else end) + 1)
+        top = slice(lockout, (min(lockout + rule.lockout_window, end) if complete else end) + 1)
         elbow = _straightest_arm(world, top)
         evidence = {
             "rise_from": round(float(low), 2),
@@ -297,28 +311,28 @@ def _shot_reps(
             "pose_found_share": round(found, 2),
         }
         span = RepSpan(start, lockout, end, complete, 1.0, evidence)
-        if lockout - start < MIN_PULL:
+        if lockout - start < rule.min_pull:
             missed.append(
-                _candidate(
+                candidate(
                     span,
                     "too_short",
-                    f"{_t(lockout)}: a jump of the tracked pose, "
+                    f"{when(lockout)}: a jump of the tracked pose, "
                     f"not a pull (bottom to top in {(lockout - start) / FPS:.2f} s).",
                 )
             )
             continue
-        if not came_down and _stood_up(elbow, held):
+        if not came_down and _stood_up(elbow, held, rule):
             missed.append(
-                _candidate(
+                candidate(
                     span,
                     "stood_up",
-                    f"{_t(lockout)}: stood up after setting the bar down (the arms bent to "
+                    f"{when(lockout)}: stood up after setting the bar down (the arms bent to "
                     f"{elbow:.0f}° at the top, hands free; holding the bar in this set's "
                     f"pulls they stayed at {np.nanmin(held):.0f}° or straighter).",
                 )
             )
             continue
-        span.confidence = _confidence(span)
+        span.confidence = _confidence(span, rule)
         reps.append(span)
         held.append(elbow)
     return reps, missed
@@ -336,7 +350,7 @@ def _straightest_arm(world: np.ndarray | None, top: slice) -> float:
     return float(np.nanmin(both)) if np.isfinite(both).any() else float("nan")
 
 
-def _stood_up(elbow: float, held: list[float]) -> bool:
+def _stood_up(elbow: float, held: list[float], rule: RiseRule) -> bool:
     """A last rise the clip never sees lowered is a rep (its lowering was cut off) unless,
     at the top, the arms bent more than at the top of every earlier pull of the set (`held`;
     hands on the hips, free: no bar in them): then the lifter stood up after setting the bar
@@ -344,16 +358,16 @@ def _stood_up(elbow: float, held: list[float]) -> bool:
     earlier = [e for e in held if np.isfinite(e)]
     if not earlier or not np.isfinite(elbow):
         return False
-    return elbow < min(earlier) - STOOD_UP_BEND
+    return elbow < min(earlier) - rule.stood_up_bend
 
 
-def _confidence(span: RepSpan) -> float:
+def _confidence(span: RepSpan, rule: RiseRule) -> float:
     """1 for a whole pull seen clearly, less for each doubt, which the evidence names."""
     e = span.evidence
     doubts = []
     if not span.complete:
         doubts.append(("its lowering is not in the clip", 0.8))
-    if e["rise_to"] - e["rise_from"] < SHALLOW_RISE:
+    if e["rise_to"] - e["rise_from"] < rule.shallow_rise:
         doubts.append(("a shallow rise for a pull from the floor", 0.8))
     if e["pose_found_share"] < 0.9:
         doubts.append(("the lifter was not seen in every frame", e["pose_found_share"] / 0.9))
@@ -361,12 +375,13 @@ def _confidence(span: RepSpan) -> float:
     return round(float(np.prod([f for _, f in doubts])), 2)
 
 
-def _candidate(span: RepSpan, kind: str, reason: str) -> CandidateSpan:
+def candidate(span: RepSpan, kind: str, reason: str) -> CandidateSpan:
+    """The rise `span` not counted, of `kind`, with the `reason` in a sentence."""
     return CandidateSpan(span.start, span.lockout, span.end, kind, reason)
 
 
 def _partial_start(
-    r: np.ndarray, a: int, b: int, rises: list[tuple[int, int, int]]
+    r: np.ndarray, a: int, b: int, rises: list[tuple[int, int, int]], rule: RiseRule
 ) -> CandidateSpan | None:
     """A shot that opens on the way up, above the bottom zone, and reaches the top before
     any bottom: the pull's start from the floor is not in the clip, so it is not counted."""
@@ -374,14 +389,14 @@ def _partial_start(
     if not len(seen):
         return None
     first = a + int(seen[0])
-    z = _zones(r[first:b])
+    z = _zones(r[first:b], rule)
     bottoms = np.where(z == -1)[0]
     tops = np.where(z == 1)[0]
-    if not len(tops) or (len(bottoms) and bottoms[0] < tops[0]) or r[first] <= BOTTOM_ZONE:
+    if not len(tops) or (len(bottoms) and bottoms[0] < tops[0]) or r[first] <= rule.bottom_zone:
         return None
-    window = r[first : min(first + tops[0] + LOCKOUT_WINDOW, b)]
+    window = r[first : min(first + tops[0] + rule.lockout_window, b)]
     peak = int(np.nanargmax(window))
-    if r[first] > 0.95 or window[peak] - r[first] < PARTIAL_RISE:
+    if r[first] > 0.95 or window[peak] - r[first] < rule.partial_rise:
         return None  # standing from the start: no pull under way
     lockout = first + peak
     if rises and rises[0][1] <= lockout:
@@ -391,103 +406,18 @@ def _partial_start(
         lockout,
         lockout,
         "partial_start",
-        f"{_t(first)}: the clip starts halfway up a pull; a pull whose start is not seen "
+        f"{when(first)}: the clip starts halfway up a pull; a pull whose start is not seen "
         "is not counted.",
     )
 
 
-def _recognise(
-    sig: Signals, candidates: list[RepSpan], knee_angles: np.ndarray | None
-) -> tuple[Exercise, list[RepSpan], list[CandidateSpan]]:
-    """Keep the rises that are deadlifts and say what the clip shows."""
-    deadlifts = []
-    not_pulls = []
-    for span in candidates:
-        hang = np.nanmedian(sig.hang[span.start : span.lockout + 1])
-        if hang >= HANG_MIN:
-            deadlifts.append(span)
-        else:
-            not_pulls.append(
-                _candidate(
-                    span,
-                    "not_a_pull",
-                    f"{_t(span.lockout)}: rose with the hands at "
-                    "the shoulders, not holding a bar low (a squat's rise).",
-                )
-            )
-    squats = len(not_pulls)
-    if deadlifts:
-        bottoms = []
-        if knee_angles is not None:
-            bottoms = [knee_angles[s.start] for s in deadlifts if np.isfinite(knee_angles[s.start])]
-        if bottoms and np.median(bottoms) > KNEE_STRAIGHT_DEG:
-            return (
-                Exercise(
-                    "romanian_deadlift",
-                    True,
-                    f"Romanian deadlift (a variant: knees nearly straight at the bottom), "
-                    f"{len(deadlifts)} reps.",
-                ),
-                deadlifts,
-                not_pulls,
-            )
-        extra = f" {squats} other rise(s) did not look like a deadlift." if squats else ""
-        return (
-            Exercise("deadlift", True, f"Deadlift, {len(deadlifts)} reps.{extra}"),
-            deadlifts,
-            not_pulls,
-        )
-    if squats:
-        return (
-            Exercise(
-                "squat",
-                False,
-                "This looks like a squat, not a deadlift: the hands stay at the shoulders while "
-                "the hips go down and up.",
-            ),
-            [],
-            not_pulls,
-        )
-    if _arms_cycle_alone(sig):
-        return (
-            Exercise(
-                "curl",
-                False,
-                "This looks like a curl, not a deadlift: the arms move while the hips and "
-                "shoulders stay put.",
-            ),
-            [],
-            not_pulls,
-        )
-    return (
-        Exercise(
-            "unknown",
-            False,
-            "No deadlift rep was seen: the lifter never pulled from the bottom to lockout.",
-        ),
-        [],
-        not_pulls,
-    )
-
-
-def _arms_cycle_alone(sig: Signals) -> bool:
-    """Wrists travel up and down repeatedly while the shoulders stay at standing height."""
-    w = sig.wrist[np.isfinite(sig.wrist)]
-    s = sig.shoulder[np.isfinite(sig.shoulder)]
-    if len(w) < 30:
-        return False
-    amplitude = np.percentile(w, 95) - np.percentile(w, 5)
-    centre = np.median(w)
-    crossings = np.count_nonzero(np.diff(np.sign(w - centre)) != 0)
-    return bool(amplitude > 0.15 and crossings >= 4 and np.percentile(s, 5) > TOP_ZONE)
-
-
-def rule_stages(shoulder_ratio: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Per-frame stage without a trained model: a logistic on the shoulder-height ratio.
+def rule_stages(shoulder_ratio: np.ndarray, rule: RiseRule) -> tuple[list[str], np.ndarray]:
+    """Per-frame stage without a trained model: a logistic on the shoulder-height ratio,
+    centred between `rule`'s zones.
 
     Same convention as the dissertation's classifier: the top class below 0.7 is `neutral`.
     """
-    mid = (TOP_ZONE + BOTTOM_ZONE) / 2
+    mid = (rule.top_zone + rule.bottom_zone) / 2
     p_up = 1.0 / (1.0 + np.exp(-(shoulder_ratio - mid) / 0.03))
     prob = np.maximum(p_up, 1 - p_up)
     stages = [

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.reps.segment import segment_reps
+from core.lifts.recognise import segment_reps
 from core.video.timebase import resample
 from tests.pipeline.synthetic import deadlift_set, track
 

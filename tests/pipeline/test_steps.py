@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from core.lifts.recognise import segment_reps
 from core.pipeline.steps import (
     PosePass,
     crowd_warnings,
@@ -17,7 +18,6 @@ from core.pipeline.steps import (
     time_base,
 )
 from core.pose.estimator import PoseTrack
-from core.reps.segment import segment_reps
 from core.result import AnalysisResult, Exercise, Judgement, Rep, VideoInfo
 from tests.pipeline.synthetic import deadlift_set, track
 

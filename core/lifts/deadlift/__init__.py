@@ -1,6 +1,6 @@
-"""The deadlift: its named faults with their measures, default thresholds, sentences' limits,
-the cue a coach gives, and the views they can be judged from (pipeline/faults.py measures
-them in the lifter's own frame).
+"""The deadlift: what its rep is (reps.py: the rise, how a pull is told from a squat's rise,
+a complete lockout), and its named faults with their measures (measures.py), default
+thresholds, sentences' limits, the cue a coach gives, and the views they can be judged from.
 
 Default thresholds: set between the labelled sets of ../shared (`0016c` correct, `0016h`
 hips first, `0016k` knee dominant, `0016r` rounded back) where the literature gives no
@@ -10,9 +10,16 @@ number, and leave-one-set-out checked by scripts/bench_verdicts.py.
 from __future__ import annotations
 
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
+from core.lifts.deadlift import measures
+from core.lifts.deadlift.reps import (
+    LOCKOUT,
+    LOCKOUT_HIP_MIN_DEG,
+    LOCKOUT_KNEE_MIN_DEG,
+    RISE,
+    recognise,
+)
 
-LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
-LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
+__all__ = ["DEADLIFT", "FAULTS", "LOCKOUT_HIP_MIN_DEG", "LOCKOUT_KNEE_MIN_DEG"]
 
 FAULTS = (
     # Hips and shoulders rise together off the floor (the back angle holds); hips first
@@ -26,8 +33,9 @@ FAULTS = (
         key=2,
         baseline=(Measure("hips_rise_first", "shoulders' rise when the hips are 40% up",
                           "share", 0.08),),
+        measure=measures.hips_rise_first,
     ),
-    # A squat-like start: an upright trunk (and bent knees, pipeline.faults.KNEE_BENT_DEG).
+    # A squat-like start: an upright trunk (and bent knees, measures.KNEE_BENT_DEG).
     # A conventional deadlift starts at 40-60 degrees of trunk lean; knee-dominant set 14-17.
     FaultSpec(
         id="knee_dominant",
@@ -41,8 +49,10 @@ FAULTS = (
             Measure("knee_angle_bottom", "knee angle at the bottom", "°", 6.0,
                     field="knee_angle_deg"),
         ),
+        measure=measures.knee_dominant,
+        requires=measures.knees_bent,
     ),
-    # The back's outline bulging above straight off the floor (pipeline/back.py), median
+    # The back's outline bulging above straight off the floor (pose/back.py), median
     # over the pull's first half. Rounded-back set 0.019-0.054 (8 of 10 above); correct set
     # from the side at most 0.012 and from the front-3/4 0.023-0.036; other lifters' good
     # reps up to 0.041 (segmentation, clothing), their bad ones up to 0.155. From the front
@@ -57,9 +67,10 @@ FAULTS = (
         views=("side", "oblique"),
         baseline=(Measure("rounded_back", "back's outline off the floor", "trunk lengths",
                           0.012),),
+        measure=measures.rounded_back,
     ),
-    # Decided by kinematics.lockout_complete (hips and knees open, shoulders up), which
-    # uses LOCKOUT_*; not learnt. Not judged when the clip ends at the top.
+    # Decided by kinematics' lockout_complete (hips and knees open, shoulders up: LOCKOUT in
+    # reps.py); not learnt. Not judged when the clip ends at the top.
     FaultSpec(
         id="incomplete_lockout",
         label="Incomplete lockout",
@@ -69,6 +80,7 @@ FAULTS = (
         key=5,
         learnable=False,
         baseline=(Measure("incomplete_lockout", "hip angle at lockout", "°", 5.0),),
+        measure=measures.incomplete_lockout,
     ),
     # The hands (bar) farther forward of mid-foot than a bar touching the legs can be
     # (~50 cm for a 1.7 m lifter). No labelled drift set: correct reps 0.11-0.16, other
@@ -81,6 +93,7 @@ FAULTS = (
         cue="Keep the bar against your legs all the way up.",
         key=3,
         baseline=(Measure("bar_drift", "bar forward of mid-foot", "standing heights", 0.04),),
+        measure=measures.bar_drift,
     ),
     # The bar stalls mid-pull: slower than a fifth of its top speed for this long.
     FaultSpec(
@@ -90,7 +103,16 @@ FAULTS = (
         limit_format="{:.2f} s",
         cue="Keep the bar moving: push through the floor until you stand tall.",
         key=4,
+        measure=measures.jerky,
     ),
 )  # fmt: skip
 
-DEADLIFT = Lift(name="deadlift", label="Deadlift", faults=FAULTS)
+DEADLIFT = Lift(
+    name="deadlift",
+    label="Deadlift",
+    faults=FAULTS,
+    rise=RISE,
+    recognise=recognise,
+    lockout=LOCKOUT,
+    variants=("romanian_deadlift",),
+)

@@ -1,0 +1,128 @@
+"""What a clip shows, and its reps: each lift of the registry, in turn, is asked which of the
+set's rises are its reps (`Lift.recognise`, on reps.segment.find_rises under its `rise`);
+the first with reps names the exercise. When none has any, the clip is told for what it
+looks like instead, against the lifts judged: a squat (the shoulders rose with the hands at
+them), a curl (the arms moved alone), or nothing.
+
+The rise finder knows no lift (reps come before lifts); the lift's knowledge is handed to
+it here, so what a rep is stays with its lift.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from core.lifts import LIFTS
+from core.lifts.base import Lift, Seen
+from core.reps.segment import (
+    CandidateSpan,
+    RepSpan,
+    RiseRule,
+    Rises,
+    Segmentation,
+    Signals,
+    find_rises,
+    hands_below_shoulders,
+)
+from core.result import Exercise
+
+HANDS_AT_SHOULDERS = 0.20  # standing heights: hands no lower under the shoulders, no bar low
+ARMS_AMPLITUDE = 0.15  # standing heights the wrists travel in a curl
+ARMS_CYCLES = 4  # crossings of their middle height: two curls at least
+
+
+def segment_reps(
+    lm: np.ndarray,
+    world: np.ndarray | None = None,
+    knee_angles: np.ndarray | None = None,
+    thumbs: np.ndarray | None = None,
+    lifts: Iterable[Lift] | None = None,
+) -> Segmentation:
+    """The reps of a set on a 30 fps landmark track (M, 33, >=3), NaN where missing, and
+    what the clip shows, asking `lifts` (the registry's, in order, by default) in turn.
+    `world` (M, 33, 3) world landmarks show the arms (a last rise never seen lowered counts
+    unless the arms show the bar was not in the hands); `knee_angles` per grid frame (the
+    better-seen knee, kinematics.body_angles) tell a lift's variants; `thumbs` (M, h, w)
+    small grey frames (steps.thumbnail) show camera cuts."""
+    judged = tuple(LIFTS.values() if lifts is None else lifts)
+    found: dict[RiseRule, Rises] = {}
+    first: tuple[Rises, Seen] | None = None
+    for lift in judged:
+        if lift.rise not in found:
+            found[lift.rise] = find_rises(lm, lift.rise, world, thumbs)
+        rises = found[lift.rise]
+        if not np.isfinite(rises.signals.shoulder).any():
+            return Segmentation(
+                [], Exercise("unknown", False, "No person was visible."), rises.signals
+            )
+        seen = lift.recognise(rises, knee_angles)
+        if seen.spans and seen.exercise is not None:
+            return _told(rises, seen.spans, seen.exercise, seen.rejected, lift.name)
+        first = first or (rises, seen)
+    if first is None:
+        raise ValueError("No lift to recognise.")
+    rises, seen = first  # told with the first lift's rises and rejections
+    return _told(rises, [], _not_judged(rises, judged), seen.rejected, "")
+
+
+def _told(
+    rises: Rises,
+    spans: list[RepSpan],
+    exercise: Exercise,
+    rejected: list[CandidateSpan],
+    lift: str,
+) -> Segmentation:
+    """The segmentation: a lift's reps (the shots' warnings, and one for a last rep cut off)
+    or none, with every rise not counted in order."""
+    warnings = list(rises.warnings) if spans else []
+    if spans and not spans[-1].complete:
+        warnings.append(
+            f"Rep {len(spans)} is cut off by the end of the clip before the bar was back down: "
+            "it is counted, and its image is built from what there is."
+        )
+    uncounted = sorted(rises.missed + rejected, key=lambda c: c.start)
+    return Segmentation(spans, exercise, rises.signals, warnings, uncounted, lift)
+
+
+def _not_judged(rises: Rises, judged: tuple[Lift, ...]) -> Exercise:
+    """What a clip with no judged lift's reps looks like, said against the lifts judged."""
+    names = " or ".join(lift.label.lower() for lift in judged)
+    sig = rises.signals
+    if any(not hands_below_shoulders(sig, span) >= HANDS_AT_SHOULDERS for span in rises.spans):
+        return Exercise(
+            "squat",
+            False,
+            f"This looks like a squat, not a {names}: the hands stay at the shoulders while "
+            "the hips go down and up.",
+        )
+    if _arms_cycle_alone(sig, rises.rule):
+        return Exercise(
+            "curl",
+            False,
+            f"This looks like a curl, not a {names}: the arms move while the hips and "
+            "shoulders stay put.",
+        )
+    return Exercise(
+        "unknown",
+        False,
+        f"No {names} rep was seen: the lifter never pulled from the bottom to lockout.",
+    )
+
+
+def _arms_cycle_alone(sig: Signals, rule: RiseRule) -> bool:
+    """Wrists travel up and down repeatedly while the shoulders stay at standing height
+    (`rule`'s lockout zone)."""
+    w = sig.wrist[np.isfinite(sig.wrist)]
+    s = sig.shoulder[np.isfinite(sig.shoulder)]
+    if len(w) < 30:
+        return False
+    amplitude = np.percentile(w, 95) - np.percentile(w, 5)
+    centre = np.median(w)
+    crossings = np.count_nonzero(np.diff(np.sign(w - centre)) != 0)
+    return bool(
+        amplitude > ARMS_AMPLITUDE
+        and crossings >= ARMS_CYCLES
+        and np.percentile(s, 5) > rule.top_zone
+    )
