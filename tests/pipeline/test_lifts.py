@@ -39,3 +39,43 @@ def test_the_personal_baseline_reads_each_measure_from_its_faults_evidence():
         "bar_drift": {"value": True},  # not a number: left out
     }
     assert rep_measures(evidence) == {"knee_dominant": 30.0, "knee_angle_bottom": 95.0}
+
+
+def test_every_fault_is_measured_by_its_lift():
+    for lift in lifts.LIFTS.values():
+        assert all(callable(f.measure) for f in lift.faults), lift.name
+        assert lift.rise.bottom_zone < lift.rise.top_zone and callable(lift.recognise)
+
+
+def test_the_recogniser_asks_each_lift_in_turn_and_names_the_lifts_judged():
+    """A clip is the first lift's with reps in it; with none, it is told against the lifts
+    judged (their labels), whichever lifts are registered."""
+    from dataclasses import replace
+
+    from core.lifts.base import Seen
+    from core.lifts.recognise import segment_reps
+    from core.result import Exercise
+    from core.video.timebase import resample
+    from tests.pipeline.synthetic import deadlift_set, track
+
+    deadlift = lifts.get("deadlift")
+    shy = replace(deadlift, name="shy", label="Shy pull", recognise=lambda r, k: Seen([]))
+    keen = replace(
+        deadlift,
+        name="keen",
+        recognise=lambda r, k: Seen(r.spans, Exercise("keen", True, "Keen.")),
+    )
+    script, _ = deadlift_set(3)
+    lm = resample(*track(script)).landmarks
+    assert segment_reps(lm).lift == "deadlift"
+    seg = segment_reps(lm, lifts=(shy, deadlift))
+    assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("deadlift", "deadlift", 3)
+    seg = segment_reps(lm, lifts=(keen, deadlift))
+    assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("keen", "keen", 3)
+    seg = segment_reps(lm, lifts=(shy,))
+    assert seg.spans == [] and seg.lift == "" and not seg.exercise.is_deadlift
+    assert seg.exercise.message.startswith("No shy pull rep was seen")
+    squat = resample(*track(script, hands="shoulders")).landmarks
+    assert (
+        "not a shy pull or deadlift" in segment_reps(squat, lifts=(shy, deadlift)).exercise.message
+    )
