@@ -189,7 +189,7 @@ def export_video(
     landmarks = np.load(out / OVERLAY_LANDMARKS)
     partial = out / f"partial-{RESULT_VIDEO}"  # the extension names the format
     frames_in = iter_frames(video_path, max_side=MAX_SIDE)
-    lift = lifts.of_exercise(report["exercise"]["name"])
+    lift = lifts.of_exercise((report.get("exercise") or {}).get("name", ""))
     write_overlay_video(
         frames_in, partial, info, report["frames"], marks, landmarks, progress, lift
     )
