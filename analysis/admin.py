@@ -1,20 +1,6 @@
 from django.contrib import admin
 
-from analysis.models import (
-    Analysis,
-    Comment,
-    DetectorVersion,
-    Rep,
-    RepCorrection,
-    RepVerdict,
-    SessionReadMarker,
-)
-
-
-@admin.register(DetectorVersion)
-class DetectorVersionAdmin(admin.ModelAdmin):
-    list_display = ["name", "is_active", "created_at", "activated_at", "model_dir"]
-    list_filter = ["is_active"]
+from analysis.models import Analysis, Rep, RepCorrection, RepVerdict
 
 
 @admin.register(Analysis)
@@ -42,12 +28,3 @@ class RepCorrectionAdmin(admin.ModelAdmin):
     list_display = ["id", "analysis", "rep", "kind", "author", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["analysis", "rep", "author"]
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["id", "session", "rep", "author", "video_time_s", "created_at"]
-    raw_id_fields = ["session", "rep", "author"]
-
-
-admin.site.register(SessionReadMarker)

@@ -10,91 +10,18 @@ analysis (no video), only an image and a label.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from coach_platform.jobs import Job, JobStatus
 from core import lifts
 from core import result as outcomes
 
 SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their own name
 
 
-class DetectorVersion(models.Model):
-    """A trained anomaly detector; immutable once trained, at most one is active."""
-
-    name = models.CharField(max_length=100, unique=True)
-    # The version's folder as a media key ("detectors/<folder>", any machine fetches it);
-    # versions registered before keys hold an absolute path.
-    model_dir = models.CharField(max_length=500)
-    metrics = models.JSONField(default=dict, blank=True)
-    notes = models.TextField(blank=True)
-    is_active = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    activated_at = models.DateTimeField(null=True, blank=True)
-    # Re-scoring of every stored rep after activation (see services.detectors).
-    rescore_status = models.CharField(max_length=16, blank=True)  # "", running, done, stopped
-    rescored_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_active"],
-                condition=models.Q(is_active=True),
-                name="one_active_detector",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name + (" (active)" if self.is_active else "")
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
-AnalysisStatus = TrainingStatus = JobStatus  # both jobs share one life cycle
-
-
-class Job(models.Model):
-    """What the two background jobs (analyses, training runs) share: queued -> running ->
-    done | failed, a sentence when failed, and a heartbeat while running, kept fresh by the
-    worker (analysis.services.heartbeats). A running job whose last sign of life is older
-    than JOB_STALE_SECONDS lost its worker: the reaper fails it so it can be run again."""
-
-    ASKED_AT = "created_at"  # the field that says when the job was asked for
-
-    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    error = models.TextField(blank=True)  # a sentence for the person, when failed
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def last_sign_of_life(self) -> datetime:
-        return self.heartbeat_at or self.started_at or getattr(self, self.ASKED_AT)
-
-    @classmethod
-    def silent_since(cls, moment: datetime) -> models.Q:
-        """Jobs whose last sign of life (heartbeat, else start, else when asked for) is
-        before `moment`."""
-        return (
-            models.Q(heartbeat_at__lt=moment)
-            | models.Q(heartbeat_at__isnull=True, started_at__lt=moment)
-            | models.Q(
-                heartbeat_at__isnull=True,
-                started_at__isnull=True,
-                **{f"{cls.ASKED_AT}__lt": moment},
-            )
-        )
+AnalysisStatus = JobStatus
 
 
 class Playback(models.TextChoices):
@@ -121,7 +48,7 @@ class Analysis(Job):
     ASKED_AT = "queued_at"
 
     session = models.OneToOneField(
-        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="analysis"
+        "sets.TrainingSession", on_delete=models.CASCADE, related_name="analysis"
     )
     progress = models.FloatField(default=0.0)  # percent, 0..100
     attempts = models.PositiveIntegerField(default=0)  # a run's claim: its attempt number
@@ -145,11 +72,19 @@ class Analysis(Job):
     timings_ms = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     detector_version = models.ForeignKey(
-        DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "detectors.DetectorVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The last version whose re-scoring changed what a rep of this set shows (its outcome).
     rejudged_by = models.ForeignKey(
-        DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "detectors.DetectorVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     rejudged_at = models.DateTimeField(null=True, blank=True)
     # Rises the counter saw and did not count (report.json's "candidates": kind, reason,
@@ -269,7 +204,11 @@ class Rep(models.Model):
     threshold = models.FloatField(null=True, blank=True)
     joints = models.JSONField(default=list, blank=True)
     detector_version = models.ForeignKey(
-        DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "detectors.DetectorVersion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     judged_at = models.DateTimeField(null=True, blank=True)
     # Why the detector gave no verdict (a camera view it did not learn from): it abstained.
@@ -345,7 +284,7 @@ class RepVerdict(models.Model):
 
     rep = models.ForeignKey(Rep, on_delete=models.CASCADE, related_name="verdicts")
     detector_version = models.ForeignKey(
-        DetectorVersion, on_delete=models.PROTECT, related_name="verdicts"
+        "detectors.DetectorVersion", on_delete=models.PROTECT, related_name="verdicts"
     )
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     score = models.FloatField()
@@ -360,39 +299,6 @@ class RepVerdict(models.Model):
             # One verdict per rep per version: re-running an analysis does not duplicate it.
             models.UniqueConstraint(fields=["rep", "detector_version"], name="unique_rep_verdict")
         ]
-
-
-class RepLabel(models.Model):
-    """Every labelling of a rep: who, when, from what to what, and why."""
-
-    rep = models.ForeignKey(Rep, on_delete=models.CASCADE, related_name="label_history")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    from_label = models.CharField(max_length=16, choices=Label.choices, null=True, blank=True)
-    to_label = models.CharField(max_length=16, choices=Label.choices)
-    from_faults = models.JSONField(default=list, blank=True)
-    to_faults = models.JSONField(default=list, blank=True)
-    note = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-
-class RepExclusion(models.Model):
-    """Every exclusion from (or return to) the training set, with its reason."""
-
-    rep = models.ForeignKey(Rep, on_delete=models.CASCADE, related_name="exclusions")
-    excluded = models.BooleanField()
-    reason = models.TextField(blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
 
 class CorrectionKind(models.TextChoices):
@@ -427,211 +333,3 @@ class RepCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on analysis {self.analysis_id}"
-
-
-class DetectorActivation(models.Model):
-    """The log of switches: which version became active, replacing which, by whom."""
-
-    version = models.ForeignKey(DetectorVersion, on_delete=models.PROTECT, related_name="+")
-    previous = models.ForeignKey(
-        DetectorVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    automatic = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-
-
-class TrainingRun(Job):
-    """One training of a new detector version; at most one is open (queued or running)."""
-
-    # True while queued or running; the partial unique constraint makes "one run at a time"
-    # hold even when two requests race.
-    is_open = models.BooleanField(default=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    params = models.JSONField(default=dict, blank=True)  # config, epochs, seed
-    auto_activate = models.BooleanField(default=False)
-    phase = models.CharField(max_length=32, blank=True)  # snapshot, training, evaluating...
-    epoch = models.PositiveIntegerField(default=0)
-    epochs = models.PositiveIntegerField(default=0)
-    history = models.JSONField(default=list, blank=True)  # [{epoch, loss, val_loss}]
-    snapshot = models.JSONField(default=dict, blank=True)  # rep ids per side, counts
-    version = models.OneToOneField(
-        DetectorVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="run"
-    )
-    activated = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["is_open"], condition=models.Q(is_open=True), name="one_open_training_run"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"training run {self.pk}: {self.status}"
-
-
-COMMENT_MAX_LENGTH = 4000  # a long coaching note fits; a 9 MB page does not
-
-
-class Comment(models.Model):
-    """A comment on a session, or on one of its reps, optionally pinned to a video time.
-
-    Part of the review, so it lives here; its table keeps the name it had when comments
-    lived in `athletes` (migrations moved the model, not the rows)."""
-
-    session = models.ForeignKey(
-        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="comments"
-    )
-    rep = models.ForeignKey(
-        Rep,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="comments",
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
-    )
-    body = models.TextField(max_length=COMMENT_MAX_LENGTH, blank=True)
-    video_time_s = models.FloatField(null=True, blank=True)
-    # An annotation is a comment with a drawing on the paused frame: a list of shapes in
-    # picture fractions (see services/comments.py for the checked shape format).
-    drawing = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        db_table = "athletes_comment"
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.author}: {self.body[:40]}"
-
-
-class SessionReadMarker(models.Model):
-    """When a person last looked at a session: comments by others after it are unread."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    session = models.ForeignKey(
-        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="read_markers"
-    )
-    last_seen_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        db_table = "athletes_sessionreadmarker"
-        constraints = [
-            models.UniqueConstraint(fields=["user", "session"], name="unique_read_marker")
-        ]
-
-
-class NotificationKind(models.TextChoices):
-    ANALYSIS_DONE = "analysis_done", "An analysis is done"
-    ANALYSIS_FAILED = "analysis_failed", "An analysis failed"
-    COMMENT = "comment", "A new comment or drawing"
-    LABEL = "label", "A coach labelled a rep"
-    REJUDGED = "rejudged", "A set was re-judged by a new model"
-
-
-class Notification(models.Model):
-    """Something that happened to a session, for one person; unread until `read_at`."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
-    session = models.ForeignKey(
-        "athletes.TrainingSession",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    text = models.CharField(max_length=300)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-
-class NotificationPreference(models.Model):
-    """One person's choice for one kind; no row means the kind's default."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
-    )
-    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
-    in_app = models.BooleanField(default=True)
-    email = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_pref")
-        ]
-
-
-class ShareLink(models.Model):
-    """A read-only, expiring, revocable link to one session for someone without an account."""
-
-    session = models.ForeignKey(
-        "athletes.TrainingSession", on_delete=models.CASCADE, related_name="share_links"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    token = models.CharField(max_length=64, unique=True)
-    note = models.CharField(max_length=100, blank=True)  # "for the physio"
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    view_count = models.PositiveIntegerField(default=0)
-    last_viewed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-
-class ResumableUpload(models.Model):
-    """An upload arriving in pieces (resumable after a dropped connection); becomes a session
-    when the last byte is in and the file passes the same checks as a whole upload."""
-
-    key = models.CharField(max_length=64, unique=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    athlete = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    filename = models.CharField(max_length=255)
-    size = models.BigIntegerField()
-    offset = models.BigIntegerField(default=0)
-    # The stored pieces in order (names under media key uploads-partial/<key>/), each starting
-    # at the offset in its name: any web machine takes the next piece, none keeps a file.
-    pieces = models.JSONField(default=list)
-    fields = models.JSONField(default=dict)  # exercise, performed_at, load_kg, notes
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(default=timezone.now)
-    session = models.ForeignKey(
-        "athletes.TrainingSession",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from athletes.models import CoachAssignment, Profile, TrainingSession
+from athletes.models import CoachAssignment, Profile
 
 
 @admin.register(Profile)
@@ -14,11 +14,3 @@ class ProfileAdmin(admin.ModelAdmin):
 class CoachAssignmentAdmin(admin.ModelAdmin):
     list_display = ["coach", "athlete", "created_at"]
     search_fields = ["coach__username", "athlete__username"]
-
-
-@admin.register(TrainingSession)
-class TrainingSessionAdmin(admin.ModelAdmin):
-    list_display = ["id", "athlete", "exercise", "performed_at", "load_kg", "created_at"]
-    list_filter = ["exercise", "performed_at"]
-    search_fields = ["athlete__username", "notes"]
-    raw_id_fields = ["athlete", "uploaded_by", "reviewed_by"]

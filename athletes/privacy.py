@@ -15,15 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from athletes.models import (
-    CoachAssignment,
-    Profile,
-    Role,
-    RosterInvitation,
-    TrainingSession,
-)
+from athletes.models import CoachAssignment, Profile, Role, RosterInvitation
 from athletes.selectors import AnyUser, user_role
-from coach_platform.storage import media_remove
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +59,8 @@ def account_erase(*, user: AnyUser, password: str, confirmed: bool, request=None
     transaction:
     their sessions (with analyses, reps, labels, verdicts, comments and read markers),
     roster links and invitations, profile and user. Their session folders are removed
-    after the transaction commits, so a failure leaves rows and files together. Reps that
+    after the transaction commits (by `sets`, whoever deletes a set), so a failure leaves
+    rows and files together. Reps that
     trained detector versions live on inside those immutable versions.
 
     Coaches and admins cannot delete themselves here: their accounts carry other people's
@@ -81,22 +75,12 @@ def account_erase(*, user: AnyUser, password: str, confirmed: bool, request=None
         raise ValidationError("Tick the box to confirm that everything will be deleted.")
     username = user.username
     with transaction.atomic():
-        sessions = TrainingSession.objects.filter(athlete=user)
-        folders = list(sessions.values_list("folder", flat=True))
-        count = len(folders)
-        sessions.delete()
+        # The sets go through the database's cascade from the user (`sets` removes each
+        # one's folder once the deletion commits): people know nothing of sets.
+        count = user.training_sessions.count()
         CoachAssignment.objects.filter(athlete=user).delete()
         RosterInvitation.objects.filter(athlete=user).delete()
         Profile.objects.filter(user=user).delete()
         user.delete()
-
-        def remove_files() -> None:
-            for folder in folders:
-                if not folder or "/" in folder:
-                    logger.warning("not removing suspicious session folder %r", folder)
-                    continue
-                media_remove(f"sessions/{folder}")
-
-        transaction.on_commit(remove_files)
     logger.info("account %s deleted with %d sessions", username, count)
     return count

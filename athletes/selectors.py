@@ -14,14 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from athletes.models import (
-    CoachAssignment,
-    InvitationStatus,
-    Profile,
-    Role,
-    RosterInvitation,
-    TrainingSession,
-)
+from athletes.models import InvitationStatus, Profile, Role, RosterInvitation
 
 User = get_user_model()
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -44,17 +37,6 @@ def user_is_admin(user: AnyUser) -> bool:
 def user_can_review(user: AnyUser) -> bool:
     """Coaches and admins: they keep rosters, review sessions and label reps."""
     return user_role(user) in (Role.COACH, Role.ADMIN)
-
-
-def session_visible_queryset(user: AnyUser) -> QuerySet[TrainingSession]:
-    """Sessions `user` may see: own, their roster's (coach), all (admin), none (anonymous)."""
-    sessions = TrainingSession.objects.all()
-    if not user.is_authenticated:
-        return sessions.none()
-    if user_is_admin(user):
-        return sessions
-    roster = CoachAssignment.objects.filter(coach=user).values("athlete_id")
-    return sessions.filter(Q(athlete=user) | Q(athlete_id__in=roster))
 
 
 def roster_list(coach: AnyUser) -> QuerySet:

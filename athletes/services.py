@@ -13,14 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from athletes.email_change import TAKEN, email_clean
-from athletes.models import (
-    CoachAssignment,
-    InvitationStatus,
-    Profile,
-    Role,
-    RosterInvitation,
-    TrainingSession,
-)
+from athletes.models import CoachAssignment, InvitationStatus, Profile, Role, RosterInvitation
 from athletes.selectors import user_can_review, user_role
 
 logger = logging.getLogger(__name__)
@@ -155,11 +148,3 @@ def roster_remove_athlete(*, coach, athlete) -> None:
     """The link ends from either side (a coach drops an athlete, an athlete leaves a coach);
     coming back takes a new invitation and a new yes."""
     CoachAssignment.objects.filter(coach=coach, athlete=athlete).delete()
-
-
-def session_mark_reviewed(*, session: TrainingSession, user) -> None:
-    if not user_can_review(user):
-        raise PermissionDenied("Only a coach marks a session reviewed.")
-    session.reviewed_at = timezone.now()
-    session.reviewed_by = user
-    session.save(update_fields=["reviewed_at", "reviewed_by"])

@@ -60,8 +60,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_q",
     "axes",
+    # The project's apps, each a subject, in the order they may import one another
+    # (docs/architecture.md; tests/test_layers.py).
     "athletes",
+    "sets",
+    "notifications",
+    "detectors",
     "analysis",
+    "uploads",
+    "reviews",
+    "sharing",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -219,7 +228,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-# Resumable uploads (tus 1.0, analysis/services/resumable.py): the piece the page sends, the
+# Resumable uploads (tus 1.0, uploads/services/resumable.py): the piece the page sends, the
 # most one request may carry, and how long an unfinished upload is kept without a new piece.
 RESUMABLE_CHUNK_BYTES = int(os.environ.get("RESUMABLE_CHUNK_BYTES", 5 * 1024 * 1024))
 RESUMABLE_PATCH_MAX_BYTES = 16 * 1024 * 1024
@@ -261,7 +270,7 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": NUM_PROXIES,  # unused by our throttles (they ask client_address); kept true
 }
 # Sets one person may start in an hour, whichever way they arrive (API, upload page,
-# resumable upload): each costs a worker about a minute (analysis/services/uploads.py).
+# resumable upload): each costs a worker about a minute (uploads/services/uploads.py).
 UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", 30))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Deadlift coaching platform API",
@@ -348,7 +357,7 @@ CONTENT_SECURITY_POLICY = {
 # Django's admin lives at a path of the deployment's choosing (not the guessable default).
 ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
-# Notifications (analysis/services/notifications.py). E-mail goes to the console unless
+# Notifications (notifications/services.py). E-mail goes to the console unless
 # EMAIL_HOST names an SMTP server; links in e-mails start with SITE_URL (a worker has no
 # request to build them from). The header's unread count is asked for every N seconds.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -16,6 +16,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", api_docs, name="api_docs"),
     path("api/", include("analysis.api_urls")),
+    path("api/", include("notifications.api_urls")),
+    path("api/", include("sharing.api_urls")),
+    path("api/", include("training.api_urls")),
     path("", include("analysis.urls")),
+    path("", include("uploads.urls")),
+    path("", include("sharing.urls")),
+    path("", include("training.urls")),
+    path("", include("notifications.urls")),
     path("", include("athletes.urls")),
 ]

@@ -58,6 +58,11 @@ class Exercise:
     is_deadlift: bool
     message: str  # what was seen, in a sentence
 
+    @property
+    def judged(self) -> bool:
+        """A lift the platform judges was seen: its reps are counted and judged."""
+        return self.is_deadlift
+
 
 # A rep's outcome for people; the model's is decided here (pure), the coach's label on top
 # of it in analysis.models (Outcome, Rep.outcome).

@@ -75,8 +75,12 @@ def run_cv(args: argparse.Namespace) -> dict:
             else:
                 model = AnomalyDetector(
                     config=method, epochs=args.epochs, patience=args.patience, seed=args.seed
-                ).fit(normal[~n_test], anom[~a_test], groups=ng_arr[~n_test].tolist())
-                rn, ra = model.score(normal[n_test]), model.score(anom[a_test])
+                ).fit(
+                    np.concatenate([normal[~n_test], anom[~a_test]]),
+                    [0] * int((~n_test).sum()) + [1] * int((~a_test).sum()),
+                    groups=[*ng_arr[~n_test].tolist(), *ag_arr[~a_test].tolist()],
+                )
+                rn, ra = model.explain(normal[n_test]), model.explain(anom[a_test])
                 sn, pn, sa, pa = rn.score, rn.anomalous, ra.score, ra.anomalous
             y = np.r_[np.zeros(len(sn), int), np.ones(len(sa), int)]
             pred = np.r_[pn, pa].astype(int)

@@ -52,7 +52,7 @@ def reap_before_start(production: bool) -> None:
     import django
 
     django.setup()
-    from analysis.services import jobs_reap
+    from coach_platform.jobs import jobs_reap
 
     counts = jobs_reap(stale_seconds=None if production else 0)
     if counts["analyses_restarted"]:

@@ -98,9 +98,10 @@ def make_session(athlete, *, reps: int = 2, status: str = "done", verdicts=("goo
     import numpy as np
     from django.core.files.base import ContentFile
 
-    from analysis.models import Analysis, DetectorVersion, Rep, RepVerdict
-    from athletes.models import TrainingSession
+    from analysis.models import Analysis, Rep, RepVerdict
     from coach_platform.storage import media_publish, media_root
+    from detectors.models import DetectorVersion
+    from sets.models import TrainingSession
 
     session = TrainingSession(athlete=athlete, uploaded_by=athlete, folder=uuid.uuid4().hex)
     session.video.save("original.mp4", ContentFile(b"\x00" * 4096), save=False)

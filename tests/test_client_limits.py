@@ -20,12 +20,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
-from analysis.models import ResumableUpload
-from analysis.services.shares import share_link_create
-from athletes.models import TrainingSession
 from coach_platform.throttles import ClientAddressMixin, client_address
+from sets.models import TrainingSession
+from sharing.services import share_link_create
 from tests.athletes.test_uploads import _clip
 from tests.conftest import PERSONA_PASSWORD, make_session
+from uploads.models import ResumableUpload
 
 TUS = {"Tus-Resumable": "1.0.0"}
 
@@ -77,7 +77,7 @@ def test_a_new_forwarded_for_with_each_token_request_is_still_limited(athlete_a,
 
 
 def test_a_new_forwarded_for_with_each_share_link_guess_is_still_limited(athlete_a, monkeypatch):
-    from analysis.views import shares
+    from sharing import views as shares
 
     monkeypatch.setitem(shares.SHARE_RATES, "page", "3/min")
     client = Client()
@@ -92,7 +92,7 @@ def test_behind_the_proxy_each_client_has_its_own_budget(athlete_a, monkeypatch)
     """Everyone arrives from the proxy's address; each is counted as the proxy saw them."""
     session = make_session(athlete_a)
     link = share_link_create(by=athlete_a, session=session)
-    from analysis.views import shares
+    from sharing import views as shares
 
     monkeypatch.setitem(shares.SHARE_RATES, "page", "2/min")
     url = reverse("shared_session", args=[link.token])

@@ -15,8 +15,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Every Django app and the project package: what the plain-Python core may never import.
-DJANGO_APPS = ("coach_platform", "athletes", "analysis")
 
 
 def _module_name(path: Path) -> str:
@@ -63,18 +61,38 @@ def test_the_import_reader_sees_lazy_and_relative_imports(tmp_path):
     assert "django.db" in found and "core.video.decode" in found
 
 
-@pytest.mark.parametrize(
-    "path", _sources("athletes") + _sources("coach_platform"), ids=_module_name
-)
-def test_athletes_and_the_project_never_import_analysis(path):
-    bad = sorted(name for name in imports_of(path) if _is_under(name, "analysis"))
-    assert not bad, f"{_module_name(path)} imports {bad}"
+# The project's apps in the order they may import one another (as in INSTALLED_APPS): an app's
+# models, services, selectors, tasks and commands import only itself and the apps before it.
+# Pages and the API (views, api, urls, template tags) of the apps after `athletes` sit on top
+# of them all and may read any app.
+APPS = ["coach_platform", "athletes", "sets", "notifications", "detectors", "analysis", "uploads",
+        "reviews", "sharing", "training"]  # fmt: skip
+TOP = {"views", "api", "api_urls", "urls", "templatetags"}
 
 
-@pytest.mark.parametrize("path", _sources("coach_platform"), ids=_module_name)
-def test_the_project_helpers_never_import_athletes(path):
-    bad = sorted(name for name in imports_of(path) if _is_under(name, "athletes"))
-    assert not bad, f"{_module_name(path)} imports {bad}"
+def _app_sources() -> list[Path]:
+    return [p for app in APPS for p in _sources(app)]
+
+
+def _on_top(module: str) -> bool:
+    app, *rest = module.split(".")
+    return app not in ("coach_platform", "athletes") and bool(rest) and rest[0] in TOP
+
+
+def test_the_app_order_is_the_installed_order():
+    from django.conf import settings
+
+    assert [a for a in settings.INSTALLED_APPS if a in APPS] == APPS[1:]
+
+
+@pytest.mark.parametrize("path", _app_sources(), ids=_module_name)
+def test_apps_import_only_the_apps_before_them(path):
+    module = _module_name(path)
+    app = module.split(".")[0]
+    allowed = APPS if _on_top(module) else APPS[: APPS.index(app) + 1]
+    later = [a for a in APPS if a not in allowed]
+    bad = sorted(n for n in imports_of(path) if any(_is_under(n, a) for a in later))
+    assert not bad, f"{module} imports {bad}"
 
 
 # The core's stages, in the order they may import one another: a stage imports only itself
@@ -106,25 +124,31 @@ def test_the_core_is_plain_python_and_its_stages_import_forward(path):
         allowed = set(STAGES[: STAGES.index(own) + 1]) if own else set()
     bad = []
     for name in sorted(imports_of(path)):
-        outside = any(_is_under(name, top) for top in ("django", "rest_framework", *DJANGO_APPS))
+        outside = any(_is_under(name, top) for top in ("django", "rest_framework", *APPS))
         if outside or (_is_under(name, "core") and name != "core" and _stage(name) not in allowed):
             bad.append(name)
     assert not bad, f"{_module_name(path)} imports {bad}"
 
 
-@pytest.mark.parametrize(
-    "package",
-    [
-        "analysis/services",
-        "analysis/selectors",
-        "analysis/views",
-        "core",
-    ],
-)
-def test_no_two_modules_of_a_package_import_each_other(package):
-    """Nor two selector modules, nor two view modules: each package is split by subject; and
-    no two modules of the core import each other."""
-    modules = {_module_name(p): p for p in _sources(package)}
+def _kind(module: str) -> str | None:
+    """services, selectors or views (pages, API and routes) of any app; the core."""
+    parts = module.split(".")
+    if parts[0] == "core":
+        return "core"
+    if parts[0] not in APPS:
+        return None
+    for kind in ("services", "selectors"):
+        if kind in parts[1:2]:
+            return kind
+    return "views" if _on_top(module) or parts[1:2] in (["views"], ["api"]) else None
+
+
+@pytest.mark.parametrize("kind", ["services", "selectors", "views", "core"])
+def test_no_two_modules_of_a_kind_import_each_other(kind):
+    """Nor two selector modules, nor two view modules, in one app or across apps: each is
+    split by subject; and no two modules of the core import each other."""
+    sources = _app_sources() + _sources("core")
+    modules = {_module_name(p): p for p in sources if _kind(_module_name(p)) == kind}
     # A module's own packages are not edges: Python runs them before any of their modules.
     graph = {
         name: {o for o in imports_of(path) if o in modules and not _is_under(name, o)}
@@ -151,7 +175,7 @@ def test_no_two_modules_of_a_package_import_each_other(package):
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
-@pytest.mark.parametrize("path", _sources("analysis") + _sources("athletes"), ids=_module_name)
+@pytest.mark.parametrize("path", _app_sources(), ids=_module_name)
 def test_tasks_are_enqueued_by_their_function_not_a_dotted_name(path):
     """A dotted string (written there or in a module constant) hides the import of the work
     it runs from the rules above."""

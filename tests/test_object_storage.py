@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from analysis.models import Analysis
-from analysis.services import analysis_retry, session_upload
+from analysis.services.analyses import analysis_retry
 from coach_platform.storage import (
     media_file,
     media_folders,
@@ -28,6 +28,7 @@ from coach_platform.storage import (
 )
 from tests.analysis.test_media import _chart
 from tests.conftest import shared_path
+from uploads.services.uploads import session_upload
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 3 reps
 
@@ -138,8 +139,8 @@ def test_a_set_analysed_on_one_machine_is_reviewed_from_another_with_ranges_from
 def test_a_detector_version_is_stored_by_key_and_loaded_on_a_machine_that_never_saw_it(
     s3_media, settings, tmp_path, db
 ):
-    from analysis.models import DetectorVersion
-    from analysis.services.detectors import detector_local_dir
+    from detectors.models import DetectorVersion
+    from detectors.services import detector_local_dir
 
     folder = media_root() / "detectors" / "v1-20261125-run1"
     (folder / "weights").mkdir(parents=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from analysis.models import COMMENT_MAX_LENGTH
+from reviews.models import COMMENT_MAX_LENGTH
 from tests.conftest import PERSONA_PASSWORD, make_session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,7 +178,7 @@ def test_the_admin_lives_at_the_configured_path():
 def test_a_huge_session_note_is_refused_before_the_video_is_looked_at(athlete_a):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from athletes.models import NOTES_MAX_LENGTH, TrainingSession
+    from sets.models import NOTES_MAX_LENGTH, TrainingSession
 
     api = APIClient()
     api.force_authenticate(athlete_a)

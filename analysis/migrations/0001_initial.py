@@ -5,94 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Analysis',
+            name="Analysis",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('progress', models.FloatField(default=0.0)),
-                ('error', models.TextField(blank=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('queued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('output_dir', models.CharField(blank=True, max_length=500)),
-                ('result_video', models.CharField(blank=True, max_length=500)),
-                ('report_file', models.CharField(blank=True, max_length=500)),
-                ('exercise_detected', models.CharField(blank=True, max_length=32)),
-                ('rep_count', models.PositiveIntegerField(default=0)),
-                ('video_info', models.JSONField(blank=True, default=dict)),
-                ('timings_ms', models.JSONField(blank=True, default=dict)),
-                ('warnings', models.JSONField(blank=True, default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                    ),
+                ),
+                ("progress", models.FloatField(default=0.0)),
+                ("error", models.TextField(blank=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("queued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("output_dir", models.CharField(blank=True, max_length=500)),
+                ("result_video", models.CharField(blank=True, max_length=500)),
+                ("report_file", models.CharField(blank=True, max_length=500)),
+                ("exercise_detected", models.CharField(blank=True, max_length=32)),
+                ("rep_count", models.PositiveIntegerField(default=0)),
+                ("video_info", models.JSONField(blank=True, default=dict)),
+                ("timings_ms", models.JSONField(blank=True, default=dict)),
+                ("warnings", models.JSONField(blank=True, default=list)),
             ],
             options={
-                'verbose_name_plural': 'analyses',
+                "verbose_name_plural": "analyses",
             },
         ),
         migrations.CreateModel(
-            name='DetectorVersion',
+            name="DetectorVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('model_dir', models.CharField(max_length=500)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('notes', models.TextField(blank=True)),
-                ('is_active', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('activated_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True)),
+                ("model_dir", models.CharField(max_length=500)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                ("notes", models.TextField(blank=True)),
+                ("is_active", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("activated_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Rep',
+            name="Rep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('index', models.PositiveIntegerField()),
-                ('start_frame', models.IntegerField()),
-                ('lockout_frame', models.IntegerField()),
-                ('end_frame', models.IntegerField()),
-                ('start_s', models.FloatField()),
-                ('lockout_s', models.FloatField()),
-                ('end_s', models.FloatField()),
-                ('complete', models.BooleanField(default=True)),
-                ('stages', models.JSONField(blank=True, default=dict)),
-                ('kinematics', models.JSONField(blank=True, default=dict)),
-                ('image', models.CharField(blank=True, max_length=500)),
-                ('orientation', models.CharField(blank=True, max_length=500)),
-                ('magnitude', models.CharField(blank=True, max_length=500)),
-                ('landmarks', models.CharField(blank=True, max_length=500)),
-                ('verdict', models.CharField(blank=True, choices=[('good', 'Good'), ('anomalous', 'Anomalous')], max_length=16, null=True)),
-                ('score', models.FloatField(blank=True, null=True)),
-                ('threshold', models.FloatField(blank=True, null=True)),
-                ('joints', models.JSONField(blank=True, default=list)),
-                ('judged_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("index", models.PositiveIntegerField()),
+                ("start_frame", models.IntegerField()),
+                ("lockout_frame", models.IntegerField()),
+                ("end_frame", models.IntegerField()),
+                ("start_s", models.FloatField()),
+                ("lockout_s", models.FloatField()),
+                ("end_s", models.FloatField()),
+                ("complete", models.BooleanField(default=True)),
+                ("stages", models.JSONField(blank=True, default=dict)),
+                ("kinematics", models.JSONField(blank=True, default=dict)),
+                ("image", models.CharField(blank=True, max_length=500)),
+                ("orientation", models.CharField(blank=True, max_length=500)),
+                ("magnitude", models.CharField(blank=True, max_length=500)),
+                ("landmarks", models.CharField(blank=True, max_length=500)),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[("good", "Good"), ("anomalous", "Anomalous")],
+                        max_length=16,
+                        null=True,
+                    ),
+                ),
+                ("score", models.FloatField(blank=True, null=True)),
+                ("threshold", models.FloatField(blank=True, null=True)),
+                ("joints", models.JSONField(blank=True, default=list)),
+                ("judged_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['analysis_id', 'index'],
+                "ordering": ["analysis_id", "index"],
             },
         ),
         migrations.CreateModel(
-            name='RepVerdict',
+            name="RepVerdict",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verdict', models.CharField(choices=[('good', 'Good'), ('anomalous', 'Anomalous')], max_length=16)),
-                ('score', models.FloatField()),
-                ('threshold', models.FloatField()),
-                ('joints', models.JSONField(blank=True, default=list)),
-                ('details', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[("good", "Good"), ("anomalous", "Anomalous")], max_length=16
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("threshold", models.FloatField()),
+                ("joints", models.JSONField(blank=True, default=list)),
+                ("details", models.JSONField(blank=True, default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
     ]

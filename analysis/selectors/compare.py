@@ -18,8 +18,8 @@ from django.utils import timezone
 from analysis.models import Rep
 from analysis.selectors.media import watch_url
 from analysis.selectors.reps import rep_visible_queryset
-from athletes.models import TrainingSession
 from athletes.selectors import AnyUser
+from sets.models import TrainingSession
 
 CHOICES_LIMIT = 300
 # (kinematics key, what a coach calls it, unit, decimals)

@@ -10,7 +10,8 @@ from django.db.models.functions import Abs, Coalesce
 
 from analysis.models import FLAGGED, AnalysisStatus, Fault, Label, Outcome, Rep
 from athletes.models import CoachAssignment
-from athletes.selectors import AnyUser, session_visible_queryset, user_is_admin
+from athletes.selectors import AnyUser, user_is_admin
+from sets.selectors import session_visible_queryset
 
 # Scores this close to the threshold are the ones a label teaches the detector most about.
 QUEUE_NEAR_THRESHOLD = 0.15

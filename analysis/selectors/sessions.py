@@ -1,84 +1,20 @@
-"""Reads about sessions as people follow them: the dashboards' session lists (with their
-analysis' status, flags and unread comments), an athlete's progress, a session's comments."""
+"""Reads about an athlete's sets over time: their progress (load, reps, outcomes, angles)."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.models import FLAGGED, AnalysisStatus, Comment, Outcome, Rep, SessionReadMarker
-from athletes.models import TrainingSession
-from athletes.selectors import AnyUser, session_visible_queryset
-
-
-def _unread_comments(user: AnyUser) -> QuerySet[Comment]:
-    seen = SessionReadMarker.objects.filter(
-        user=user, session=OuterRef("session"), last_seen_at__gte=OuterRef("created_at")
-    )
-    return Comment.objects.exclude(author=user).exclude(Exists(seen))
-
-
-def session_list(
-    user: AnyUser,
-    *,
-    athlete_id: int | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    status: str | None = None,
-    awaiting_review: bool = False,
-) -> QuerySet[TrainingSession]:
-    """Visible sessions with what a dashboard shows; flagged (reps whose outcome is a fault or
-    unusual) first when
-    listing the review queue."""
-    sessions = session_visible_queryset(user).select_related(
-        "athlete", "analysis", "analysis__rejudged_by"
-    )
-    if athlete_id:
-        sessions = sessions.filter(athlete_id=athlete_id)
-    if date_from:
-        sessions = sessions.filter(performed_at__gte=date_from)
-    if date_to:
-        sessions = sessions.filter(performed_at__lte=date_to)
-    if status:
-        sessions = sessions.filter(analysis__status=status)
-    unread = _unread_comments(user).filter(session=OuterRef("pk"))
-    flagged = (
-        Rep.objects.counted()
-        .with_outcomes()
-        .filter(analysis__session=OuterRef("pk"), outcome_sql__in=FLAGGED)
-        .values("analysis__session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    sessions = sessions.annotate(
-        flagged_count=Coalesce(Subquery(flagged), 0),
-        has_unread=Exists(unread),
-    )
-    if awaiting_review:
-        return sessions.filter(reviewed_at__isnull=True, analysis__status="done").order_by(
-            F("flagged_count").desc(), "-performed_at", "-created_at", "-pk"
-        )
-    return sessions.order_by("-performed_at", "-created_at", "-pk")
-
-
-def comment_list(session: TrainingSession, user: AnyUser) -> list[Comment]:
-    """Comments of a session, oldest first, each with `.unread` for this person."""
-    marker = SessionReadMarker.objects.filter(user=user, session=session).first()
-    comments = list(session.comments.select_related("author", "rep"))
-    for comment in comments:
-        comment.unread = comment.author_id != user.pk and (
-            marker is None or comment.created_at > marker.last_seen_at
-        )
-    return comments
-
+from analysis.models import AnalysisStatus, Outcome, Rep
+from athletes.selectors import AnyUser
+from sets.models import TrainingSession
+from sets.selectors import session_visible_queryset
 
 # An athlete's page charts this many analysed sessions at a time (newest first pages).
 PROGRESS_PAGE_SIZE = 30

@@ -34,22 +34,21 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from analysis.models import Analysis, AnalysisStatus, CountedBy, DetectorVersion, Rep
-from analysis.services.detectors import (
-    detector_active,
-    fault_thresholds,
-    judge_load,
-    verdict_store,
-)
-from analysis.services.heartbeats import (
+from analysis.models import Analysis, AnalysisStatus, CountedBy, Rep
+from analysis.services.notices import notify_analysis_finished
+from analysis.services.verdicts import verdict_store
+from analysis.services.videos import playback_decide
+from coach_platform.jobs import (
+    job_claim,
+    job_fail,
     job_heartbeat,
     job_is_stale,
+    job_requeue,
+    jobs_silent,
     stale_before,
     worker_name,
 )
-from analysis.services.jsonable import jsonable
-from analysis.services.notifications import notify_analysis_finished
-from analysis.services.videos import playback_decide
+from coach_platform.jsonable import jsonable
 from coach_platform.storage import (
     media_file,
     media_folders,
@@ -59,15 +58,15 @@ from coach_platform.storage import (
     media_remove,
     media_root,
 )
+from core import lifts
+from detectors.models import DetectorVersion
+from detectors.selectors import detector_active
+from detectors.services import fault_thresholds, judge_load
 
 logger = logging.getLogger(__name__)
 
 MESSAGE_CRASHED = (
     "The analysis stopped because of an internal error. Try again; if it keeps happening, tell us."
-)
-MESSAGE_NO_REPS = (
-    "No complete deadlift rep was found: the bar should start on the floor and reach lockout, "
-    "with the whole body in view."
 )
 MESSAGE_WORKER_STOPPED = "The worker stopped while analysing this set. Retry it."
 MESSAGE_FINISHED = "This analysis has finished; only a failed or stalled one can run again."
@@ -149,16 +148,8 @@ def analysis_claim(analysis_id: int | None = None) -> tuple[int, int] | None:
         pk = analysis_id if analysis_id is not None else _next_fair()
         if pk is None:
             return None
-        now = timezone.now()
-        claimed = Analysis.objects.filter(pk=pk, status=AnalysisStatus.QUEUED).update(
-            status=AnalysisStatus.RUNNING,
-            progress=0.0,
-            error="",
-            started_at=now,
-            heartbeat_at=now,
-            finished_at=None,
-            attempts=F("attempts") + 1,
-            worker=worker_name(),
+        claimed = job_claim(
+            Analysis.objects, pk, progress=0.0, attempts=F("attempts") + 1, worker=worker_name()
         )
         if claimed:
             return pk, Analysis.objects.values_list("attempts", flat=True).get(pk=pk)
@@ -307,11 +298,12 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
         logger.exception("analysis %s crashed", analysis_id)
         return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED)
 
-    if not result.exercise.is_deadlift:
+    if not result.exercise.judged:
         message = result.exercise.message
         return _analysis_fail(analysis_id, attempt, message, result=result, out_dir=out_dir)
     if not result.reps:
-        return _analysis_fail(analysis_id, attempt, MESSAGE_NO_REPS, result=result, out_dir=out_dir)
+        message = lifts.of_exercise(result.exercise.name).no_reps
+        return _analysis_fail(analysis_id, attempt, message, result=result, out_dir=out_dir)
 
     try:
         media_publish(out_dir)
@@ -376,13 +368,9 @@ def _analysis_fail(
     analysis_id: int, attempt: int, message: str, *, result=None, out_dir: Path | None = None
 ) -> Analysis:
     """Mark this run failed with a sentence. The new folder is kept only for a first result's
-    report.json (what was found instead of a deadlift); over a previous result it is removed
+    report.json (what was found instead of a lift it judges); over a previous result it is removed
     and the previous files and paths stay as they were."""
-    fields: dict[str, Any] = {
-        "status": AnalysisStatus.FAILED,
-        "error": message,
-        "finished_at": timezone.now(),
-    }
+    fields: dict[str, Any] = {}
     keep = None
     with transaction.atomic():
         analysis = _claimed(analysis_id, attempt).select_for_update().first()
@@ -399,7 +387,7 @@ def _analysis_fail(
                 fields.update(report_file=media_key(report), output_dir=media_key(out_dir))
                 keep = out_dir
         if analysis is not None:
-            Analysis.objects.filter(pk=analysis_id).update(**fields)
+            job_fail(_claimed(analysis_id, attempt), analysis_id, message, **fields)
             notify_analysis_finished(analysis_id)
             if keep is not None:  # earlier failures' reports go once this one is stored
                 folder = analysis.session.folder
@@ -524,7 +512,7 @@ def _analysis_store(
 
 
 def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
-    """The reaper's part for analyses (see analysis.services.reaper).
+    """The reaper's part for analyses (registered with coach_platform.jobs: jobs_reap).
 
     A running analysis without a sign of life for `stale_seconds` (JOB_STALE_SECONDS) lost
     its worker (killed, or its machine gone): the folder its run was writing is removed and
@@ -537,22 +525,18 @@ def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
     harmless: it finds nothing to claim.
     """
     now = timezone.now()
-    limit = stale_before(stale_seconds, now=now)
-    stale = Q(status=AnalysisStatus.RUNNING) & Analysis.silent_since(limit)
+    stale = jobs_silent(Analysis, stale_seconds, now=now)
     failed = restarted = 0
-    for pk, attempt, losses, folder in Analysis.objects.filter(stale).values_list(
+    for pk, attempt, losses, folder in stale.values_list(
         "pk", "attempts", "worker_losses", "session__folder"
     ):
         again = losses < settings.ANALYSIS_LOST_REQUEUES
+        this_run = stale.filter(attempts=attempt)  # a heartbeat or a new claim since: left alone
+        lost = {"worker_losses": F("worker_losses") + 1}
         if again:
-            fields = {"status": AnalysisStatus.QUEUED, "queued_at": now, "progress": 0.0}
-            fields.update(started_at=None, heartbeat_at=None)
+            rows = job_requeue(this_run, pk, queued_at=now, progress=0.0, **lost)
         else:
-            fields = {"status": AnalysisStatus.FAILED, "error": MESSAGE_WORKER_STOPPED}
-            fields.update(finished_at=now)
-        rows = Analysis.objects.filter(stale, pk=pk, attempts=attempt).update(
-            worker_losses=F("worker_losses") + 1, **fields
-        )
+            rows = job_fail(this_run, pk, MESSAGE_WORKER_STOPPED, **lost)
         if not rows:
             continue
         for key in _output_dirs(folder):
@@ -569,7 +553,7 @@ def analysis_reap(*, stale_seconds: float | None = None) -> dict[str, int]:
     return {
         "analyses_failed": failed,
         "analyses_restarted": restarted,
-        "analyses_requeued": _requeue_lost(limit),
+        "analyses_requeued": _requeue_lost(stale_before(stale_seconds, now=now)),
     }
 
 

@@ -16,16 +16,18 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import slugify
 
-from analysis.models import Analysis, Rep, TrainingRun
-from athletes.models import CoachAssignment, Profile, RosterInvitation, TrainingSession
+from analysis.models import Analysis, Rep
+from athletes.models import CoachAssignment, Profile, RosterInvitation
 from athletes.selectors import AnyUser, email_confirmed
 from coach_platform.media import served_type
 from coach_platform.storage import media_path
+from sets.models import TrainingSession
 
 README = """\
-Your data from Deadlift coach
-=============================
+{title}
+{underline}
 
 Exported for {username} on {when} (UTC).
 
@@ -266,8 +268,12 @@ def athlete_export(athlete: AnyUser) -> IO[bytes]:
     tmp = tempfile.TemporaryFile(suffix=".zip", dir=settings.FILE_UPLOAD_TEMP_DIR)  # noqa: SIM115
     try:
         with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
+            title = f"Your data from {settings.SITE_NAME}"
             readme = README.format(
-                username=athlete.username, when=timezone.now().strftime("%Y-%m-%d %H:%M")
+                title=title,
+                underline="=" * len(title),
+                username=athlete.username,
+                when=timezone.now().strftime("%Y-%m-%d %H:%M"),
             )
             zf.writestr("README.txt", readme, compress_type=DEFLATED)
             zf.writestr(
@@ -288,24 +294,6 @@ def athlete_export(athlete: AnyUser) -> IO[bytes]:
 
 
 def athlete_export_filename(athlete: AnyUser) -> str:
-    return f"deadlift-coach-{athlete.username}-{timezone.localdate().isoformat()}.zip"
-
-
-def athlete_reps_in_versions(athlete: AnyUser) -> dict[str, Any]:
-    """How many of `athlete`'s reps trained or tested detector versions already made, and
-    which versions: those versions are immutable, so the reps stay inside them."""
-    mine = set(Rep.objects.filter(analysis__session__athlete=athlete).values_list("pk", flat=True))
-    used: set[int] = set()
-    versions: list[str] = []
-    if mine:
-        runs = TrainingRun.objects.filter(version__isnull=False).select_related("version")
-        for run in runs.order_by("created_at", "pk"):
-            snapshot = run.snapshot or {}
-            ids = set(snapshot.get("train_rep_ids") or []) | set(
-                snapshot.get("heldout_rep_ids") or []
-            )
-            hit = ids & mine
-            if hit:
-                used |= hit
-                versions.append(run.version.name)
-    return {"reps": len(used), "versions": versions}
+    return (
+        f"{slugify(settings.SITE_NAME)}-{athlete.username}-{timezone.localdate().isoformat()}.zip"
+    )

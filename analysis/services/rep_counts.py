@@ -31,17 +31,13 @@ from analysis.models import (
 )
 from analysis.selectors.reps import rep_labelable_queryset
 from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
-from analysis.services.detectors import (
-    detector_active,
-    fault_thresholds,
-    judge_load,
-    rep_images,
-    verdict_store,
-)
-from analysis.services.jsonable import jsonable
+from analysis.services.verdicts import rep_images, verdict_store
 from analysis.services.videos import analysis_video_redraw_enqueue
+from coach_platform.jsonable import jsonable
 from coach_platform.storage import media_path, media_publish, media_remove, media_root
 from core.result import image_kind
+from detectors.selectors import detector_active
+from detectors.services import fault_thresholds, judge_load
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from django import template
 
-from analysis.services.athlete_data import athlete_reps_in_versions
 from athletes.selectors import AnyUser
+from training.selectors.training import athlete_reps_in_versions
 
 register = template.Library()
 

@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
 from analysis.models import Analysis
-from athletes.models import TrainingSession
-from athletes.selectors import session_visible_queryset, user_is_admin
+from athletes.selectors import user_is_admin
 from coach_platform.media import ranged_file_response, served_type
 from coach_platform.storage import media_is_local, media_path, media_stat, media_url
+from sets.models import TrainingSession
+from sets.selectors import session_visible_queryset
 
 
 def session_or_404(request: HttpRequest, session_id: int) -> TrainingSession:

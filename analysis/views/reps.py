@@ -22,7 +22,7 @@ from analysis.selectors.reps import (
     rep_headline,
     rep_visible_queryset,
 )
-from analysis.services import rep_move, rep_not_a_rep, rep_restore
+from analysis.services.rep_counts import rep_move, rep_not_a_rep, rep_restore
 from analysis.views.api.reps import LABEL_STATE_FIELDS, RepLabelStateSerializer
 from analysis.views.common import media_file_response
 from athletes.selectors import user_can_review

@@ -1,10 +1,9 @@
 """Pages about sessions as they are judged: the dashboards (sessions with their analysis'
-status and flags, progress), the upload, the review page, the job's status and retry,
+status and flags, progress), the review page, the job's status and retry,
 comments, "reviewed", and the session's files (original, annotated video, report, CSV)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from analysis.forms import CommentForm, SessionFilterForm, SessionUploadForm
+from analysis.forms import SessionFilterForm
 from analysis.models import AnalysisStatus, Export, Outcome
 from analysis.selectors.export import analysis_reps_csv
 from analysis.selectors.media import (
@@ -29,30 +28,15 @@ from analysis.selectors.reps import (
     rep_labelable_queryset,
     rep_visible_queryset,
 )
-from analysis.selectors.sessions import (
-    PROGRESS_PAGE_SIZE,
-    comment_list,
-    progress_points,
-    progress_sessions,
-    session_list,
-)
-from analysis.services import (
-    analysis_can_retry,
-    analysis_export_request,
-    analysis_retry,
-    candidate_count,
-    comment_create,
-    rep_count_authorize,
-    session_mark_seen,
-    session_upload,
-)
-from analysis.views.api.comments import CommentSerializer
+from analysis.selectors.sessions import PROGRESS_PAGE_SIZE, progress_points, progress_sessions
+from analysis.services.analyses import analysis_can_retry, analysis_retry
+from analysis.services.rep_counts import candidate_count, rep_count_authorize
+from analysis.services.videos import analysis_export_request
 from analysis.views.api.sessions import SessionSerializer
 from analysis.views.common import analysis_or_404, media_file_response, session_or_404
 from athletes.models import Role
 from athletes.privacy import consent_needed
 from athletes.selectors import (
-    athlete_upload_choices,
     athlete_visible_queryset,
     coaches_of,
     invitations_pending,
@@ -60,11 +44,13 @@ from athletes.selectors import (
     user_can_review,
     user_role,
 )
-from athletes.services import session_mark_reviewed
 from coach_platform.media import download_response, media_login_required
 from coach_platform.pagination import page_of
-from coach_platform.throttles import RateLimited
-from coach_platform.uploads import duration_text, size_text, upload_error
+from reviews.api import CommentSerializer
+from reviews.forms import CommentForm
+from reviews.selectors import comment_list, session_list
+from reviews.services.comments import comment_create, session_mark_seen
+from sets.services import session_mark_reviewed
 
 
 def _errors(error: ValidationError) -> str:
@@ -126,55 +112,6 @@ def athlete_dashboard(request: HttpRequest) -> HttpResponse:
 def athlete_detail(request: HttpRequest, athlete_id: int) -> HttpResponse:
     athlete = get_object_or_404(athlete_visible_queryset(request.user), pk=athlete_id)
     return _athlete_page(request, athlete)
-
-
-# --- upload --------------------------------------------------------------------------------
-@login_required
-def session_upload_page(request: HttpRequest) -> HttpResponse:
-    athletes = athlete_upload_choices(request.user)
-    if not athletes:
-        messages.info(request, "Add an athlete to your roster before uploading for them.")
-        return redirect("roster")
-    form = SessionUploadForm(
-        request.POST if request.method == "POST" else None,
-        request.FILES if request.method == "POST" else None,
-        athletes=athletes,
-        initial={"athlete": request.GET.get("athlete")} if len(athletes) > 1 else None,
-    )
-    status = 200
-    if request.method == "POST":
-        valid = form.is_valid()
-        too_large = upload_error(request)
-        if too_large:
-            form.errors.pop("video", None)  # "required" would hide the real reason
-            form.add_error("video", too_large)
-        elif valid:
-            data = form.cleaned_data
-            try:
-                session = session_upload(
-                    uploaded_by=request.user,
-                    athlete=data["athlete"],
-                    video=data["video"],
-                    exercise=data["exercise"],
-                    performed_at=data["performed_at"],
-                    load_kg=data["load_kg"],
-                    notes=data["notes"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)  # keyed errors land on their own fields
-            except PermissionDenied as error:
-                form.add_error("athlete", str(error))
-            except RateLimited as limited:
-                form.add_error(None, limited.message)
-                status = 429
-            else:
-                messages.success(request, "Uploaded. The analysis is queued.")
-                return redirect("session_review", session_id=session.pk)
-    limits = {
-        "max_size": size_text(settings.UPLOAD_MAX_BYTES),
-        "max_duration": duration_text(settings.VIDEO_MAX_SECONDS),
-    }
-    return render(request, "analysis/upload.html", {"form": form, **limits}, status=status)
 
 
 # --- the review page, the job's status -----------------------------------------------------

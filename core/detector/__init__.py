@@ -3,7 +3,7 @@
 No Django imports here; TensorFlow is imported only when a model is built, fitted or loaded.
 
     from core.detector import AnomalyDetector, load_judge
-    det = AnomalyDetector(config="native").fit(normal, anomalies, groups=videos)
+    det = AnomalyDetector(config="native").fit(images, labels, groups=videos)  # 1 = anomalous
     det.save("var/models/v1")
     judge = load_judge("var/models/v1")      # RepJudge for the video pipeline
     judgements = judge.judge(images_uint8)   # list[Judgement]

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from core.detector import calibration as cal
 from core.detector.data import check_images, split_by_group
@@ -29,7 +30,7 @@ EpochCallback = Callable[[int, dict[str, float]], None]
 
 @dataclass
 class Scores:
-    """Per-rep results of AnomalyDetector.score (arrays of length N)."""
+    """Per-rep results of AnomalyDetector.explain (arrays of length N)."""
 
     reconstruction_error: np.ndarray
     log_density: np.ndarray
@@ -104,25 +105,34 @@ class AnomalyDetector(BaseEstimator):
     # ---- training ---------------------------------------------------------------------
     def fit(
         self,
-        normal_images: np.ndarray,
-        anomalous_images: np.ndarray | None = None,
+        X: np.ndarray,
+        y: np.ndarray | Sequence[int] | None = None,
+        *,
         groups: Sequence[str] | None = None,
         on_epoch: EpochCallback | None = None,
     ) -> AnomalyDetector:
-        """Learn the autoencoder, the density and the thresholds.
+        """Learn the autoencoder, the density and the thresholds from rep images `X`
+        (N, 45, 100, 3) and their labels `y` (0 good, 1 anomalous; None: all good).
 
-        `groups` names each normal rep's video (see data.group_of); without it every rep is
-        its own group, which makes the held-out calibration optimistic.
+        Only the good reps train the autoencoder and the density; anomalous ones (if any)
+        choose the weight of the two and the threshold. `groups` names each rep's video
+        (see data.group_of); without it every rep is its own group, which makes the held-out
+        calibration optimistic.
         """
         import keras
         import tensorflow as tf
 
         t0 = time.perf_counter()
-        normal = check_images(normal_images)
+        images = check_images(X)
+        labels = np.zeros(len(images), int) if y is None else np.asarray(y, int).ravel()
+        if len(labels) != len(images) or not np.isin(labels, (0, 1)).all():
+            raise ValueError("y must give each image 0 (good) or 1 (anomalous)")
+        if groups is not None and len(groups) != len(images):
+            raise ValueError("groups must name one video per image")
+        normal, anomalous_images = images[labels == 0], images[labels == 1]
         cfg = self.input_config
-        grp = np.asarray(groups if groups is not None else [str(i) for i in range(len(normal))])
-        if len(grp) != len(normal):
-            raise ValueError("groups must name one video per normal image")
+        names = groups if groups is not None else [str(i) for i in range(len(images))]
+        grp = np.asarray(names)[labels == 0]
         if len(normal) < 4:
             raise ValueError("need at least 4 normal images to train and calibrate")
         train_idx, held_idx = split_by_group(grp, self.validation_fraction, self.seed)
@@ -182,8 +192,8 @@ class AnomalyDetector(BaseEstimator):
         self.dens_center_, self.dens_scale_ = cal.robust_scale(-calib["log_density"])
         z_calib = self._z(calib)
         anomalies = None
-        if anomalous_images is not None and len(anomalous_images):
-            anomalies = self._raw(preprocess(check_images(anomalous_images), cfg))
+        if len(anomalous_images):
+            anomalies = self._raw(preprocess(anomalous_images, cfg))
             z_anom = self._z(anomalies)
             w = self.weight if self.weight is not None else cal.choose_weight(z_calib, z_anom)
         else:
@@ -251,10 +261,10 @@ class AnomalyDetector(BaseEstimator):
     def _combine(self, z: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         return self.weight_ * z[0] + (1.0 - self.weight_) * z[1]
 
-    def score(self, images: np.ndarray) -> Scores:
-        """Score rep images (N, 45, 100, 3), uint8 RGB or floats in [0, 1]."""
-        if not hasattr(self, "net_"):
-            raise RuntimeError("AnomalyDetector is not fitted: call fit() or load()")
+    def explain(self, images: np.ndarray) -> Scores:
+        """Everything known about each rep image (N, 45, 100, 3), uint8 RGB or floats in
+        [0, 1]: its score and verdict and what they rest on (errors, density, joints)."""
+        check_is_fitted(self, "net_")
         images = check_images(images)
         if len(images) == 0:
             e = np.zeros(0)
@@ -272,13 +282,16 @@ class AnomalyDetector(BaseEstimator):
             joints=top_joints(dev, self.top_k),
         )
 
-    def decision_function(self, images: np.ndarray) -> np.ndarray:
-        """Anomaly scores in [0, 1] (PyOD naming)."""
-        return self.score(images).score
+    def score_samples(self, X: np.ndarray) -> np.ndarray:
+        """Anomaly scores in [0, 1], one per image: higher is more anomalous (PyOD's
+        direction, not scikit-learn's outlier detectors'), 0.5 the threshold."""
+        return self.explain(X).score
 
-    def predict(self, images: np.ndarray) -> np.ndarray:
+    decision_function = score_samples  # PyOD's name for the same scores
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
         """1 = anomalous, 0 = good (PyOD convention)."""
-        return self.score(images).anomalous.astype(int)
+        return self.explain(X).anomalous.astype(int)
 
     # ---- persistence (see storage.py) -------------------------------------------------
     def save(

@@ -28,7 +28,7 @@ class DetectorJudge:
     def judge(self, images: np.ndarray, views: list[str] | None = None) -> list[Judgement]:
         """Judge SkeleMotion PNG images, uint8 RGB, shape (N, 45, 100, 3), filmed from
         `views`: a view the detector rarely saw gets no verdict (result.detector_abstains)."""
-        s = self.detector.score(images)
+        s = self.detector.explain(images)
         views = views or [""] * len(s.score)
         out = []
         for i in range(len(s.score)):

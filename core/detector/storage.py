@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 from core.detector.data import sha256_file
 from core.detector.errors import ModelDirError
@@ -57,8 +58,7 @@ def save_detector(
 ) -> Path:
     """Write a fitted detector to the version directory `path` (created; must be empty);
     `image_kind` names the SkeleMotion image it learnt from ("seed" or "body")."""
-    if not hasattr(det, "net_"):
-        raise RuntimeError("cannot save an unfitted AnomalyDetector")
+    check_is_fitted(det, "net_")
     path.mkdir(parents=True, exist_ok=True)
     if (path / "manifest.json").exists():
         raise FileExistsError(f"{path} already holds a model; choose a new version directory")

@@ -136,7 +136,8 @@ Recogniser = Callable[[Rises, "np.ndarray | None"], Seen]
 class Lift:
     """A lift the platform judges: `faults` in the order a rep's faults are named; `rise`,
     what its rep is; `recognise`, which rises are its reps; `lockout`, a complete one;
-    `variants`, the other exercise names its recogniser gives (a variant it judges alike)."""
+    `variants`, the other exercise names its recogniser gives (a variant it judges alike);
+    `no_reps`, what a set of it with no complete rep is told (what a rep needs to show)."""
 
     name: str
     label: str
@@ -145,6 +146,7 @@ class Lift:
     recognise: Recogniser
     lockout: Lockout
     variants: tuple[str, ...] = ()
+    no_reps: str = "No complete rep was found, with the whole body in view."
 
     def fault(self, fault_id: str) -> FaultSpec:
         return next(f for f in self.faults if f.id == fault_id)

@@ -15,21 +15,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import Analysis, DetectorVersion, RepVerdict
+from analysis.models import Analysis, RepVerdict
 from analysis.selectors.media import result_video_url
-from analysis.services import (
-    _judges,
-    analysis_export_request,
-    analysis_retry,
-    analysis_video_redraw,
-    detector_activate,
-    rep_label,
-    session_upload,
-)
+from analysis.services.analyses import analysis_retry
+from analysis.services.videos import analysis_export_request, analysis_video_redraw
 from coach_platform.storage import media_folders, media_path, media_root, media_stat
 from core.pipeline.run import VIDEO_MARKS
 from core.result import Judgement
+from detectors.models import DetectorVersion
+from detectors.services import _judges
+from reviews.services.labels import rep_label
 from tests.conftest import shared_path, stored_files
+from training.services.activation import detector_activate
+from uploads.services.uploads import session_upload
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
 CURL = ("videos", "jrplatin+FormFit", "curl.mp4")

@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from analysis.models import Comment
-from analysis.services import comment_create
-from analysis.services.comments import angle_degrees
-from analysis.templatetags.comment_time import ago
+from reviews.models import Comment
+from reviews.services.comments import angle_degrees, comment_create
+from reviews.templatetags.comment_time import ago
 from tests.conftest import PERSONA_PASSWORD
 
 # A right angle in pixels of a 1920x1080 picture: arms (-270, -480) px and (480, -270) px from

@@ -15,7 +15,7 @@ from django.utils import timezone
 from analysis.models import Rep
 from analysis.selectors.compare import compare_rows, number_text, rep_name, rep_names
 from analysis.selectors.export import HEADER, analysis_reps_csv
-from athletes.models import TrainingSession
+from sets.models import TrainingSession
 from tests.conftest import make_session
 
 DAY = dt.date(2026, 3, 12)

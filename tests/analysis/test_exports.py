@@ -6,7 +6,7 @@ import io
 from django.test import Client
 from django.urls import reverse
 
-from analysis.services import rep_label
+from reviews.services.labels import rep_label
 from tests.conftest import make_session
 
 

@@ -16,21 +16,22 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from analysis.models import Analysis, TrainingRun
-from analysis.services import (
+from analysis.models import Analysis
+from analysis.services.analyses import (
+    MESSAGE_CRASHED,
+    MESSAGE_WORKER_STOPPED,
     analysis_can_retry,
     analysis_claim,
     analysis_retry,
     analysis_run,
-    jobs_reap,
-    training_start,
 )
-from analysis.services.analyses import MESSAGE_CRASHED, MESSAGE_WORKER_STOPPED
-from analysis.services.heartbeats import job_heartbeat
 from analysis.tasks import analysis_run_task
+from coach_platform.jobs import job_heartbeat, jobs_reap
 from coach_platform.storage import media_folders, media_publish, media_root, media_stat
 from core.result import AnalysisResult, Exercise, Rep, VideoInfo
 from tests.conftest import make_session, served
+from training.models import TrainingRun
+from training.services.runs import training_start
 
 
 def _queued(athlete, minutes_ago: float) -> Analysis:
@@ -343,10 +344,11 @@ def test_migrations_schedule_the_reaper_every_minute():
     from django_q.models import Schedule
 
     # Transactional tests empty every table when they end, the migrations' rows too: apply
-    # the schedule's migration again (back to the one before it, then forward).
+    # the schedule's migration again (back to the one before it, then every app forward:
+    # the apps whose models moved out of `analysis` come after it).
     call_command("migrate", "analysis", "0004_analysis_heartbeat", verbosity=0)
     assert not Schedule.objects.filter(func="analysis.tasks.jobs_reap_task").exists()
-    call_command("migrate", "analysis", verbosity=0)
+    call_command("migrate", verbosity=0)
     schedule = Schedule.objects.get(func="analysis.tasks.jobs_reap_task")
     assert (schedule.schedule_type, schedule.minutes, schedule.repeats) == ("I", 1, -1)
     assert jobs_reap() == {

@@ -5,10 +5,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from rest_framework.test import APIClient
 
-from analysis.models import Rep, RepExclusion, RepLabel
+from analysis.models import Rep
 from analysis.selectors.reps import review_queue
-from analysis.services import rep_exclude, rep_include, rep_label
+from reviews.models import RepLabel
+from reviews.services.labels import rep_label
 from tests.conftest import make_session
+from training.models import RepExclusion
+from training.services.exclusions import rep_exclude, rep_include
 
 
 def _rep(session, index=1) -> Rep:

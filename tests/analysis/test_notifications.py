@@ -14,25 +14,20 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from analysis.models import (
-    Analysis,
-    Comment,
-    DetectorVersion,
-    Notification,
-    NotificationKind,
-    NotificationPreference,
-)
-from analysis.selectors.notifications import notification_list, notification_unread_count
-from analysis.services import analysis_retry, comment_create, jobs_reap, rep_label
-from analysis.services.detectors import _mark_rejudged
-from analysis.services.notifications import (
-    notification_preferences_set,
-    notify_analysis_finished,
-    notify_rejudged,
-    session_url,
-)
+from analysis.models import Analysis
+from analysis.services.analyses import analysis_retry
+from analysis.services.notices import notify_analysis_finished
+from coach_platform.jobs import jobs_reap
 from core.result import AnalysisResult, Exercise, Rep, VideoInfo
+from detectors.models import DetectorVersion
+from notifications.models import Notification, NotificationKind, NotificationPreference
+from notifications.selectors import notification_list, notification_unread_count
+from notifications.services import notification_preferences_set, session_url
+from reviews.models import Comment
+from reviews.services.comments import comment_create
+from reviews.services.labels import rep_label
 from tests.conftest import PERSONA_PASSWORD, make_session
+from training.services.activation import _mark_rejudged, notify_rejudged
 
 
 @pytest.fixture
@@ -87,7 +82,7 @@ def test_a_drawing_on_a_rep_says_so(people):
     comment = Comment.objects.create(
         session=session, rep=rep, author=people["coach"], body="", drawing=[{"kind": "line"}]
     )
-    from analysis.services.notifications import notify_comment
+    from reviews.services.comments import notify_comment
 
     notify_comment(comment)
     assert "coach_a drew on rep 2 of athlete_a's set of" in Notification.objects.get().text
@@ -241,7 +236,7 @@ def test_a_failing_mail_server_does_not_break_the_comment_nor_the_analysis(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("no SMTP server here")
 
-    monkeypatch.setattr("analysis.services.notifications.send_mass_mail", broken)
+    monkeypatch.setattr("notifications.services.send_mass_mail", broken)
     notification_preferences_set(
         user=people["athlete"], choices={NotificationKind.COMMENT: {"in_app": True, "email": True}}
     )
@@ -262,7 +257,7 @@ def test_a_broken_notification_store_does_not_break_the_comment(people, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("analysis.services.notifications._deliver_inside", broken)
+    monkeypatch.setattr("notifications.services._deliver_inside", broken)
     session = make_session(people["athlete"])
     comment_create(author=people["coach"], session=session, body="saved anyway")
     assert Comment.objects.filter(body="saved anyway").exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from analysis.models import Outcome, Rep
 from analysis.selectors.export import analysis_reps_csv
-from analysis.selectors.sessions import session_list
 from core.result import detector_abstains
+from reviews.selectors import session_list
 from tests.conftest import make_session
 
 EVIDENCE = {
@@ -98,9 +98,10 @@ def test_a_detector_abstains_on_a_camera_view_it_did_not_learn_from():
 
 
 def test_an_abstention_stores_no_verdict_and_the_faults_decide(athlete_a):
-    from analysis.models import DetectorVersion, RepVerdict
-    from analysis.services.detectors import verdict_store
+    from analysis.models import RepVerdict
+    from analysis.services.verdicts import verdict_store
     from core.result import Judgement
+    from detectors.models import DetectorVersion
 
     session = make_session(athlete_a, reps=1)  # judged "good" by test-v1
     rep = session.analysis.reps.get()
@@ -157,11 +158,13 @@ def test_a_new_model_that_changes_what_a_set_shows_marks_it_re_judged(
 ):
     from PIL import Image
 
-    from analysis.models import DetectorVersion
-    from analysis.services import detector_activate, detectors
     from coach_platform.storage import media_publish, media_root
+    from detectors.models import DetectorVersion
+    from detectors.services import _judges
+    from training.services import activation
+    from training.services.activation import detector_activate
 
-    monkeypatch.setattr(detectors, "analysis_video_redraw_enqueue", lambda ids: None)
+    monkeypatch.setattr(activation, "analysis_video_redraw_enqueue", lambda ids: None)
     changed = make_session(athlete_a, reps=1, verdicts=("good",))
     unchanged = make_session(athlete_a, reps=1, verdicts=("good",))
     for session in (changed, unchanged):
@@ -171,12 +174,12 @@ def test_a_new_model_that_changes_what_a_set_shows_marks_it_re_judged(
     # The coach labelled the second set's rep: its outcome stays the coach's.
     Rep.objects.filter(analysis=unchanged.analysis).update(label="good")
     version = DetectorVersion.objects.create(name="v7", model_dir="/models/v7")
-    detectors._judges[(version.pk, version.model_dir)] = _FlagsAll()
+    _judges[(version.pk, version.model_dir)] = _FlagsAll()
     try:
         with django_capture_on_commit_callbacks(execute=True):
             detector_activate(version=version, author=admin_user)
     finally:
-        detectors._judges.clear()
+        _judges.clear()
     changed.analysis.refresh_from_db()
     unchanged.analysis.refresh_from_db()
     assert changed.analysis.rejudged_by == version and changed.analysis.rejudged_at

@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from analysis.models import Rep
 from analysis.selectors.sessions import athlete_progress, progress_points, progress_sessions
-from analysis.services import rep_label, rep_not_a_rep
-from athletes.models import TrainingSession
+from analysis.services.rep_counts import rep_not_a_rep
+from reviews.services.labels import rep_label
+from sets.models import TrainingSession
 from tests.conftest import PERSONA_PASSWORD, make_session
 
 DAY = dt.date(2026, 3, 12)

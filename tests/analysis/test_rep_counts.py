@@ -22,26 +22,24 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from analysis.models import Analysis, DetectorVersion, Rep, RepCorrection, RepVerdict
+from analysis.models import Analysis, Rep, RepCorrection, RepVerdict
 from analysis.selectors.export import analysis_reps_csv
 from analysis.selectors.reps import review_queue
-from analysis.selectors.sessions import athlete_progress, session_list
-from analysis.selectors.training import training_set_queryset
-from analysis.services import (
-    _judges,
-    analysis_export_request,
-    candidate_count,
-    detector_rescore,
-    rep_label,
-    rep_move,
-    rep_not_a_rep,
-    rep_restore,
-)
+from analysis.selectors.sessions import athlete_progress
 from analysis.services.analyses import _analysis_store
-from athletes.models import Profile, TrainingSession
+from analysis.services.rep_counts import candidate_count, rep_move, rep_not_a_rep, rep_restore
+from analysis.services.videos import analysis_export_request
+from athletes.models import Profile
 from coach_platform.storage import media_path, media_publish, media_remove, media_root, media_stat
 from core.result import Judgement
+from detectors.models import DetectorVersion
+from detectors.services import _judges
+from reviews.selectors import session_list
+from reviews.services.labels import rep_label
+from sets.models import TrainingSession
 from tests.conftest import make_session, shared_path
+from training.selectors.training import training_set_queryset
+from training.services.activation import detector_rescore
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
 

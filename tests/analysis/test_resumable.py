@@ -15,15 +15,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.models import ResumableUpload
-from analysis.services import jobs_reap
-from analysis.services.resumable import OPEN_UPLOADS_MAX, PARTIAL_FOLDER
-from athletes.models import TrainingSession
+from coach_platform.jobs import jobs_reap
 from coach_platform.storage import media_path, media_storage
 from coach_platform.uploads import size_text
+from sets.models import TrainingSession
 from tests.athletes.test_uploads import TOO_LONG, _clip
 from tests.conftest import PERSONA_PASSWORD, shared_path, stored_files
 from tests.e2e.conftest import CLIP
+from uploads.models import ResumableUpload
+from uploads.services.resumable import OPEN_UPLOADS_MAX, PARTIAL_FOLDER
 
 TUS = {"Tus-Resumable": "1.0.0"}
 

@@ -11,14 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from analysis.models import Comment, ShareLink
-from analysis.selectors.shares import share_link_live
-from analysis.services.shares import (
-    SHARE_LIVE_MAX,
-    share_link_create,
-    share_link_revoke,
-)
 from coach_platform.storage import media_publish, media_root
+from reviews.models import Comment
+from sharing.models import ShareLink
+from sharing.selectors import share_link_live
+from sharing.services import SHARE_LIVE_MAX, share_link_create, share_link_revoke
 from tests.conftest import make_session, served, server_answer
 
 GONE = "This link has expired or was revoked"
@@ -292,7 +289,7 @@ def test_the_public_urls_answer_get_only(shared, client):
 
 
 def test_the_public_urls_are_throttled_per_address(shared, client, monkeypatch):
-    from analysis.views import shares as views
+    from sharing import views
 
     monkeypatch.setitem(views.SHARE_RATES, "page", "3/min")
     statuses = [client.get(_urls(shared)["session"]).status_code for _ in range(4)]

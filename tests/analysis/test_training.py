@@ -13,20 +13,18 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
-from analysis.models import DetectorActivation, DetectorVersion, Rep, RepVerdict, TrainingRun
-from analysis.selectors.training import training_set_queryset
-from analysis.services import (
-    TrainingBusy,
-    dataset_import,
-    detector_activate,
-    rep_label,
-    training_run_execute,
-    training_start,
-)
-from analysis.services.detectors import detector_root
+from analysis.models import Rep, RepVerdict
 from athletes.privacy import consent_set
 from coach_platform.storage import media_publish, media_root, media_stat
+from detectors.models import DetectorActivation, DetectorVersion
+from detectors.services import detector_root
+from reviews.services.labels import rep_label
 from tests.conftest import make_session, shared_path
+from training.models import TrainingRun
+from training.selectors.training import training_set_queryset
+from training.services.activation import detector_activate
+from training.services.runs import TrainingBusy, training_run_execute, training_start
+from training.services.training_set import dataset_import
 
 GOOD_VIDEOS = ("deadlift2", "deadlift6", "deadlift7", "deadlift10", "deadlift12", "deadlift16")
 ANOMALY_VIDEOS = ("anomaly2", "anomaly3", "anomaly4")
@@ -239,7 +237,7 @@ def test_a_run_the_reaper_gave_up_on_registers_nothing_when_it_finishes_late(
 ):
     """A worker that looked dead (no heartbeat for JOB_STALE_SECONDS) but was only slow:
     the reaper failed its run and freed the slot; its late result is thrown away."""
-    from analysis.services import jobs_reap
+    from coach_platform.jobs import jobs_reap
 
     active = DetectorVersion.objects.create(name="v-active", model_dir="/x", is_active=True)
     run = training_start(author=admin_user, enqueue=False, epochs=2)

@@ -8,8 +8,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import DetectorVersion, Rep, TrainingRun
-from analysis.services import rep_label
+from analysis.models import Rep
+from detectors.models import DetectorVersion
+from reviews.services.labels import rep_label
+from training.models import TrainingRun
 
 
 def _client(user) -> Client:
@@ -125,7 +127,7 @@ def test_coaches_cannot_exclude(coach_a, session_a):
 
 
 def test_starting_training_twice_says_a_run_is_in_progress(admin_user, monkeypatch):
-    from analysis.services import training_runs
+    from training.services import runs as training_runs
 
     monkeypatch.setattr(training_runs, "_enqueue", lambda run_id: None)  # no worker here
     client = _client(admin_user)
@@ -170,7 +172,7 @@ def _version(name: str, **kwargs) -> DetectorVersion:
 
 
 def test_the_version_page_shows_the_report_and_activation_switches(admin_user, monkeypatch):
-    from analysis.services import detectors
+    from training.services import activation as detectors
 
     monkeypatch.setattr(detectors, "_rescore_enqueue", lambda version_id: None)
     old = _version("v1", is_active=True)

@@ -18,9 +18,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 
 from analysis.models import Analysis
-from analysis.services import jobs_reap, session_upload
+from coach_platform.jobs import jobs_reap
 from coach_platform.storage import media_stat
 from tests.conftest import shared_path, wait_for
+from uploads.services.uploads import session_upload
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
 STALE = 5  # seconds without a heartbeat before a job counts as dead (default: 120)

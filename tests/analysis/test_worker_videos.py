@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from analysis.models import Analysis
 from analysis.selectors.media import analysis_report
-from analysis.services import session_upload
 from coach_platform.storage import media_path, media_stat
 from core.video.decode import iter_frames
 from tests.conftest import shared_path, wait_for
+from uploads.services.uploads import session_upload
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
 

@@ -16,9 +16,10 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from analysis.models import DetectorVersion, Notification
-from analysis.services.comments import comment_create
-from analysis.services.shares import share_link_create
+from detectors.models import DetectorVersion
+from notifications.models import Notification
+from reviews.services.comments import comment_create
+from sharing.services import share_link_create
 from tests.conftest import make_session
 
 JSON = "application/json"

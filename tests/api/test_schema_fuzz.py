@@ -69,8 +69,8 @@ def platform(live_server, athlete_a, coach_a, admin_user, monkeypatch, settings)
     from rest_framework.authtoken.models import Token
     from rest_framework.throttling import SimpleRateThrottle
 
-    from analysis.models import DetectorVersion
-    from analysis.services.shares import share_link_create
+    from detectors.models import DetectorVersion
+    from sharing.services import share_link_create
 
     session = make_session(athlete_a)
     link = share_link_create(by=athlete_a, session=session, note="for the physio")

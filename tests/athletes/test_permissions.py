@@ -185,7 +185,7 @@ ADMIN_ONLY_PAGES = [("training", None), ("detectors", None), ("detector", "versi
 
 
 def _version(world):
-    from analysis.models import DetectorVersion
+    from detectors.models import DetectorVersion
 
     return DetectorVersion.objects.get(name="test-v1")  # made with session A's verdicts
 
@@ -224,7 +224,7 @@ def test_training_and_detector_pages_are_for_admins_only(world, persona, name, t
 def test_training_forms_are_for_admins_only(world, persona):
     """Each form is posted with input the admin's request refuses (no reason, zero epochs)
     or that is harmless, so the matrix never starts real training."""
-    from analysis.models import TrainingRun
+    from training.models import TrainingRun
 
     rep, version = world["rep"], _version(world)
     client = _client(world, persona)
@@ -296,7 +296,7 @@ def test_detector_and_training_api_reads_are_for_admins(world, persona, template
 def test_detector_and_training_api_writes_are_for_admins(world, persona):
     """Exclusion without a reason and a run of zero epochs: refused for the admin too (400),
     so only the permission layer is under test; activation is a real (harmless) switch."""
-    from analysis.models import TrainingRun
+    from training.models import TrainingRun
 
     rep, version = world["rep"], _version(world)
     client = _client(world, persona, api=True)
@@ -319,7 +319,7 @@ def test_detector_and_training_api_writes_are_for_admins(world, persona):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_training_run_detail_is_for_admins(world, persona):
-    from analysis.models import TrainingRun
+    from training.models import TrainingRun
 
     run = TrainingRun.objects.create(status="failed", is_open=False, error="test run")
     response = _client(world, persona, api=True).get(f"/api/training-runs/{run.pk}/")

@@ -12,13 +12,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import Analysis, Comment, DetectorVersion, Rep, RepLabel, TrainingRun
-from analysis.selectors.training import training_set_queryset, training_set_summary
-from analysis.services import comment_create, rep_exclude, rep_label
-from athletes.models import CoachAssignment, Profile, TrainingSession
+from analysis.models import Analysis, Rep
+from athletes.models import CoachAssignment, Profile
 from athletes.privacy import account_erase, consent_set
 from coach_platform.storage import media_path, media_remove, media_root, media_stat
+from detectors.models import DetectorVersion
+from reviews.models import Comment, RepLabel
+from reviews.services.comments import comment_create
+from reviews.services.labels import rep_label
+from sets.models import TrainingSession
 from tests.conftest import PERSONA_PASSWORD, make_session, stored_files
+from training.models import TrainingRun
+from training.selectors.training import training_set_queryset, training_set_summary
+from training.services.exclusions import rep_exclude
 
 User = get_user_model()
 
@@ -104,7 +110,7 @@ def test_the_training_page_counts_and_the_run_snapshot_share_one_definition(
         assert sum(r["in_training"] for r in summary["by_source_label"]) == expected.count()
         assert sum(r["in_training"] for r in summary["by_athlete_label"]) == expected.count()
         # The run's snapshot reads the very same queryset.
-        from analysis.services import training_runs
+        from training.services import runs as training_runs
 
         assert training_runs.training_set_queryset is training_set_queryset
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from athletes.models import CoachAssignment, InvitationStatus, RosterInvitation
-from athletes.selectors import session_visible_queryset, user_role
+from athletes.selectors import user_role
 from athletes.services import (
     athlete_account_create,
     coach_create,
@@ -16,6 +16,7 @@ from athletes.services import (
     roster_assign,
     roster_invite,
 )
+from sets.selectors import session_visible_queryset
 
 User = get_user_model()
 

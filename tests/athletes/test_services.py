@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import Comment
-from analysis.selectors.sessions import comment_list, session_list
-from analysis.services import comment_create, session_mark_seen
 from athletes.selectors import user_role
 from athletes.services import coach_create
+from reviews.models import Comment
+from reviews.selectors import comment_list, session_list
+from reviews.services.comments import comment_create, session_mark_seen
 from tests.conftest import PERSONA_PASSWORD
 
 

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from rest_framework.test import APIClient
 
-from analysis.models import TrainingRun
-from athletes.models import Profile, TrainingSession
+from athletes.models import Profile
 from coach_platform.media import stored_video_suffix
 from coach_platform.storage import media_publish, media_root
 from coach_platform.uploads import duration_text, size_text
+from sets.models import TrainingSession
 from tests.conftest import make_session, served, server_answer, shared_path, stored_files
+from training.models import TrainingRun
 
 TOO_LONG = re.compile(
     r"The video is \d+ s long; the limit is 1 s\. Trim it to the set before uploading\."

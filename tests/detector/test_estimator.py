@@ -42,7 +42,7 @@ def saved(fitted: AnomalyDetector, tmp_path_factory: pytest.TempPathFactory) -> 
 def test_planted_anomalies_score_higher_than_new_normals(
     fitted: AnomalyDetector, data: dict
 ) -> None:
-    normal, anom = fitted.score(data["test"]), fitted.score(data["anomalies"])
+    normal, anom = fitted.explain(data["test"]), fitted.explain(data["anomalies"])
     assert auc(normal.score, anom.score) >= 0.9
     assert anom.anomalous.mean() >= 0.7
     for s in (normal, anom):
@@ -54,29 +54,36 @@ def test_false_alarm_rate_on_new_normals_is_near_its_target(
     fitted: AnomalyDetector, data: dict
 ) -> None:
     fresh, _ = normal_reps(n_videos=10, reps=10, seed=7)
-    far = fitted.score(fresh).anomalous.mean()
+    far = fitted.explain(fresh).anomalous.mean()
     assert far <= 0.3  # target 0.1, calibrated on ~20 held-out reps: loose but not trivial
     assert fitted.metrics_["calibration_false_alarm_rate"] == pytest.approx(0.1, abs=0.02)
 
 
 def test_attribution_points_at_the_perturbed_joint(fitted: AnomalyDetector, data: dict) -> None:
     for joint in ("left knee", "right wrist", "left hip"):
-        s = fitted.score(plant(data["test"][:6], joint, seed=3))
+        s = fitted.explain(plant(data["test"][:6], joint, seed=3))
         assert all(top[0] == joint for top in s.joints), (joint, s.joints)
 
 
 def test_labelled_anomalies_tune_the_threshold(data: dict) -> None:
     det = AnomalyDetector(seed=0, false_alarm_rate=0.01, **TINY)
-    det.fit(data["train"], data["anomalies"][:10], groups=data["groups"])
+    tuning = data["anomalies"][:10]
+    det.fit(
+        np.concatenate([data["train"], tuning]),
+        [0] * len(data["train"]) + [1] * len(tuning),
+        groups=[*data["groups"], *(f"anomaly-{i}" for i in range(len(tuning)))],
+    )
     assert det.metrics_["tuning_anomaly_recall"] == 1.0
-    assert det.score(data["anomalies"][10:]).anomalous.mean() >= 0.7
+    assert det.explain(data["anomalies"][10:]).anomalous.mean() >= 0.7
 
 
 def test_fit_is_deterministic_given_a_seed(fitted: AnomalyDetector, data: dict) -> None:
     again = AnomalyDetector(seed=0, false_alarm_rate=0.1, **TINY).fit(
         data["train"], groups=data["groups"]
     )
-    np.testing.assert_array_equal(again.score(data["test"]).score, fitted.score(data["test"]).score)
+    np.testing.assert_array_equal(
+        again.explain(data["test"]).score, fitted.explain(data["test"]).score
+    )
 
 
 def test_save_load_round_trip_scores_identically(
@@ -84,7 +91,7 @@ def test_save_load_round_trip_scores_identically(
 ) -> None:
     loaded = AnomalyDetector.load(saved)
     images = np.concatenate([data["test"], data["anomalies"]])
-    a, b = fitted.score(images), loaded.score(images)
+    a, b = fitted.explain(images), loaded.explain(images)
     for field in ("score", "reconstruction_error", "log_density", "anomalous"):
         np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
     assert a.joints == b.joints
@@ -136,3 +143,17 @@ def test_seed_config_is_the_dissertations_network() -> None:
     assert net.count_params() == 52067
     assert tuple(net.outputs[0].shape[1:]) == (32, 32, 16)
     assert tuple(build_autoencoder(get_config("native")).outputs[0].shape[1:]) == (6, 13, 16)
+
+
+def test_it_follows_scikit_learns_conventions(fitted: AnomalyDetector, data: dict) -> None:
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        clone(fitted).score_samples(data["test"])
+    scores = fitted.score_samples(data["test"])
+    assert scores.shape == (len(data["test"]),)
+    np.testing.assert_array_equal(scores, fitted.explain(data["test"]).score)
+    np.testing.assert_array_equal(fitted.predict(data["test"]), scores > 0.5)
+    with pytest.raises(ValueError, match="0 \\(good\\) or 1"):
+        clone(fitted).fit(data["train"][:6], [0, 1, 2, 0, 0, 0])

@@ -147,8 +147,8 @@ def analysed_set(transactional_db, athlete_a, coach_a, admin_user):
     """An analysed set of athlete A (reps judged by an inactive version, not labelled) and
     a finished training run with its loss history: what the page-wide browser tests visit.
     Returns the set's reps in order."""
-    from analysis.models import TrainingRun
     from tests.conftest import make_session
+    from training.models import TrainingRun
 
     session = make_session(athlete_a, reps=3)
     history = [

@@ -9,9 +9,9 @@ Screenshots: test-artifacts/e2e/bucket-playback-desktop.png and -phone.png.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from analysis.services import session_upload
 from tests.conftest import PERSONA_PASSWORD, shared_path
 from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
+from uploads.services.uploads import session_upload
 
 pytestmark = needs_chromium
 SIZES = {

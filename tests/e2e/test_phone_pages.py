@@ -64,8 +64,8 @@ WIDE = (
 
 @pytest.fixture
 def world(analysed_set, athlete_a):
-    from analysis.models import DetectorVersion
-    from analysis.services.shares import share_link_create
+    from detectors.models import DetectorVersion
+    from sharing.services import share_link_create
 
     reps = analysed_set
     session = reps[0].analysis.session

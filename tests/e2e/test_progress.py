@@ -37,8 +37,8 @@ def _label(day: dt.date, time: str = "") -> str:
 def sets(transactional_db, athlete_a, coach_a):
     """Three sets of athlete A, two on one day; the coach overrides the model twice."""
     from analysis.models import Rep
-    from analysis.services import rep_label
-    from athletes.models import TrainingSession
+    from reviews.services.labels import rep_label
+    from sets.models import TrainingSession
 
     day = timezone.localdate() - dt.timedelta(days=20)
     plan = [  # (day, upload time, load, reps)
@@ -239,7 +239,7 @@ def test_a_full_page_of_sets_fits_a_phone_and_pages_back(
     """31 sets (two a day): page 1 holds the latest 30, the axis labels do not overlap, and
     "Next" goes back to the oldest set."""
     from analysis.selectors.sessions import PROGRESS_PAGE_SIZE
-    from athletes.models import TrainingSession
+    from sets.models import TrainingSession
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     start = timezone.localdate() - dt.timedelta(days=40)

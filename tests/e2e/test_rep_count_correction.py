@@ -31,7 +31,7 @@ NOTE = "Walked the bar back in, not a pull"
 def _analysed(qcluster, athlete, clip: Path):
     """The athlete's set, uploaded and analysed by the worker: its done Analysis."""
     from analysis.models import Analysis
-    from analysis.services import session_upload
+    from uploads.services.uploads import session_upload
 
     video = SimpleUploadedFile(clip.name, clip.read_bytes(), content_type="video/mp4")
     session = session_upload(uploaded_by=athlete, athlete=athlete, video=video, load_kg=120)

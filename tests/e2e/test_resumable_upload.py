@@ -93,8 +93,8 @@ def _choose_and_upload(page, clip) -> None:
 def test_a_dropped_upload_resumes_and_a_cancelled_one_is_gone(
     size, small_pieces, live_server, browser, athlete_a
 ):
-    from analysis.models import ResumableUpload
-    from athletes.models import TrainingSession
+    from sets.models import TrainingSession
+    from uploads.models import ResumableUpload
 
     clip = shared_path(*CLIP)
     total = clip.stat().st_size
@@ -199,7 +199,7 @@ def test_a_refused_file_says_why_beside_the_video(
     small_pieces, live_server, browser, athlete_a, tmp_path
 ):
     """Field errors from creation and from the finished file land beside their fields."""
-    from analysis.models import ResumableUpload
+    from uploads.models import ResumableUpload
 
     junk = tmp_path / "set.mp4"
     junk.write_bytes(b"not a video " * 30_000)  # 360 KB: three pieces, then refused
@@ -232,7 +232,7 @@ def test_waiting_for_the_sets_page_does_not_stop_at_the_upload_page(
     """Other browser tests click "Upload and analyse" and wait for "**/sessions/*/", which
     /sessions/new/ matches too: while the pieces go up the address differs, so the wait
     ends on the set's page."""
-    from athletes.models import TrainingSession
+    from sets.models import TrainingSession
 
     base = live_server.url
     page = browser.new_context(**DESKTOP).new_page()
@@ -248,7 +248,7 @@ def test_waiting_for_the_sets_page_does_not_stop_at_the_upload_page(
 def test_a_phone_back_online_continues_by_itself(small_pieces, live_server, browser, athlete_a):
     """The network goes away after two pieces (the page tries again, then waits); when the
     phone is back online the upload continues from the server's offset without a tap."""
-    from analysis.models import ResumableUpload
+    from uploads.models import ResumableUpload
 
     base = live_server.url
     context = browser.new_context(**PHONE)

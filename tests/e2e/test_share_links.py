@@ -48,7 +48,7 @@ def shot_dir():
 @pytest.fixture
 def commented_set(transactional_db, athlete_a, coach_a):
     """A judged set of athlete A (3 reps) with the coach's comment on rep 2 and a drawing."""
-    from analysis.models import Comment
+    from reviews.models import Comment
 
     session = make_session(athlete_a, reps=3)
     rep = session.analysis.reps.get(index=2)

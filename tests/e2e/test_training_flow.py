@@ -40,7 +40,8 @@ def learning_world(transactional_db, tmp_path, athlete_a, coach_a, admin_user):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from analysis.models import Rep
-    from analysis.services import dataset_import, session_upload
+    from training.services.training_set import dataset_import
+    from uploads.services.uploads import session_upload
 
     clip = shared_path(*CLIP)
     video = SimpleUploadedFile("deadlift.mp4", clip.read_bytes(), content_type="video/mp4")
@@ -65,8 +66,11 @@ def _shot(page, name: str) -> None:
 def test_coach_labels_by_keyboard_admin_trains_and_activates_a_version(
     learning_world, qcluster, live_server, browser
 ):
-    from analysis.models import DetectorVersion, Rep, RepLabel, TrainingRun
+    from analysis.models import Rep
     from athletes.models import Profile
+    from detectors.models import DetectorVersion
+    from reviews.models import RepLabel
+    from training.models import TrainingRun
 
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)

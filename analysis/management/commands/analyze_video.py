@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = "Analyse a deadlift video: reps, SkeleMotion images, kinematics, annotated video."
+    help = "Analyse a video of a lift: reps, SkeleMotion images, kinematics, annotated video."
 
     def add_arguments(self, parser):
         parser.add_argument("video", type=Path)

@@ -14,28 +14,14 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.models import (
-    CORRECTION_NOTE_MAX,
-    Fault,
-    Label,
-    Outcome,
-    Rep,
-    RepCorrection,
-    RepLabel,
-)
+from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Outcome, Rep, RepCorrection
 from analysis.selectors.reps import personal_baseline, personal_comparison, rep_visible_queryset
-from analysis.services import (
-    rep_correct_authorize,
-    rep_exclude,
-    rep_include,
-    rep_label,
-    rep_label_authorize,
-    rep_move,
-    rep_not_a_rep,
-    rep_restore,
-)
-from analysis.views.api.comments import comments_respond, comments_schema
+from analysis.services.rep_counts import rep_correct_authorize, rep_move, rep_not_a_rep, rep_restore
 from analysis.views.api.common import IsAdmin, paginated
+from reviews.api import comments_respond, comments_schema
+from reviews.models import RepLabel
+from reviews.services.labels import rep_label, rep_label_authorize
+from training.services.exclusions import rep_exclude, rep_include
 
 LABEL_STATE_FIELDS = ["label", "faults", "label_note", "labelled_by"]
 
@@ -232,8 +218,8 @@ class RepViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 request_only=True,
                 value={
                     "label": "anomalous",
-                    "faults": ["rounded_back", "hips_rise_first"],
-                    "note": "Back rounds off the floor.",
+                    "faults": Fault.values[:2],
+                    "note": "Seen on the second pull too.",
                 },
             ),
             OpenApiExample("Good", request_only=True, value={"label": "good"}),

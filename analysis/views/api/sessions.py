@@ -18,20 +18,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from analysis.selectors.media import playback_url, result_video_url
-from analysis.services import (
-    analysis_can_retry,
-    analysis_export_request,
-    analysis_retry,
-    candidate_count,
-    rep_count_authorize,
-    session_upload,
-)
-from analysis.views.api.comments import comments_respond, comments_schema
+from analysis.services.analyses import analysis_can_retry, analysis_retry
+from analysis.services.rep_counts import candidate_count, rep_count_authorize
+from analysis.services.videos import analysis_export_request
 from analysis.views.api.common import absolute, paginated
 from analysis.views.api.reps import REP_PREFETCH, NotARepSerializer, RepSerializer
-from athletes.models import LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, Role, TrainingSession
-from athletes.selectors import athlete_upload_choices, session_visible_queryset, user_role
+from athletes.models import Role
+from athletes.selectors import athlete_upload_choices, user_role
 from coach_platform.uploads import upload_error
+from reviews.api import comments_respond, comments_schema
+from sets.models import EXERCISE_DEFAULT, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, TrainingSession
+from sets.selectors import session_visible_queryset
+from uploads.services.uploads import session_upload
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -159,7 +157,7 @@ class CandidateCountSerializer(NotARepSerializer):
 
 class SessionCreateSerializer(serializers.Serializer):
     video = serializers.FileField()
-    exercise = serializers.ChoiceField(choices=Exercise.choices, default=Exercise.DEADLIFT)
+    exercise = serializers.ChoiceField(choices=Exercise.choices, default=EXERCISE_DEFAULT)
     performed_at = serializers.DateField(required=False)
     load_kg = serializers.DecimalField(
         max_digits=6,
@@ -199,7 +197,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
                 media_type="multipart/form-data",
                 value={
                     "video": "(the video file: MP4, MOV, WebM...)",
-                    "exercise": "deadlift",
+                    "exercise": EXERCISE_DEFAULT,
                     "performed_at": "2026-11-20",
                     "load_kg": "140.0",
                     "notes": "felt ok",

@@ -115,4 +115,8 @@ DEADLIFT = Lift(
     recognise=recognise,
     lockout=LOCKOUT,
     variants=("romanian_deadlift",),
+    no_reps=(
+        "No complete deadlift rep was found: the bar should start on the floor and reach "
+        "lockout, with the whole body in view."
+    ),
 )
