@@ -59,6 +59,7 @@ def analyze_video(
     max_seconds: float | None = None,
     fault_thresholds: dict[str, float] | None = None,
     pose_processes: int | None = None,
+    lift: str | None = None,
 ) -> AnalysisResult:
     """Analyse a set: writes report.json, reps/ and the per-frame landmarks (what the
     video's drawing is made from) under `out_dir`.
@@ -68,6 +69,7 @@ def analyze_video(
     (past `max_seconds`) VideoTooLong for bad input; `fault_thresholds` are a detector
     version's learnt ones (faults.decide); a clip that shows no lift the platform judges
     (core/lifts' registry) returns normally with `exercise.is_deadlift` False and no reps.
+    `lift` (a registry name) analyses the set as that lift only: someone said what it is.
     `timings_ms` holds milliseconds per cost centre (see steps.Timer).
     """
     started = time.perf_counter()
@@ -96,7 +98,7 @@ def analyze_video(
         track = time_base(poses)
     lm30 = track.landmarks
     # 3. Reps, and the stage of every grid frame.
-    angles, seg = find_reps(lm30, track.world, timer, track.thumbs)
+    angles, seg = find_reps(lm30, track.world, timer, track.thumbs, lift=lift)
     # Kept for coaches' corrections: a rep rebuilt on another span without pose again.
     save_track(out, lm30, track.world, track.timeline.source_frame, seg.signals.shots, track.back)
     with timer("stages"):

@@ -241,16 +241,18 @@ def find_reps(
     world30: np.ndarray,
     timer: Timer | None = None,
     thumbs30: np.ndarray | None = None,
+    lift: str | None = None,
 ) -> tuple[dict[str, np.ndarray], Segmentation]:
     """The body angles (kinematics.body_angles) and the reps on a 30 fps track, of the first
-    lift of the registry they are reps of (recognise.segment_reps): landmarks `lm30`, world
-    landmarks `world30`, small grey frames `thumbs30` (to see camera cuts). Charges
-    "kinematics" and "reps" to `timer`."""
+    lift of the registry they are reps of (recognise.segment_reps), or only of `lift` when
+    someone said what it is: landmarks `lm30`, world landmarks `world30`, small grey frames
+    `thumbs30` (to see camera cuts). Charges "kinematics" and "reps" to `timer`."""
     timer = timer or Timer()
     with timer("kinematics"):
         angles = body_angles(world30, lm30)
     with timer("reps"):
-        seg = segment_reps(lm30, world30, knee_angles=angles["knee"], thumbs=thumbs30)
+        only = [lifts.get(lift)] if lift else None
+        seg = segment_reps(lm30, world30, knee_angles=angles["knee"], thumbs=thumbs30, lifts=only)
     return angles, seg
 
 
