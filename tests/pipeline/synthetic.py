@@ -98,3 +98,87 @@ def deadlift_set(reps: int, setup: float = 2.0, hold: float = 0.3, rest: float =
         lockouts.append(t + 0.8)
         t += 0.8 + hold + 0.9 + rest
     return script, lockouts
+
+
+# ---- squats: a stick figure from the side, built from its segments' angles ----------------
+SHIN = THIGH = 0.15  # equal, as the anthropometric tables have them (squat measures.py)
+TRUNK = 0.22
+SQUAT_SHIN_DEG = 35.0  # shins' forward lean at the bottom
+DEEP_THIGH_DEG = 100.0  # thighs from vertical at the bottom: 10° below parallel
+SHALLOW_THIGH_DEG = 72.0  # 18° above parallel: hips above the knees
+
+
+def squat_pose(u: float, lean: float, thigh_bottom: float = DEEP_THIGH_DEG, x0: float = 0.0):
+    """33 x 4 landmarks of a back squat seen from the side (facing +x), `u` of the way from
+    standing (0) to the bottom (1), the trunk `lean` degrees from vertical; the hands at the
+    shoulders (the bar on the back)."""
+    ts, tt, tl = np.radians([SQUAT_SHIN_DEG * u, thigh_bottom * u, lean])
+    ankle = np.array([0.50 + x0, 0.90])
+    knee = ankle + SHIN * np.array([np.sin(ts), -np.cos(ts)])
+    hip = knee + THIGH * np.array([-np.sin(tt), -np.cos(tt)])
+    sh = hip + TRUNK * np.array([np.sin(tl), -np.cos(tl)])
+    wrist = sh + (0.0, -0.01)
+    elbow = sh + (-0.04, 0.05)
+    nose = sh + (0.03, -NOSE_UP)
+    lm = np.zeros((33, 4))
+    lm[:, 3] = 0.99
+    for side, dz in ((0, -0.05), (1, 0.05)):
+        off = 0.004 * (1 if side else -1)
+        pts = {11: sh, 13: elbow, 15: wrist, 23: hip, 25: knee, 27: ankle}
+        for i, p in pts.items():
+            lm[i + side, :2] = p + (off, 0)
+            lm[i + side, 2] = dz
+        for i in (17 + side, 19 + side, 21 + side):
+            lm[i, :2] = wrist + (0.01, 0.01)
+            lm[i, 2] = dz
+        for i in (29 + side, 31 + side):
+            lm[i, :2] = ankle + (-0.02 + 0.06 * (i >= 31), 0.01)
+            lm[i, 2] = dz
+    for i in range(11):
+        lm[i, :2] = nose + (0.005 * (i % 3), -0.005 * (i % 2))
+    return lm
+
+
+def squat_set(reps: int, fault: str = ""):
+    """Stand, then `reps` squats, then stand: a script of (duration_s, (u, lean) from,
+    (u, lean) to) segments and the times the reps reach standing. `fault`: "shallow" (hips
+    stay above the knees), "hips_up" (out of the bottom the hips rise while the chest falls),
+    "soft_top" (never standing tall between reps)."""
+    bottom = (1.0, 35.0)
+    top = (0.35, 25.0) if fault == "soft_top" else (0.0, 3.0)
+    stand = (0.0, 3.0)
+    script = [(1.0, stand, stand), (0.5, stand, top)]
+    tops, t = [], 1.5
+    for _ in range(reps):
+        script += [(1.0, top, bottom), (0.3, bottom, bottom)]
+        if fault == "hips_up":
+            script += [(0.4, bottom, (0.3, 80.0)), (0.6, (0.3, 80.0), top)]
+        else:
+            script += [(1.0, bottom, top)]
+        script += [(0.6, top, top)]
+        tops.append(t + 1.0 + 0.3 + 1.0)
+        t += 1.0 + 0.3 + 1.0 + 0.6
+    # the set ends standing tall (a soft-topped set ends as it went: the last top judged too)
+    script += [(1.0, top, top)] if fault == "soft_top" else [(0.5, top, stand), (1.0, stand, stand)]
+    return script, tops
+
+
+def squat_track(script, fps: float = 30.0, thigh_bottom: float = DEEP_THIGH_DEG):
+    """Follow a squat_set script: times, landmarks (N, 33, 4), found, and world landmarks
+    (N, 33, 3: the picture's coordinates with depth, y down, as MediaPipe's)."""
+    total = sum(d for d, _, _ in script)
+    times = np.arange(0, total, 1.0 / fps)
+    lms = []
+    for t in times:
+        acc = 0.0
+        for k, (d, a, b) in enumerate(script):
+            if t < acc + d or k == len(script) - 1:
+                w = 0.5 - 0.5 * np.cos(np.pi * min(max((t - acc) / d, 0.0), 1.0))
+                u, lean = (a[j] + (b[j] - a[j]) * w for j in range(2))
+                break
+            acc += d
+        lms.append(squat_pose(u, lean, thigh_bottom))
+    lm = np.array(lms)
+    world = lm[..., :3].copy()
+    world -= (world[:, 23:24] + world[:, 24:25]) / 2
+    return times, lm, np.ones(len(times), bool), world

@@ -1,6 +1,8 @@
 """The lift registry: each lift declares its faults once, and what reads fault ids (the
 pipeline's rules, the coach's tags, the personal baseline) reads them from there."""
 
+import pytest
+
 from core import lifts
 from core.detector.personal import MEASURES, rep_measures
 from core.lifts.base import VIEWS
@@ -25,7 +27,8 @@ def test_the_coachs_tags_follow_the_declared_keys():
 
 def test_the_pipeline_reads_the_deadlifts_declarations():
     deadlift = lifts.get("deadlift")
-    assert tuple(f.id for f in deadlift.faults) == FAULTS
+    # every lift's faults, the deadlift's first (the registry's order)
+    assert tuple(f.id for f in deadlift.faults) == FAULTS[: len(deadlift.faults)]
     assert DEFAULT_RULES["hips_rise_first"] is deadlift.fault("hips_rise_first").rule
     assert "incomplete_lockout" not in LEARNABLE and "jerky" in LEARNABLE
     assert set(LIMIT_FORMAT) == set(FAULTS)
@@ -79,3 +82,70 @@ def test_the_recogniser_asks_each_lift_in_turn_and_names_the_lifts_judged():
     assert (
         "not a shy pull or deadlift" in segment_reps(squat, lifts=(shy, deadlift)).exercise.message
     )
+
+
+def test_the_squat_is_judged_after_the_deadlift_which_stays_the_default():
+    from core.lifts.squat import SQUAT
+
+    order = list(lifts.LIFTS)
+    assert order[0] == "deadlift" and "squat" in order[1:]
+    assert lifts.DEFAULT is lifts.get("deadlift")
+    assert lifts.get("squat") is SQUAT and lifts.of_exercise("squat") is SQUAT
+    assert lifts.of_exercise("deadlift") is lifts.DEFAULT
+    deadlift_ids = {f.id for f in lifts.get("deadlift").faults}
+    # Its own faults' ids and tags; standing tall at the top is one fault with the deadlift's.
+    own = [f for f in SQUAT.faults if f.id not in deadlift_ids]
+    assert {f.id for f in own} >= {"above_parallel", "hips_shoot_up"}
+    assert SQUAT.fault("incomplete_lockout") is lifts.get("deadlift").fault("incomplete_lockout")
+    assert not {f.key for f in own} & {f.key for f in lifts.get("deadlift").faults}
+
+
+def _judge_squats(script, **kw):
+    """Each rep of a synthetic squat set through the pipeline's own steps: the lift's
+    segmentation, kinematics and faults."""
+    from core.lifts.faults import check_rep
+    from core.lifts.kinematics import body_angles, rep_kinematics
+    from core.lifts.recognise import segment_reps
+    from tests.pipeline.synthetic import squat_track
+
+    _, lm, _, world = squat_track(script, **kw)
+    angles = body_angles(world, lm)
+    seg = segment_reps(lm, world, knee_angles=angles["knee"])
+    squat = lifts.get(seg.lift)
+    checks = []
+    for span in seg.spans:
+        kin = rep_kinematics(span, lm, angles, seg.signals, 1000, 1000, squat)
+        checks.append(check_rep(span, lm, world, angles, kin, None, lift=squat))
+    return seg, checks
+
+
+def test_a_clean_synthetic_squat_set_names_no_fault():
+    from tests.pipeline.synthetic import squat_set
+
+    script, _ = squat_set(3)
+    seg, checks = _judge_squats(script)
+    assert seg.lift == "squat" and len(checks) == 3
+    for check in checks:
+        assert check.camera_view == "side" and not check.not_judged
+        assert check.faults == [], check.evidence
+        assert {"above_parallel", "hips_shoot_up", "incomplete_lockout"} <= set(check.evidence)
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "bottom"),
+    [
+        ("above_parallel", "", "shallow"),
+        ("hips_shoot_up", "hips_up", "deep"),
+        ("incomplete_lockout", "soft_top", "deep"),
+    ],
+)
+def test_each_squat_fault_is_named_on_a_synthetic_set_that_shows_it(fault, kind, bottom):
+    from tests.pipeline.synthetic import DEEP_THIGH_DEG, SHALLOW_THIGH_DEG, squat_set
+
+    script, _ = squat_set(3, kind)
+    thigh = SHALLOW_THIGH_DEG if bottom == "shallow" else DEEP_THIGH_DEG
+    seg, checks = _judge_squats(script, thigh_bottom=thigh)
+    assert seg.lift == "squat" and len(checks) == 3
+    for check in checks:
+        assert check.faults == [fault], check.evidence
+        assert check.evidence[fault]["says"]

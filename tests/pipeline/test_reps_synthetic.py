@@ -5,7 +5,7 @@ import pytest
 
 from core.lifts.recognise import segment_reps
 from core.video.timebase import resample
-from tests.pipeline.synthetic import deadlift_set, track
+from tests.pipeline.synthetic import deadlift_set, squat_set, squat_track, track
 
 
 def count(times, lm, found):
@@ -88,11 +88,40 @@ def test_a_last_rep_cut_off_while_lowering_counts_and_is_marked_incomplete():
 
 
 def test_a_squat_is_not_a_deadlift():
+    """The hands at the shoulders while the hips go down and up: not the deadlift's reps but
+    the squat's, judged (before the squat was a lift: told "a squat" and refused)."""
     script, _ = deadlift_set(3)
     seg = count(*track(script, hands="shoulders"))
-    assert seg.spans == []
-    assert seg.exercise.name == "squat" and not seg.exercise.is_deadlift
-    assert "squat" in seg.exercise.message
+    assert seg.lift == "squat" and len(seg.spans) == 3
+    assert seg.exercise.name == "squat" and seg.exercise.is_deadlift  # judged
+    assert "Squat, 3 reps" in seg.exercise.message
+
+
+@pytest.mark.parametrize("reps", [1, 3, 5])
+def test_a_squat_set_is_counted_and_named_a_squat(reps):
+    script, tops = squat_set(reps)
+    times, lm, found, world = squat_track(script)
+    seg = segment_reps(resample(times, lm, found).landmarks, world)
+    assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("squat", "squat", reps)
+    assert seg.exercise.judged
+    assert np.allclose([s.lockout / 30 for s in seg.spans], tops, atol=0.35)
+    assert all(s.start < s.lockout < s.end for s in seg.spans)
+
+
+def test_a_mirrored_squat_set_counts_the_same():
+    script, _ = squat_set(3)
+    times, lm, found, world = squat_track(script)
+    mirrored = lm.copy()
+    mirrored[..., 0] = 1 - mirrored[..., 0]
+    seg = segment_reps(resample(times, mirrored, found).landmarks)
+    assert (seg.lift, len(seg.spans)) == ("squat", 3)
+
+
+@pytest.mark.parametrize("reps", [1, 3])
+def test_a_deadlift_set_is_still_a_deadlift_with_the_squat_judged(reps):
+    script, _ = deadlift_set(reps)
+    seg = count(*track(script))
+    assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("deadlift", "deadlift", reps)
 
 
 def test_a_curl_is_not_a_deadlift():

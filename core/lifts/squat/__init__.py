@@ -1,0 +1,74 @@
+"""The squat: what its rep is (reps.py: standing, through the bottom, back to standing, the
+bar at the shoulders; a complete lockout), and its named faults with their measures
+(measures.py), default thresholds, sentences' limits, the cue a coach gives, and the views
+they can be judged from. Front squat, high bar and low bar are all judged as "squat".
+
+No labelled squat sets yet: the thresholds are the coach's rules (the powerlifting depth
+rule; hips and shoulders rising together), checked on the shared squat clips
+(TheSebitzu squat.mp4, domi-zc squat.mp4, dillonloh squat_dillon*.mp4), all of lifters
+squatting to depth without an obvious fault.
+"""
+
+from __future__ import annotations
+
+from core.lifts.base import FaultSpec, Lift, Measure, Rule
+from core.lifts.deadlift import DEADLIFT
+from core.lifts.squat import measures
+from core.lifts.squat.reps import LOCKOUT, RISE, recognise
+
+__all__ = ["FAULTS", "SQUAT"]
+
+FAULTS = (
+    # The powerlifting rule: the hip crease below the top of the knee at the bottom. The
+    # rule's two surfaces (the leg's top at the hip, the top of the knee) sit a few cm alike
+    # above the hip and knee joints the pose gives, so the joints compare as the surfaces:
+    # a fault with the hip joint above the knee joint (the thigh above parallel); 0.02
+    # standing heights (~3 cm) of room for the landmarks' noise. Shared clips' reps to depth:
+    # -0.13 to -0.02 (TheSebitzu front, below parallel; domi-zc side, at parallel and just
+    # under); squat_dillon.mp4 reads +0.08 with the hips hidden behind the plates at the
+    # bottom (the other app drawn on it says "Good depth hit"): a false alarm of occlusion.
+    FaultSpec(
+        id="above_parallel",
+        label="Not deep enough",
+        rule=Rule("hip_above_knee_at_bottom_body_heights", 0.02, False, "standing heights"),
+        limit_format="{:.2f}",
+        cue="Sit down until the hip crease is below the top of the knee.",
+        key=11,
+        baseline=(Measure("above_parallel", "hips above the knees at the bottom",
+                          "standing heights", 0.02),),
+        measure=measures.depth,
+    ),
+    # Out of the bottom hips and shoulders rise together (the trunk's angle holds); the chest
+    # falling while the hips shoot up leaves the shoulders behind, a "good-morning squat".
+    # Rising together the shoulders are ~40% up when the hips are: the shared clips' reps
+    # 0.37-0.59. A fault below 0.25: the deadlift's hips-first sets read 0.03-0.24 on the
+    # same measure (the chest left behind, which a coach sees), its correct ones from 0.32.
+    FaultSpec(
+        id="hips_shoot_up",
+        label="Hips shoot up",
+        rule=Rule("shoulder_rise_at_hips_40pct_out_of_bottom", 0.25, True, "share of its rise"),
+        limit_format="{:.0%}",
+        cue="Drive the chest up out of the bottom: hips and shoulders rise together.",
+        key=12,
+        baseline=(Measure("hips_shoot_up", "shoulders' rise when the hips are 40% up",
+                          "share", 0.08),),
+        measure=measures.hips_shoot_up,
+    ),
+    # Standing tall at the top: one fault with the deadlift's (its id, rule, cue and tag),
+    # decided by kinematics' lockout_complete under the squat's LOCKOUT (reps.py).
+    DEADLIFT.fault("incomplete_lockout"),
+)  # fmt: skip
+
+SQUAT = Lift(
+    name="squat",
+    label="Squat",
+    faults=FAULTS,
+    rise=RISE,
+    recognise=recognise,
+    lockout=LOCKOUT,
+    variants=(),
+    no_reps=(
+        "No complete squat rep was found: stand tall, squat down and stand back up, with the "
+        "whole body in view."
+    ),
+)

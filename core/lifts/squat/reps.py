@@ -1,0 +1,85 @@
+"""What a squat rep is: standing, down through the bottom and back up to standing, seen as
+the shoulders' height above the ankles (in standing heights, 1 = standing tall: the same
+signal as the deadlift's), with the hands at the shoulders (a bar on the back or in the
+front rack), never hanging low; and what a complete lockout is at the top.
+
+The rise's numbers are read by the generic rise finder (core/reps/segment.py: find_rises),
+`recognise` by the generic recogniser (core/lifts/recognise.py), `LOCKOUT` by
+kinematics.rep_kinematics.
+
+Shared clips (shoulder height / standing): TheSebitzu squat.mp4 (front) bottoms at 0.50,
+domi-zc squat.mp4 (side) at 0.53-0.60, dillonloh squat_dillon*.mp4 at ~0.61-0.64; all stand
+at 0.96-1.00 between reps. A squat to parallel bottoms near 0.70, a quarter squat near 0.85.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.lifts.base import Lockout, Seen
+from core.lifts.deadlift.reps import LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG
+from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders, when
+from core.result import Exercise
+
+RISE = RiseRule(
+    # Standing: the clips stand at 0.96-1.00; 0.90 leaves room for a lifter who does not
+    # finish (judged as incomplete_lockout) while a squat's knees at 0.85 are still ~125°.
+    top_zone=0.90,
+    # Below parallel depth (~0.70) with room for a squat cut a little high (judged as
+    # above_parallel, not left uncounted); a quarter squat (~0.85) is not a rep.
+    bottom_zone=0.78,
+    edge_margin=0.10,  # rep start/end: within this share of the rep's range of the bottom
+    # grid frames (2.5 s) before the top zone to look for the bottom: a squat grinds out of
+    # the hole slower than a pull (squat_dillon.mp4: 2 s from the bottom to standing)
+    start_window=75,
+    descent_margin=0.25,  # came down this share of the rise again: a lowering has begun
+    min_pull=6,  # grid frames (0.2 s): a faster "rise" is the tracked pose jumping
+    stood_up_bend=8.0,  # as the deadlift's (the arms stay bent on the bar in a squat)
+    shallow_rise=0.25,  # a rise under a quarter of standing height: a doubt (half squat)
+    lockout_window=15,  # grid frames (0.5 s) after the top in which the arms are looked at
+    partial_rise=0.05,  # a shot opening this far below its peak, rising to it: under way
+)
+# Hands no lower under the shoulders than this (standing heights) over the rise (the
+# median): the bar at the shoulders (the deadlift's HANG_MIN, the other side of it). The
+# squat clips' reps: -0.13 to 0.15.
+HANDS_AT_SHOULDERS = 0.20
+# Nor as low as a bar hanging in straight arms (~0.4) in nearly all of the rep (its 90th
+# percentile, the top included, where a held bar hangs lowest): squat reps at most 0.21 (a
+# mirrored, 202x360 clip: the far wrist tracked low); pulls the deadlift's recogniser does
+# not count (a cut clip starting mid-pull, a mis-tracked pose) 0.43 and more.
+HANDS_NEVER_BELOW = 0.30
+HANDS_SHARE = 90  # percentile of the rep's frames
+
+# A complete lockout: hips and knees open as at the deadlift's lockout (standing tall is the
+# same position whatever was lifted; the incomplete_lockout fault is one fault, declared by
+# the deadlift), shoulders back in the top zone.
+LOCKOUT = Lockout(LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG, RISE.top_zone)
+
+
+def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
+    """The rises with the hands kept at the shoulders are squat reps; a rise with the hands
+    hanging low is a pull (the deadlift's), not counted here. Front squat, high bar and low
+    bar are all "squat": the pose does not tell them apart reliably (where the bar sits on
+    the back is not a landmark)."""
+    sig = rises.signals
+    squats = []
+    others = []
+    for span in rises.spans:
+        hang = hands_below_shoulders(sig, span)
+        rep = sig.hang[span.start : span.end + 1]
+        low = np.nanpercentile(rep, HANDS_SHARE) if np.isfinite(rep).any() else np.nan
+        if np.isfinite(hang) and hang < HANDS_AT_SHOULDERS and low < HANDS_NEVER_BELOW:
+            squats.append(span)
+        else:
+            others.append(
+                candidate(
+                    span,
+                    "not_a_squat",
+                    f"{when(span.lockout)}: rose with the hands hanging below the shoulders "
+                    "(or unseen), not with a bar at the shoulders.",
+                )
+            )
+    if not squats:
+        return Seen([], None, others)
+    extra = f" {len(others)} other rise(s) did not look like a squat." if others else ""
+    return Seen(squats, Exercise("squat", True, f"Squat, {len(squats)} reps.{extra}"), others)
