@@ -48,11 +48,14 @@ Add a fault:
 from __future__ import annotations
 
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
+from core.lifts.bench import BENCH
 from core.lifts.deadlift import DEADLIFT
 from core.lifts.squat import SQUAT
 
 # In the order a clip is recognised (recognise.py: the first lift with reps in it wins).
-LIFTS: dict[str, Lift] = {lift.name: lift for lift in (DEADLIFT, SQUAT)}
+# The bench before the squat: a lying lifter's arms move the shoulders' signal enough for
+# the squat's rise, and the bench claims only a body lying down.
+LIFTS: dict[str, Lift] = {lift.name: lift for lift in (DEADLIFT, BENCH, SQUAT)}
 # The lift of whatever names none: a stored analysis, a detector's report, a call that
 # passes no lift. Every record before a second lift is of it: it never changes.
 DEFAULT: Lift = DEADLIFT

@@ -137,7 +137,9 @@ class Lift:
     """A lift the platform judges: `faults` in the order a rep's faults are named; `rise`,
     what its rep is; `recognise`, which rises are its reps; `lockout`, a complete one;
     `variants`, the other exercise names its recogniser gives (a variant it judges alike);
-    `no_reps`, what a set of it with no complete rep is told (what a rep needs to show)."""
+    `no_reps`, what a set of it with no complete rep is told (what a rep needs to show);
+    `in_view`, the body's parts (faults.KEY_JOINTS) its reps are judged only with in the
+    picture and seen (a bench press is judged on the arms and torso, the legs may be out)."""
 
     name: str
     label: str
@@ -147,6 +149,7 @@ class Lift:
     lockout: Lockout
     variants: tuple[str, ...] = ()
     no_reps: str = "No complete rep was found, with the whole body in view."
+    in_view: tuple[str, ...] = ("shoulders", "hips", "knees", "ankles", "hands")
 
     def fault(self, fault_id: str) -> FaultSpec:
         return next(f for f in self.faults if f.id == fault_id)

@@ -69,8 +69,10 @@ def camera_view(world: np.ndarray) -> tuple[str, float]:
     return ("side" if yaw < 30 else "oblique" if yaw < 65 else "front"), yaw
 
 
-def not_judged_reason(lm: np.ndarray) -> str:
-    """Why a rep's landmarks (T, 33, 4) cannot be judged, or "" when they can."""
+def not_judged_reason(lm: np.ndarray, parts: tuple[str, ...] = tuple(KEY_JOINTS)) -> str:
+    """Why a rep's landmarks (T, 33, 4) cannot be judged, or "" when they can: `parts` (of
+    KEY_JOINTS; the rep's lift's `in_view`) must be in the picture, and the hips and knees
+    among them seen."""
     found = np.isfinite(lm[:, 0, 0])
     if found.mean() < MIN_POSED_SHARE:
         return f"The lifter was lost in {1 - found.mean():.0%} of the rep."
@@ -78,11 +80,15 @@ def not_judged_reason(lm: np.ndarray) -> str:
     xy = seen[..., :2]
     outside = (xy < -0.02) | (xy > 1.02)
     for part, joints in KEY_JOINTS.items():
+        if part not in parts:
+            continue
         share = float(outside[:, list(joints)].any(axis=(1, 2)).mean())
         if share > OUT_OF_FRAME_SHARE:
             return f"The {part} were out of the picture in {share:.0%} of the rep."
     if seen.shape[-1] > 3:
         for part in ("hips", "knees"):
+            if part not in parts:
+                continue
             vis = np.nanmax(np.nanmedian(seen[:, list(KEY_JOINTS[part]), 3], axis=0))
             if vis < MIN_VISIBILITY:
                 return f"The {part} were hard to see (visibility {vis:.2f})."
@@ -148,7 +154,7 @@ def check_rep(
     s, e = span.start, span.end
     view, _ = camera_view(world[s : e + 1])
     check = FaultCheck(camera_view=view)
-    check.not_judged = not_judged_reason(lm[s : e + 1])
+    check.not_judged = not_judged_reason(lm[s : e + 1], lift.in_view)
     if check.not_judged:
         return check
     rep = RepData(span, angles, kinematics, back, view)

@@ -1,11 +1,13 @@
 """Reps' rises: each pull from the bottom to lockout, found on body-relative signals at 30 fps.
 
 The signal is the shoulders' height above the ankles in standing heights, whatever the
-camera distance or position. Hysteresis between a bottom zone and a lockout zone makes setup
-wobbles, lockout holds, walking and waving (shoulders stay put) count nothing. Where the
-zones lie, and the other numbers of what a rise is, are a lift's (`RiseRule`, declared in
-core/lifts/<lift>/reps.py and handed in: this stage knows no lift). Which rises are a lift's
-reps, and what the clip shows, is the lifts stage's (core/lifts/recognise.py).
+camera distance or position; a lift whose lifter lies down names another (`RiseRule.signal`:
+the bar's way down from lockout, read on the arms).
+Hysteresis between a bottom zone and a lockout zone makes setup wobbles, lockout holds,
+walking and waving (shoulders stay put) count nothing. Where the zones lie, and the other
+numbers of what a rise is, are a lift's (`RiseRule`, declared in core/lifts/<lift>/reps.py
+and handed in: this stage knows no lift). Which rises are a lift's reps, and what the clip
+shows, is the lifts stage's (core/lifts/recognise.py).
 
 Rules a coach can check, each for a reason rather than a clip (see scripts/eval_rep_counts.py
 for what they do on the shared clips and on clips cut from them):
@@ -53,6 +55,10 @@ class RiseRule:
     shallow_rise: float  # shoulders rising less than this share of standing height: shallow
     lockout_window: int  # grid frames after lockout in which the arms are looked at
     partial_rise: float  # a shot opening this far below its peak, rising to it: under way
+    # The Signals series the rise is read on: the shoulders' height (a standing lift) or
+    # "bar_lowered" (a lifter lying down: the bar's way down from lockout, so the "rise"
+    # runs from lockout down to the chest and the span's `lockout` is the turn at the chest).
+    signal: str = "shoulder"
 
 
 @dataclass
@@ -62,6 +68,12 @@ class Signals:
     hang: np.ndarray  # shoulder minus wrist height, standing heights
     scale: float  # standing height, normalized image units (the longest shot's)
     shots: list[tuple[int, int]] = field(default_factory=list)  # [start, end) grid frames
+    # The arms, whatever the body's posture (image, per grid frame; NaN where unseen):
+    # bar_lowered, how far the wrists are below their highest above the shoulders, in shares
+    # of that height (0 = arms up at lockout, 1 = wrists at shoulder level); `arms` holds
+    # the other series a lying lifter is read on (_arm_series).
+    bar_lowered: np.ndarray | None = None
+    arms: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -145,11 +157,15 @@ def _grey_change(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def compute_signals(
-    lm: np.ndarray, thumbs: np.ndarray | None = None, cuts: list[tuple[int, int]] | None = None
+    lm: np.ndarray,
+    thumbs: np.ndarray | None = None,
+    cuts: list[tuple[int, int]] | None = None,
+    arms: bool = True,
 ) -> Signals:
     """The body-relative signals, each shot on its own scale (the shots found on `thumbs`,
     or `cuts` as found before); shots too short to hold a rep (a few frames of a
-    neighbouring shot) are left out (NaN)."""
+    neighbouring shot) are left out (NaN). `arms` False: without the arms' series (a rise
+    read on the shoulders needs none of them)."""
     n = len(lm)
     shoulder, wrist, hang = (np.full(n, np.nan) for _ in range(3))
     scales = []
@@ -171,7 +187,63 @@ def compute_signals(
         shoulder[a:b], wrist[a:b], hang[a:b] = sh / standing, wr, sh - wr
         scales.append((b - a, scale))
     scale = max(scales)[1] if scales else float("nan")
-    return Signals(shoulder, wrist, hang, scale, cuts)
+    if not arms:
+        return Signals(shoulder, wrist, hang, scale, cuts)
+    lowered, series = _arm_series(lm, cuts)
+    return Signals(shoulder, wrist, hang, scale, cuts, lowered, series)
+
+
+def _arm_series(
+    lm: np.ndarray, cuts: list[tuple[int, int]]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The arms and the torso in the picture, per shot (image units, y up), for a lift read
+    on the arms rather than on the shoulders' height (a lifter lying on a bench):
+    `bar_lowered` (above); `arms`: "tilt" the shoulders-to-hips line's angle from the
+    horizontal (degrees), "elbow_left"/"elbow_right" the elbows' angles in the picture
+    (180 = straight), "press_left"/"press_right" each wrist's height above its shoulder in
+    shares of its highest, "along" where the wrists lie along the shoulders-to-hips line
+    (0 at the shoulders, 1 at the hips), "hips_up" the hips' height above the shoulders in
+    torso lengths. Shots as compute_signals leaves them out are NaN."""
+    n = len(lm)
+    names = ("tilt", "elbow_left", "elbow_right", "press_left", "press_right", "along", "hips_up")
+    arms = {k: np.full(n, np.nan) for k in names}
+    lowered = np.full(n, np.nan)
+    for a, b in cuts:
+        if a > 0:
+            a = min(a + TRACKER_SETTLE, b)
+        part = lm[a:b, :, :2]
+        if b - a < MIN_SHOT or not np.isfinite(part[:, L.NOSE, 1]).any():
+            continue
+        sh, hip = L.midpoint(part, L.L_SHOULDER, L.R_SHOULDER), L.midpoint(part, L.L_HIP, L.R_HIP)
+        wr = L.midpoint(part, L.L_WRIST, L.R_WRIST)
+        torso = hip - sh
+        with np.errstate(all="ignore"):
+            arms["tilt"][a:b] = _median5(
+                np.degrees(np.arctan2(np.abs(torso[:, 1]), np.abs(torso[:, 0])))
+            )
+            for side, (s_, e_, w_) in (
+                ("left", (L.L_SHOULDER, L.L_ELBOW, L.L_WRIST)),
+                ("right", (L.R_SHOULDER, L.R_ELBOW, L.R_WRIST)),
+            ):
+                arms[f"elbow_{side}"][a:b] = _median5(
+                    L.joint_angle(part[:, s_], part[:, e_], part[:, w_])
+                )
+                up = L.smooth(_median5(part[:, s_, 1] - part[:, w_, 1]))
+                arms[f"press_{side}"][a:b] = up / _top(up)
+            length = np.linalg.norm(torso, axis=-1)
+            arms["along"][a:b] = _median5(np.sum((wr - sh) * torso, axis=-1) / length**2)
+            arms["hips_up"][a:b] = _median5((sh[:, 1] - hip[:, 1]) / length)
+            up = L.smooth(_median5(sh[:, 1] - wr[:, 1]))
+            lowered[a:b] = 1.0 - up / _top(up)
+    return lowered, arms
+
+
+def _top(up: np.ndarray) -> float:
+    """The wrists' highest above the shoulders over a shot (95th percentile), NaN when they
+    are never clearly above them (arms hanging: no press to read)."""
+    seen = up[np.isfinite(up)]
+    top = float(np.percentile(seen, 95)) if len(seen) else float("nan")
+    return top if top > 0.02 else float("nan")
 
 
 def _median5(x: np.ndarray) -> np.ndarray:
@@ -232,7 +304,7 @@ def find_rises(
     `world` (M, 33, 3) world landmarks show the arms (a last rise never seen lowered counts
     unless the arms show the bar was not in the hands); `thumbs` (M, h, w) small grey
     frames (steps.thumbnail) show camera cuts. No person seen: signals all NaN, no rises."""
-    sig = compute_signals(lm, thumbs)
+    sig = compute_signals(lm, thumbs, arms=rule.signal != "shoulder")
     if not np.isfinite(sig.shoulder).any():
         return Rises(sig, [], [], [], rule)
     spans: list[RepSpan] = []
@@ -261,7 +333,7 @@ def _shot_reps(
     sig: Signals, world: np.ndarray | None, a: int, b: int, rule: RiseRule
 ) -> tuple[list[RepSpan], list[CandidateSpan]]:
     """The rises of one shot (grid a..b), as reps and as rises not counted."""
-    r = sig.shoulder
+    r = getattr(sig, rule.signal)
     reps: list[RepSpan] = []
     missed: list[CandidateSpan] = []
     rises = _rises(r[a:b], rule, offset=a)
