@@ -67,6 +67,9 @@ class Analysis(Job):
     playable_video = models.CharField(max_length=500, blank=True)
     report_file = models.CharField(max_length=500, blank=True)
     exercise_detected = models.CharField(max_length=32, blank=True)
+    # Analysed as this lift only (a registry name) because someone said so ("analyse as");
+    # empty: the lift it recognises.
+    lift_forced = models.CharField(max_length=32, blank=True)
     rep_count = models.PositiveIntegerField(default=0)
     video_info = models.JSONField(default=dict, blank=True)
     timings_ms = models.JSONField(default=dict, blank=True)

@@ -16,6 +16,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/", sessions.session_review, name="session_review"),
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
     path("sessions/<int:session_id>/retry/", sessions.session_retry, name="session_retry"),
+    path(
+        "sessions/<int:session_id>/analyse-as/",
+        sessions.session_analyse_as,
+        name="session_analyse_as",
+    ),
     path("sessions/<int:session_id>/result.mp4", sessions.result_video, name="result_video"),
     path("sessions/<int:session_id>/export/", sessions.session_export, name="session_export"),
     path(

@@ -24,6 +24,7 @@ Exercise = models.TextChoices(
     "Exercise", [(lift.name.upper(), (lift.name, lift.label)) for lift in lifts.LIFTS.values()]
 )
 EXERCISE_DEFAULT = lifts.DEFAULT.name
+EXERCISE_RECOGNISE = ""  # the athlete left it to the platform: the lift it recognises
 
 
 def session_upload_path(instance: TrainingSession, filename: str) -> str:
@@ -47,7 +48,11 @@ class TrainingSession(models.Model):
     video = models.FileField(upload_to=session_upload_path, max_length=500)
     original_filename = models.CharField(max_length=255, blank=True)
     video_size = models.BigIntegerField(default=0)
-    exercise = models.CharField(max_length=32, choices=Exercise.choices, default=EXERCISE_DEFAULT)
+    # The set's lift: what the athlete said, else what the analysis recognised ("" until then).
+    exercise = models.CharField(
+        max_length=32, choices=Exercise.choices, blank=True, default=EXERCISE_DEFAULT
+    )
+    exercise_chosen = models.BooleanField(default=False)  # the athlete said which lift it is
     performed_at = models.DateField(default=timezone.localdate)
     load_kg = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)

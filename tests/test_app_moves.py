@@ -97,7 +97,9 @@ def test_every_row_of_every_moved_model_survives_the_split():
     CurrentContentType.objects.clear_cache()
     for (app, name), new_app in MOVED.items():
         model = current.get_model(new_app, name)
-        assert list(model.objects.order_by("pk").values()) == before[(app, name)], name
+        rows = before[(app, name)]
+        after = model.objects.order_by("pk").values(*(rows[0] if rows else ()))
+        assert list(after) == rows, name  # the columns it had (later migrations add some)
         assert CurrentContentType.objects.get_for_model(model).pk == type_ids[(app, name)], name
     # Links across the apps resolve in both directions.
     Rep = current.get_model("analysis", "Rep")

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from sets.models import EXERCISE_DEFAULT, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise
+from sets.models import EXERCISE_RECOGNISE, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise
 
 
 class SessionDetailsForm(forms.Form):
@@ -14,7 +14,12 @@ class SessionDetailsForm(forms.Form):
     arrives later, in pieces). `SessionUploadForm` adds the video for a whole upload."""
 
     athlete = forms.ModelChoiceField(queryset=None, empty_label=None)
-    exercise = forms.ChoiceField(choices=Exercise.choices, initial=EXERCISE_DEFAULT)
+    exercise = forms.ChoiceField(
+        label="Lift",
+        choices=[(EXERCISE_RECOGNISE, "Recognise it"), *Exercise.choices],
+        initial=EXERCISE_RECOGNISE,
+        required=False,
+    )
     performed_at = forms.DateField(
         label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -36,10 +41,11 @@ class SessionDetailsForm(forms.Form):
         if len(athletes) == 1:
             self.fields["athlete"].initial = athletes[0].pk
             self.fields["athlete"].widget = forms.HiddenInput()
-        # One exercise to choose from is no choice: the page shows it as text (`fixed_exercise`)
+        # One lift to choose from is no choice: the page shows it as text (`fixed_exercise`)
         # and the value travels in a hidden input.
         self.fixed_exercise = Exercise.choices[0][1] if len(Exercise.choices) == 1 else ""
         if self.fixed_exercise:
+            self.fields["exercise"].initial = Exercise.values[0]
             self.fields["exercise"].widget = forms.HiddenInput()
 
 

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_http_methods
 from athletes.selectors import athlete_upload_choices
 from coach_platform.throttles import RateLimited
 from coach_platform.uploads import duration_text, size_text, upload_error
-from sets.models import EXERCISE_DEFAULT
+from sets.models import EXERCISE_RECOGNISE
 from uploads.forms import SessionDetailsForm, SessionUploadForm
 from uploads.models import ResumableUpload
 from uploads.services.resumable import (
@@ -130,7 +130,7 @@ def resumable_start(request: HttpRequest) -> HttpResponse:
     data = {name: meta[name] for name in DETAILS if name in meta}
     if len(athletes) == 1:  # as on the form: one athlete is no choice
         data.setdefault("athlete", str(athletes[0].pk))
-    data.setdefault("exercise", EXERCISE_DEFAULT)
+    data.setdefault("exercise", EXERCISE_RECOGNISE)
     data.setdefault("performed_at", timezone.localdate().isoformat())
     form = SessionDetailsForm(data, athletes=athletes)
     if not form.is_valid():

@@ -62,6 +62,7 @@ from core import lifts
 from detectors.models import DetectorVersion
 from detectors.selectors import detector_active
 from detectors.services import fault_thresholds, judge_load
+from sets.models import Exercise, TrainingSession
 
 logger = logging.getLogger(__name__)
 
@@ -118,18 +119,41 @@ def analysis_retry(*, analysis: Analysis) -> Analysis:
                 else MESSAGE_IN_PROGRESS
             }
         )
-    fields: dict[str, Any] = {
-        "status": AnalysisStatus.QUEUED,
-        "progress": 0.0,
-        "worker_losses": 0,  # a person asked: lost workers are counted afresh
-        "error": "",
-        "queued_at": timezone.now(),
-        "started_at": None,
-        "heartbeat_at": None,
-        "finished_at": None,
-    }
+    return _queue_again(analysis)
+
+
+def analysis_analyse_as(*, analysis: Analysis, lift: str) -> Analysis:
+    """Analyse the set again as `lift` (a lift the platform judges), because someone said
+    what it is: from now on the set is of that lift and its analysis sees only that lift's
+    reps. A done or failed analysis is run again (its result stays until the new one is
+    stored); one queued or running is refused, unless its worker is gone."""
+    if lift not in Exercise.values:
+        raise ValidationError({"lift": f"Choose one of: {', '.join(Exercise.values)}."})
+    analysis.refresh_from_db()
+    busy = analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+    if busy and not analysis_can_retry(analysis):
+        raise ValidationError({"status": MESSAGE_IN_PROGRESS})
     with transaction.atomic():
-        # Only from the state this decision saw: a worker that claimed it meanwhile wins.
+        TrainingSession.objects.filter(pk=analysis.session_id).update(
+            exercise=lift, exercise_chosen=True
+        )
+        return _queue_again(analysis, lift_forced=lift)
+
+
+def _queue_again(analysis: Analysis, **fields: Any) -> Analysis:
+    """Back in the queue for a person, from the state the caller decided on (a worker that
+    claimed it meanwhile wins: refused)."""
+    fields.update(
+        status=AnalysisStatus.QUEUED,
+        progress=0.0,
+        worker_losses=0,  # a person asked: lost workers are counted afresh
+        error="",
+        queued_at=timezone.now(),
+        started_at=None,
+        heartbeat_at=None,
+        finished_at=None,
+    )
+    with transaction.atomic():
         same = Q(status=analysis.status, attempts=analysis.attempts)
         if not Analysis.objects.filter(same, pk=analysis.pk).update(**fields):
             raise ValidationError({"status": MESSAGE_IN_PROGRESS})
@@ -289,6 +313,7 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
             max_seconds=settings.VIDEO_MAX_SECONDS,
             fault_thresholds=thresholds,
             pose_processes=settings.POSE_PROCESSES,
+            lift=analysis.lift_forced or None,
         )
     except Exception as error:
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -495,6 +520,9 @@ def _analysis_store(
         analysis.result_video = analysis.export = ""
         analysis.report_file = media_key(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
+        if not analysis.session.exercise_chosen:  # left to the platform: what it recognised
+            seen = lifts.of_exercise(result.exercise.name).name
+            TrainingSession.objects.filter(pk=analysis.session_id).update(exercise=seen)
         analysis.rep_count = len(result.reps)
         analysis.candidates = jsonable([asdict(c) for c in result.candidates])
         analysis.video_info = result.video.summary()

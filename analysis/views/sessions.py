@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from analysis.forms import SessionFilterForm
 from analysis.models import AnalysisStatus, Export, Outcome
 from analysis.selectors.export import analysis_reps_csv
+from analysis.selectors.lifts import lift_told
 from analysis.selectors.media import (
     analysis_chart_data,
     analysis_overlay_data,
@@ -29,7 +30,7 @@ from analysis.selectors.reps import (
     rep_visible_queryset,
 )
 from analysis.selectors.sessions import PROGRESS_PAGE_SIZE, progress_points, progress_sessions
-from analysis.services.analyses import analysis_can_retry, analysis_retry
+from analysis.services.analyses import analysis_analyse_as, analysis_can_retry, analysis_retry
 from analysis.services.rep_counts import candidate_count, rep_count_authorize
 from analysis.services.videos import analysis_export_request
 from analysis.views.api.sessions import SessionSerializer
@@ -201,6 +202,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "not_judged_count": sum(bool(r.not_judged_reason) for r in counted),
         "can_label": bool(labelable),
         "faults": fault_choices(),
+        "lift": lift_told(session, analysis),
     }
     # The shown page's comments as the API has them, for static/js/annotations.js.
     context["comments_data"] = CommentSerializer(context["comments"], many=True).data
@@ -223,6 +225,18 @@ def session_retry(request: HttpRequest, session_id: int) -> HttpResponse:
     try:
         analysis_retry(analysis=analysis)
         messages.success(request, "The analysis is queued again.")
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    return redirect("session_review", session_id=session_id)
+
+
+@login_required
+@require_POST
+def session_analyse_as(request: HttpRequest, session_id: int) -> HttpResponse:
+    analysis = analysis_or_404(session_or_404(request, session_id))
+    try:
+        analysis_analyse_as(analysis=analysis, lift=request.POST.get("lift", ""))
+        messages.success(request, "The set is analysed again as the lift you chose.")
     except ValidationError as error:
         messages.error(request, _errors(error))
     return redirect("session_review", session_id=session_id)

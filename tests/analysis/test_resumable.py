@@ -18,6 +18,7 @@ from django.utils import timezone
 from coach_platform.jobs import jobs_reap
 from coach_platform.storage import media_path, media_storage
 from coach_platform.uploads import size_text
+from core import lifts
 from sets.models import TrainingSession
 from tests.athletes.test_uploads import TOO_LONG, _clip
 from tests.conftest import PERSONA_PASSWORD, shared_path, stored_files
@@ -104,7 +105,7 @@ def test_create_head_patch_move_the_offset(athlete_a):
     upload = _upload_of(url)
     assert upload.uploaded_by == athlete_a and upload.athlete == athlete_a
     assert upload.fields == {
-        "exercise": "deadlift",
+        "exercise": "",  # not said: the lift is recognised
         "performed_at": "2024-05-01",
         "load_kg": "142.5",
         "notes": "Felt heavy ✓",
@@ -396,7 +397,8 @@ def test_the_page_offers_the_resumable_upload(athlete_a, settings):
     assert f'data-resumable-url="{reverse("resumable_start")}"' in html
     assert 'data-chunk-bytes="262144"' in html
     assert 'data-testid="size-limit">500 MB<' in html
-    # One exercise is shown as text; its value travels in a hidden input.
-    assert re.search(r'data-testid="exercise-fixed">Deadlift<', html)
-    assert re.search(r'<input type="hidden" name="exercise" value="deadlift"', html)
-    assert '<select name="exercise"' not in html
+    # The lift: "Recognise it" first and chosen, then every lift the platform judges.
+    assert '<select name="exercise"' in html and 'data-testid="exercise-fixed"' not in html
+    assert re.search(r'<option value="" selected>Recognise it</option>', html)
+    for lift in lifts.LIFTS.values():
+        assert f'<option value="{lift.name}">{lift.label}</option>' in html

@@ -105,9 +105,9 @@ def test_a_dropped_upload_resumes_and_a_cancelled_one_is_gone(
     page = context.new_page()
     login(page, base, "athlete_a", PERSONA_PASSWORD)
     page.goto(f"{base}/sessions/new/")
-    # One exercise: shown as text; the limit in MB.
-    assert page.inner_text("[data-testid=exercise-fixed]") == "Deadlift"
-    assert page.locator("select[name=exercise]").count() == 0
+    # The lift: left to be recognised unless chosen; the limit in MB.
+    assert page.input_value("select[name=exercise]") == ""
+    assert page.locator("[data-testid=exercise-fixed]").count() == 0
     assert page.inner_text("[data-testid=size-limit]") == "500 MB"
     page.fill("input[name=load_kg]", "140")
 

@@ -25,7 +25,7 @@ from coach_platform.media import stored_video_suffix
 from coach_platform.storage import media_remove
 from coach_platform.throttles import RateLimited
 from coach_platform.uploads import duration_text, size_text, upload_local_path
-from sets.models import EXERCISE_DEFAULT, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, TrainingSession
+from sets.models import EXERCISE_RECOGNISE, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, TrainingSession
 from uploads.models import ResumableUpload
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def session_upload(
     uploaded_by,
     athlete,
     video: UploadedFile,
-    exercise: str = EXERCISE_DEFAULT,
+    exercise: str = EXERCISE_RECOGNISE,
     performed_at: date | None = None,
     load_kg: Decimal | float | None = None,
     notes: str = "",
@@ -92,6 +92,7 @@ def session_upload(
         original_filename=display_filename(video.name),
         video_size=video.size or 0,
         exercise=exercise,
+        exercise_chosen=bool(exercise),
         performed_at=performed_at or timezone.localdate(),
         load_kg=load_kg,
         notes=notes,
@@ -128,9 +129,12 @@ def upload_check_details(
     pieces (a resumable upload runs them when it is created, and again when it completes)."""
     if not athlete_can_be_uploaded_for(uploaded_by, athlete):
         raise PermissionDenied("You cannot upload for this athlete.")
-    if exercise not in Exercise.values:
+    if exercise and exercise not in Exercise.values:
         raise ValidationError(
-            {"exercise": f"Only these exercises are analysed: {', '.join(Exercise.values)}."}
+            {
+                "exercise": f"Only these exercises are analysed: {', '.join(Exercise.values)}; "
+                "or leave it empty to have the lift recognised."
+            }
         )
     if len(notes or "") > NOTES_MAX_LENGTH:
         raise ValidationError({"notes": f"Notes have at most {NOTES_MAX_LENGTH} characters."})

@@ -17,8 +17,9 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from analysis.selectors.lifts import lift_told
 from analysis.selectors.media import playback_url, result_video_url
-from analysis.services.analyses import analysis_can_retry, analysis_retry
+from analysis.services.analyses import analysis_analyse_as, analysis_can_retry, analysis_retry
 from analysis.services.rep_counts import candidate_count, rep_count_authorize
 from analysis.services.videos import analysis_export_request
 from analysis.views.api.common import absolute, paginated
@@ -27,7 +28,14 @@ from athletes.models import Role
 from athletes.selectors import athlete_upload_choices, user_role
 from coach_platform.uploads import upload_error
 from reviews.api import comments_respond, comments_schema
-from sets.models import EXERCISE_DEFAULT, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, TrainingSession
+from sets.models import (
+    EXERCISE_DEFAULT,
+    EXERCISE_RECOGNISE,
+    LOAD_MAX_KG,
+    NOTES_MAX_LENGTH,
+    Exercise,
+    TrainingSession,
+)
 from sets.selectors import session_visible_queryset
 from uploads.services.uploads import session_upload
 
@@ -50,6 +58,12 @@ class SessionSerializer(serializers.ModelSerializer):
     video_url = serializers.SerializerMethodField()
     review_url = serializers.SerializerMethodField()
     candidates = serializers.SerializerMethodField()
+    lift_note = serializers.SerializerMethodField(
+        help_text="When the athlete said one lift and the analysis saw another, a sentence."
+    )
+    analyse_as = serializers.SerializerMethodField(
+        help_text="The lifts `POST .../analyse-as/` may analyse it as instead."
+    )
 
     class Meta:
         model = TrainingSession
@@ -77,6 +91,8 @@ class SessionSerializer(serializers.ModelSerializer):
             "video_url",
             "review_url",
             "candidates",
+            "lift_note",
+            "analyse_as",
         ]
         read_only_fields = fields
 
@@ -98,6 +114,13 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_rep_count(self, obj) -> int:
         analysis = self._analysis(obj)
         return analysis.rep_count if analysis else 0
+
+    def get_lift_note(self, obj) -> str:
+        return lift_told(obj, self._analysis(obj))["note"]
+
+    def get_analyse_as(self, obj) -> list[dict[str, str]]:
+        told = lift_told(obj, self._analysis(obj))
+        return [{"lift": value, "label": label} for value, label in told["analyse_as"]]
 
     def get_can_retry(self, obj) -> bool:
         """Whether `POST .../retry/` would queue the analysis again (the page's rule)."""
@@ -155,9 +178,18 @@ class CandidateCountSerializer(NotARepSerializer):
     )
 
 
+class AnalyseAsSerializer(serializers.Serializer):
+    lift = serializers.ChoiceField(choices=Exercise.choices)
+
+
 class SessionCreateSerializer(serializers.Serializer):
     video = serializers.FileField()
-    exercise = serializers.ChoiceField(choices=Exercise.choices, default=EXERCISE_DEFAULT)
+    exercise = serializers.ChoiceField(
+        choices=[(EXERCISE_RECOGNISE, "recognise it"), *Exercise.choices],
+        default=EXERCISE_RECOGNISE,
+        allow_blank=True,
+        help_text="The lift, or empty to have it recognised.",
+    )
     performed_at = serializers.DateField(required=False)
     load_kg = serializers.DecimalField(
         max_digits=6,
@@ -372,5 +404,29 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if analysis is None:
             raise ValidationError({"status": ["This session has no analysis to retry."]})
         analysis_retry(analysis=analysis)  # the one retry rule; refused ({"status": ...})
+        session = self.get_queryset().get(pk=session.pk)
+        return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=AnalyseAsSerializer,
+        responses={
+            202: SessionSerializer,
+            400: OpenApiResponse(
+                description='Refused: `{"lift": [...]}` for a lift not judged, `{"status": '
+                "[...]}` while the analysis runs."
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="analyse-as")
+    def analyse_as(self, request: Request, pk: str | None = None) -> Response:
+        """Analyse the set again as this lift (someone said what it is): the set is of that
+        lift from now on; its current result stays until the new one is stored."""
+        session = self.get_object()
+        body = AnalyseAsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        analysis = getattr(session, "analysis", None)
+        if analysis is None:
+            raise ValidationError({"status": ["This session has no analysis."]})
+        analysis_analyse_as(analysis=analysis, lift=body.validated_data["lift"])
         session = self.get_queryset().get(pk=session.pk)
         return Response(self.get_serializer(session).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,40 @@
+"""Which lift a set is, as people are told: what the athlete said, what the analysis saw,
+and the sentence when the two differ (the set is then analysed as what was seen, with
+"analyse as" the lift that was said one click away)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from analysis.models import Analysis, AnalysisStatus
+from core import lifts
+from sets.models import Exercise, TrainingSession
+
+
+def _label(name: str) -> str:
+    return lifts.get(name).label.lower() if name in lifts.LIFTS else name.replace("_", " ")
+
+
+def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, Any]:
+    """`note`: the sentence when the athlete said one lift and the analysis saw another
+    ("" otherwise); `analyse_as`: the lifts it may be analysed as instead, (value, label)."""
+    seen = ""
+    finished = analysis is not None and analysis.status in (
+        AnalysisStatus.DONE,
+        AnalysisStatus.FAILED,
+    )
+    if finished and analysis.exercise_detected:
+        seen = lifts.of_exercise(analysis.exercise_detected).name
+        if analysis.status == AnalysisStatus.FAILED and analysis.exercise_detected not in (
+            name for lift in lifts.LIFTS.values() for name in (lift.name, *lift.variants)
+        ):
+            seen = ""  # no lift it judges was seen: the failure says what was
+    note = ""
+    if seen and session.exercise_chosen and seen != session.exercise and not analysis.lift_forced:
+        note = (
+            f"You said this is a {_label(session.exercise)}, but it looks like a "
+            f"{_label(seen)}: it was analysed as a {_label(seen)}."
+        )
+    current = analysis.lift_forced or seen if analysis is not None else ""
+    choices = [(value, label) for value, label in Exercise.choices if value != current]
+    return {"note": note, "analyse_as": choices if finished else []}
