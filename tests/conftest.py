@@ -191,6 +191,49 @@ def _test_database_url(db: dict) -> str:
     return f"postgres://{host}{db['HOST'] or ''}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+# --- poses computed once per run for the same bytes (tests/pose_cache.py) -------------------
+@pytest.fixture(scope="session")
+def pose_cache_dir(tmp_path_factory) -> Path:
+    """This run's pose passes by video content (a pytest temporary folder: every run, a clean
+    clone's too, poses each file once for real)."""
+    return tmp_path_factory.mktemp("pose-cache")
+
+
+@pytest.fixture
+def pose_cache(pose_cache_dir, monkeypatch) -> Path:
+    """analyze_video reads the poses of bytes this run posed before (tests/pose_cache.py), in
+    this process and in the workers `qcluster_start` starts for the test. For tests of what
+    comes after the pose pass; tests of the pose pass itself leave it out."""
+    from tests import pose_cache
+
+    module = __import__(pose_cache.TARGET[0], fromlist=["_"])
+    real = getattr(module, pose_cache.TARGET[1])
+    monkeypatch.setattr(module, pose_cache.TARGET[1], pose_cache.caching(real, pose_cache_dir))
+    monkeypatch.setenv(pose_cache.ENV, str(pose_cache_dir))
+    return pose_cache_dir
+
+
+@pytest.fixture(scope="session")
+def derived_clip(tmp_path_factory):
+    """`derived_clip(name)`: footage made from the shared clips by a recipe of
+    tests/pipeline/footage.py (DERIVED), written once per run, so every test that uses it
+    has the same bytes (and, with `pose_cache`, poses them once)."""
+    made: dict[str, Path] = {}
+
+    def get(name: str) -> Path:
+        if name not in made:
+            from tests.pipeline.footage import DERIVED, write_clip
+
+            pieces, options = DERIVED[name]
+            dst = tmp_path_factory.mktemp("derived") / f"{name}.mp4"
+            sources = [(shared_path("videos", *p.split("/")), a, b) for p, a, b in pieces]
+            assert write_clip(dst, sources, **options) > 0
+            made[name] = dst
+        return made[name]
+
+    return get
+
+
 @pytest.fixture
 def qcluster_start(transactional_db, monkeypatch, request):
     """Start real django-q2 clusters (`run_platform.py --worker`, as `make run` does) on the
@@ -234,8 +277,15 @@ def qcluster_start(transactional_db, monkeypatch, request):
         }
         suffix = f"-{len(started) + 1}" if started else ""
         log = (artifacts / f"worker-{parts[-1]}{suffix}.log").open("w")
+        # With the `pose_cache` fixture: the same worker, its pose pass reading this run's
+        # poses of the same bytes (tests/pose_cache.py).
+        launcher = (
+            ["-m", "tests.pose_cache"]
+            if env.get("TEST_POSE_CACHE")
+            else [str(ROOT / "scripts" / "run_platform.py")]
+        )
         worker = subprocess.Popen(
-            [sys.executable, str(ROOT / "scripts" / "run_platform.py"), "--worker"],
+            [sys.executable, *launcher, "--worker"],
             cwd=ROOT,
             env=env,
             stdout=log,

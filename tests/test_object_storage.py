@@ -85,7 +85,7 @@ def test_keys_that_could_leave_the_store_are_refused(s3_media, key):
 
 
 def test_a_set_analysed_on_one_machine_is_reviewed_from_another_with_ranges_from_the_bucket(
-    s3_media, settings, tmp_path, athlete_a, django_capture_on_commit_callbacks
+    pose_cache, s3_media, settings, tmp_path, athlete_a, django_capture_on_commit_callbacks
 ):
     path = shared_path(*CLIP)
     video = SimpleUploadedFile(path.name, path.read_bytes(), content_type="video/mp4")

@@ -31,6 +31,9 @@ from uploads.services.uploads import session_upload
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
 CURL = ("videos", "jrplatin+FormFit", "curl.mp4")
+# The analyses here are about what follows the poses (jobs, files, rows, reruns): each
+# file's poses are computed once in the run (tests/pose_cache.py).
+pytestmark = pytest.mark.usefixtures("pose_cache")
 
 
 def _upload(athlete, path: Path, capture, **extra):

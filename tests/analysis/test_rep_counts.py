@@ -45,13 +45,16 @@ SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 
 
 
 @pytest.fixture(scope="module")
-def analysed(tmp_path_factory):
-    """The clip analysed once for the module: (clip, output folder, AnalysisResult)."""
+def analysed(tmp_path_factory, pose_cache_dir):
+    """The clip analysed once for the module: (clip, output folder, AnalysisResult); its
+    poses are the run's for these bytes (tests/pose_cache.py)."""
     from core.pipeline.run import analyze_video
+    from tests.pose_cache import cached_poses
 
     clip = shared_path(*SHORT_CLIP)
     out = tmp_path_factory.mktemp("rep-counts") / "analysis-1-module"
-    result = analyze_video(clip, out)
+    with cached_poses(pose_cache_dir):
+        result = analyze_video(clip, out)
     assert len(result.reps) == 2
     return clip, out, result
 

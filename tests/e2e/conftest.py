@@ -23,6 +23,10 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
+# For a test of what happens after the poses (the pages over an analysed set): its analyses,
+# in the worker or inline, read the poses this run already computed for the same video bytes
+# (tests/pose_cache.py); the first analysis of a file in the run still poses it for real.
+reuses_poses = pytest.mark.usefixtures("pose_cache")
 
 
 # The real django-q2 worker (`qcluster`) is a shared fixture: tests/conftest.py.

@@ -10,10 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium
+from tests.e2e.conftest import ARTIFACTS, CLIP, login, needs_chromium, reuses_poses
 from uploads.services.uploads import session_upload
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 SIZES = {
     "desktop": {"viewport": {"width": 1400, "height": 1000}},
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3},

@@ -12,9 +12,16 @@ from __future__ import annotations
 import math
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ALPHA_AT, ARTIFACTS, login, needs_chromium, upload_analysed
+from tests.e2e.conftest import (
+    ALPHA_AT,
+    ARTIFACTS,
+    login,
+    needs_chromium,
+    reuses_poses,
+    upload_analysed,
+)
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "drawing"
 DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
 PHONE = {  # as tests/e2e/test_phone_pages.py

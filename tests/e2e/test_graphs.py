@@ -14,9 +14,9 @@ import json
 import math
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
+from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, reuses_poses, upload_analysed
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "graphs"
 SIZES = {
     "desktop": {"viewport": {"width": 1400, "height": 1000}},

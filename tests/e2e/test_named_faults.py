@@ -10,12 +10,12 @@ Screenshots land in test-artifacts/e2e/faults/.
 import shutil
 
 from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, needs_chromium
+from tests.e2e.conftest import ARTIFACTS, needs_chromium, reuses_poses
 from tests.e2e.conftest import login as _login
 from tests.e2e.test_rep_count_correction import DESKTOP, PHONE, _analysed, _review
 from tests.pipeline.footage import write_clip
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 
 FOLDER = ("videos", "TBY66+Intelligent-Deadlift-Diagnosis-System")
 
@@ -29,19 +29,14 @@ def _no_sideways_scroll(page) -> None:
 
 
 def test_coach_reads_a_named_fault_with_its_evidence_and_a_not_judged_reason(
-    qcluster, live_server, browser, athlete_a, coach_a, tmp_path
+    qcluster, live_server, browser, athlete_a, coach_a, tmp_path, derived_clip
 ):
     shots = ARTIFACTS / "faults"
     shutil.rmtree(shots, ignore_errors=True)
     shots.mkdir(parents=True)
     hips = tmp_path / "hips-first.mp4"
     write_clip(hips, [(shared_path(*FOLDER, "0016h_1.mp4"), 0, 8)])
-    cropped = tmp_path / "feet-cut-off.mp4"
-    write_clip(
-        cropped,
-        [(shared_path(*FOLDER, "0016c_1.mp4"), 0, 7)],
-        transform=lambda im: im[: int(im.shape[0] * 0.72)],
-    )
+    cropped = derived_clip("feet-cut-off")  # the correct set's first 7 s, feet cut off
     faulty = _analysed(qcluster, athlete_a, hips)
     unjudged = _analysed(qcluster, athlete_a, cropped)
     base = live_server.url

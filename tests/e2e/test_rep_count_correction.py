@@ -17,10 +17,10 @@ from pathlib import Path
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, needs_chromium
+from tests.e2e.conftest import ARTIFACTS, needs_chromium, reuses_poses
 from tests.e2e.conftest import login as _login
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
 DESKTOP = {"width": 1280, "height": 900}

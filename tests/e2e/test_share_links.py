@@ -14,10 +14,10 @@ import pytest
 from django.urls import reverse
 
 from tests.conftest import PERSONA_PASSWORD, make_session
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, upload_analysed
+from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, reuses_poses, upload_analysed
 from tests.e2e.test_phone_pages import PHONE
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "share-links"
 SIZES = {"desktop": {"viewport": {"width": 1400, "height": 1000}}, "phone": PHONE}
 GONE = "This link has expired or was revoked"

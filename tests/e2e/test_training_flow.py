@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, CLIP, login, logout, needs_chromium
+from tests.e2e.conftest import ARTIFACTS, CLIP, login, logout, needs_chromium, reuses_poses
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "training"
 GOOD_VIDEOS = ("deadlift10", "deadlift11", "deadlift12", "deadlift16")
 ANOMALY_VIDEOS = ("anomaly2", "anomaly3")

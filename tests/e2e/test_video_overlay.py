@@ -10,9 +10,16 @@ Screenshots: test-artifacts/e2e/overlay-desktop.png and overlay-phone.png.
 """
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ALPHA_AT, ARTIFACTS, login, needs_chromium, upload_analysed
+from tests.e2e.conftest import (
+    ALPHA_AT,
+    ARTIFACTS,
+    login,
+    needs_chromium,
+    reuses_poses,
+    upload_analysed,
+)
 
-pytestmark = needs_chromium
+pytestmark = [needs_chromium, reuses_poses]
 SIZES = {  # browser context options; the phone's screen is dense, as phones' are
     "desktop": {"viewport": {"width": 1400, "height": 1000}},
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3},

@@ -67,3 +67,20 @@ def write_clip(
             for packet in stream.encode():
                 out.mux(packet)
     return written
+
+
+# ---- footage more than one test uses, written once per run (tests/conftest.py: derived_clip) ---
+TBY66 = "TBY66+Intelligent-Deadlift-Diagnosis-System"
+
+
+def without_the_feet(image: np.ndarray) -> np.ndarray:
+    """The bottom 28% of the picture cut off: the ankles out of the frame."""
+    return image[: int(image.shape[0] * 0.72)]
+
+
+# name -> (pieces as (shared clip under videos/, from s, to s), write_clip's keywords)
+DERIVED: dict[str, tuple[list[tuple[str, float, float]], dict]] = {
+    # The correct set's first 7 s with the feet out of the picture: reps that cannot be judged
+    # (tests/pipeline/test_faults.py, tests/e2e/test_named_faults.py).
+    "feet-cut-off": ([(f"{TBY66}/0016c_1.mp4", 0, 7)], {"transform": without_the_feet}),
+}

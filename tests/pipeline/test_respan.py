@@ -4,15 +4,18 @@ import numpy as np
 import pytest
 
 from core.pipeline.respan import SpanRefused, rebuild_rep
-from core.pipeline.run import analyze_video
-from tests.conftest import shared_path
 
 
 @pytest.fixture(scope="module")
-def analysed_dir(tmp_path_factory):
-    out = tmp_path_factory.mktemp("respan")
-    video = shared_path("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")
-    return out, analyze_video(video, out)
+def analysed_dir(tmp_path_factory, analysed_in):
+    """The session's analysis of the clip (tests/pipeline/conftest.py), in a copy of its
+    folder that the rebuilt reps are written into."""
+    import shutil
+
+    folder, result = analysed_in("RFN-Dev-Git+AI-GYM/Deadlift3.mp4")
+    out = tmp_path_factory.mktemp("respan") / "analysis"
+    shutil.copytree(folder, out)
+    return out, result
 
 
 def test_the_same_span_rebuilds_the_same_image_and_kinematics(analysed_dir):
