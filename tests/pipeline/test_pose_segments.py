@@ -8,7 +8,7 @@ from core.errors import VideoTooLong
 from core.pipeline import pose_segments
 from core.pipeline.pose_segments import WARM_S, parallel_pose_pass, plan_segments
 from core.pipeline.run import analyze_video
-from core.pipeline.steps import Timer, pose_pass
+from core.pipeline.steps import Timer
 from tests.conftest import shared_path
 
 CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15.2 s, 455 frames, 3 reps
@@ -25,13 +25,41 @@ def test_segments_pose_the_same_length_of_video_counting_their_warm_up():
 
 
 @pytest.fixture(scope="module")
-def passes():
+def analysed(tmp_path_factory):
+    """The clip analysed on one core and on two, each analysis' pose pass kept as it was made
+    (steps.pose_pass in this process for one; helper and here for two): the module poses the
+    clip once per plan. (path, header duration the passes were planned on, {processes:
+    (AnalysisResult, PosePass)})."""
+    from core.pipeline import run
+
     path = shared_path(*CLIP)
-    return path, pose_pass(path), parallel_pose_pass(path, 15.17, 2)
+    real, made = run.parallel_pose_pass, {}
+
+    def keeping(video_path, duration_s, processes, *args, **kwargs):
+        poses = real(video_path, duration_s, processes, *args, **kwargs)
+        made[processes] = (duration_s, poses)
+        return poses
+
+    out = tmp_path_factory.mktemp("pose-segments")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run, "parallel_pose_pass", keeping)
+        results = {n: analyze_video(path, out / str(n), pose_processes=n) for n in (1, 2)}
+    (duration, _), (duration_2, _) = made[1], made[2]
+    assert duration == duration_2 == pytest.approx(15.17, abs=0.01)
+    return path, duration, {n: (results[n], made[n][1]) for n in (1, 2)}
+
+
+@pytest.fixture(scope="module")
+def passes(analysed):
+    """The clip's pose pass in one process (steps.pose_pass) and over two
+    (parallel_pose_pass), and the duration the cut was planned on."""
+    path, duration, by_processes = analysed
+    return path, by_processes[1][1], by_processes[2][1], duration
 
 
 def test_a_parallel_pass_has_the_shape_frames_and_counts_of_a_single_one(passes):
-    _, single, parallel = passes
+    _, single, parallel, _ = passes
+    assert parallel.processes == 2 and single.processes == 1
     assert parallel.frame_times == single.frame_times
     assert parallel.posed == single.posed  # the same frames, chosen as one pass chooses
     assert parallel.people == single.people  # counted on the same frames
@@ -43,8 +71,8 @@ def test_a_parallel_pass_has_the_shape_frames_and_counts_of_a_single_one(passes)
 
 
 def test_the_first_segment_is_exact_and_the_second_within_the_trackers_own_jitter(passes):
-    _, single, parallel = passes
-    cut = int(np.searchsorted(single.track.times, plan_segments(15.17, 2)[1]))
+    _, single, parallel, duration = passes
+    cut = int(np.searchsorted(single.track.times, plan_segments(duration, 2)[1]))
     a, b = single.track.landmarks[:, :, :2], parallel.track.landmarks[:, :, :2]
     assert np.array_equal(a[:cut], b[:cut], equal_nan=True)  # the same process, same frames
     assert np.array_equal(single.track.found, parallel.track.found)
@@ -56,10 +84,9 @@ def test_the_first_segment_is_exact_and_the_second_within_the_trackers_own_jitte
     assert np.median(after) < jitter
 
 
-def test_the_analysis_finds_the_same_reps_and_faults_on_one_core_or_two(tmp_path):
-    path = shared_path(*CLIP)
-    one = analyze_video(path, tmp_path / "one", pose_processes=1)
-    two = analyze_video(path, tmp_path / "two", pose_processes=2)
+def test_the_analysis_finds_the_same_reps_and_faults_on_one_core_or_two(analysed):
+    _, _, by_processes = analysed
+    one, two = by_processes[1][0], by_processes[2][0]
     assert len(one.reps) == len(two.reps) == 3
     for r1, r2 in zip(one.reps, two.reps, strict=True):
         for edge in ("start_frame", "lockout_frame", "end_frame"):
@@ -79,8 +106,8 @@ def test_a_helper_refusing_the_video_refuses_it_here():
 
 
 def test_a_segment_whose_helper_died_is_posed_here(passes):
-    path, single, _ = passes
-    start = plan_segments(15.17, 2)[1]
+    path, single, _, duration = passes
+    start = plan_segments(duration, 2)[1]
     timer = Timer()
     part = pose_segments._segment(
         path, (start, float("inf")), {"crash": "helper exited"}, {}, timer, None
