@@ -2,6 +2,7 @@
 and a real django-q2 `qcluster` worker in a subprocess sharing the test database (a file,
 see tests/conftest.py) and media folder, so nothing runs inline."""
 
+import contextlib
 import functools
 import time
 from pathlib import Path
@@ -79,24 +80,50 @@ def _wait_for_function(page, expression: str, *, arg=None, timeout=None, polling
         page.wait_for_timeout(polling if isinstance(polling, (int, float)) else 100)
 
 
-@pytest.fixture
-def browser(csp_violations):
-    """Chromium; every page of every context it opens is watched for CSP violations, and a
-    test whose pages had any fails at its end (the policy is in coach_platform/settings.py)."""
+@pytest.fixture(scope="package")
+def chromium():
+    """One Chromium for the browser tests (a launch per test cost a second or more); every
+    test has its own contexts in it (`browser`), as isolated as separate browsers: cookies,
+    storage and cache are per context."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        new_context = instance.new_context
-
-        def watched_context(*args, **kwargs):
-            context = new_context(*args, **kwargs)
-            context.on("page", lambda page: watch_csp(page, csp_violations))
-            return context
-
-        instance.new_context = watched_context
         yield instance
         instance.close()
+
+
+class TestBrowser:
+    """A test's browser: `new_context` opens a context in the shared Chromium whose every page
+    is watched for CSP violations; the test's contexts are closed at its end."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, instance, violations: list[str]) -> None:
+        self.instance, self.violations, self.contexts = instance, violations, []
+
+    def new_context(self, *args, **kwargs):
+        context = self.instance.new_context(*args, **kwargs)
+        context.on("page", lambda page: watch_csp(page, self.violations))
+        self.contexts.append(context)
+        return context
+
+    def close_contexts(self) -> None:
+        from playwright.sync_api import Error
+
+        for context in self.contexts:
+            with contextlib.suppress(Error):  # closing a closed one is harmless anyway
+                context.close()
+
+
+@pytest.fixture
+def browser(chromium, csp_violations):
+    """Chromium (shared by the browser tests, see `chromium`); every page of every context
+    the test opens is watched for CSP violations, and a test whose pages had any fails at
+    its end (the policy is in coach_platform/settings.py)."""
+    view = TestBrowser(chromium, csp_violations)
+    yield view
+    view.close_contexts()
     assert csp_violations == [], "pages broke the Content-Security-Policy:\n" + "\n".join(
         csp_violations
     )
