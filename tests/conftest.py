@@ -1,5 +1,6 @@
 """Shared fixtures: where the real data lives, and a skip when a fresh clone has none."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -197,6 +198,48 @@ def pose_cache_dir(tmp_path_factory) -> Path:
     """This run's pose passes by video content (a pytest temporary folder: every run, a clean
     clone's too, poses each file once for real)."""
     return tmp_path_factory.mktemp("pose-cache")
+
+
+def _clips_the_session_analyses(items) -> list[str]:
+    """The shared clips (paths under videos/) the selected tests analyse through the
+    pipeline's session cache (tests/pipeline/conftest.py: analysed_in), as their parameters
+    name them, in the order the tests run."""
+    clips: list[str] = []
+    for item in items:
+        if "analysed_in" not in getattr(item, "fixturenames", ()):
+            continue
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            path = value.get("path") if isinstance(value, dict) else value
+            named = isinstance(path, str) and path.endswith(".mp4") and "/" in path
+            if named and path not in clips and SHARED_DATA.joinpath("videos", path).is_file():
+                clips.append(path)
+    return clips
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pose_warmer(request, pose_cache_dir):
+    """Pose the shared clips the pipeline's tests will analyse ahead, in a background process
+    at the lowest CPU priority (tests/pose_cache.py: warm), into this run's pose cache: on the
+    core the rest of the run leaves idle, from the last clip backwards, never waited for.
+    TEST_POSE_WARM=0 turns it off."""
+    import signal
+    import subprocess
+    import sys
+
+    clips = _clips_the_session_analyses(request.session.items)
+    if not clips or os.environ.get("TEST_POSE_WARM", "1") == "0":
+        yield
+        return
+    videos = [str(SHARED_DATA.joinpath("videos", path)) for path in reversed(clips)]
+    command = [sys.executable, "-m", "tests.pose_cache", "--warm", str(pose_cache_dir), *videos]
+    with (pose_cache_dir / "warm.log").open("w") as log:
+        warmer = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        yield
+        with contextlib.suppress(ProcessLookupError):  # it and the pose helpers it started
+            os.killpg(warmer.pid, signal.SIGKILL)
+        warmer.wait()
 
 
 @pytest.fixture
