@@ -111,11 +111,13 @@ class Label(models.TextChoices):
     ANOMALOUS = "anomalous", "Anomalous"
 
 
-# A coach's fault tags: every lift's named faults (core/lifts, in the coach's key
-# order), and "other" with a note.
+# A coach's fault tags: every lift's named faults (core/lifts, in the coach's key order),
+# and "other" with a note, right after the default lift's: its shift+key stays where coaches
+# learnt it as lifts are added.
+_TAGS = [(f.id.upper(), (f.id, f.label)) for f in lifts.all_faults()]
+_FIRST = len(lifts.DEFAULT.faults)
 Fault = models.TextChoices(
-    "Fault",
-    [(f.id.upper(), (f.id, f.label)) for f in lifts.all_faults()] + [("OTHER", ("other", "Other"))],
+    "Fault", [*_TAGS[:_FIRST], ("OTHER", ("other", "Other")), *_TAGS[_FIRST:]]
 )
 
 
