@@ -13,7 +13,7 @@ from core import lifts
 NOTES_MAX_LENGTH = 2000  # what the athlete says about a set
 
 
-# The heaviest load a set may name (the deadlift's world record is about half): a typo of a
+# The heaviest load a set may name (the heaviest lifts on record are about half): a typo of a
 # digit too many would skew volume and estimated 1RM for good.
 LOAD_MAX_KG = 1000
 

@@ -68,7 +68,7 @@ def analyze_video(
     per core by default). Raises VideoUnreadable, NoPersonVisible or
     (past `max_seconds`) VideoTooLong for bad input; `fault_thresholds` are a detector
     version's learnt ones (faults.decide); a clip that shows no lift the platform judges
-    (core/lifts' registry) returns normally with `exercise.is_deadlift` False and no reps.
+    (core/lifts' registry) returns normally with `exercise.judged` False and no reps.
     `lift` (a registry name) analyses the set as that lift only: someone said what it is.
     `timings_ms` holds milliseconds per cost centre (see steps.Timer).
     """

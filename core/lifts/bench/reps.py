@@ -34,12 +34,12 @@ RISE = RiseRule(
     signal="bar_lowered",
 )
 # Lying: the shoulders-to-hips line within this many degrees of the picture's horizontal
-# over a rep (median). Standing it is near 90; a deadlift's bottom leans the trunk 40-60
+# over a rep (median). Standing it is near 90; a pull's bottom leans the trunk 40-60
 # degrees from vertical (30-50 from horizontal) and its lockout is upright; the shared bench
 # clips read 2-12 degrees, also from the head end and in a portrait phone picture.
 LYING_MAX_TILT_DEG = 25.0
 # The straighter arm's elbow in the picture this open at the top: the press is finished
-# (kinematics' lockout_complete reads the deadlift's hips; the bench's lockout is a fault's).
+# (kinematics' lockout_complete reads a standing lift's hips; the bench's lockout is a fault's).
 LOCKOUT_ELBOW_MIN_DEG = 140.0
 # kinematics.rep_kinematics reads a Lockout (hips, knees, shoulders' height): a bench's
 # lockout is the arms', judged by the lockout fault, so none of those is asked of it.
@@ -95,7 +95,7 @@ def arms_of(sig: Signals, span: RepSpan) -> dict[str, float | int | None]:
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     """The rises (lowerings to the chest and back) of a lifter lying down are bench press
-    reps; a standing body's arms moving (a curl, an overhead press, a deadlift's hands) are
+    reps; a standing body's arms moving (a curl, an overhead press, a pull's hands) are
     not."""
     sig = rises.signals
     tilt = sig.arms.get("tilt")

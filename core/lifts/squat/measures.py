@@ -77,7 +77,7 @@ def depth(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
 
 def hips_shoot_up(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
     """The shoulders' share of their rise when the hips have risen 40% of theirs, out of the
-    bottom (as the deadlift's hips_rise_first): the chest falling forward while the hips
+    bottom (as a pull's hips_rise_first): the chest falling forward while the hips
     come up leaves the shoulders behind."""
     a = rep.angles
     if (s := _deepest(rep)) is None:

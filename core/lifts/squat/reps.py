@@ -1,6 +1,6 @@
 """What a squat rep is: standing, down through the bottom and back up to standing, seen as
 the shoulders' height above the ankles (in standing heights, 1 = standing tall: the same
-signal as the deadlift's), with the hands at the shoulders (a bar on the back or in the
+signal as a pull's), with the hands at the shoulders (a bar on the back or in the
 front rack), never hanging low; and what a complete lockout is at the top.
 
 The rise's numbers are read by the generic rise finder (core/reps/segment.py: find_rises),
@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 
 from core.lifts.base import Lockout, Seen
-from core.lifts.deadlift.reps import LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG
 from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders, when
 from core.result import Exercise
 
@@ -34,31 +33,31 @@ RISE = RiseRule(
     start_window=75,
     descent_margin=0.25,  # came down this share of the rise again: a lowering has begun
     min_pull=6,  # grid frames (0.2 s): a faster "rise" is the tracked pose jumping
-    stood_up_bend=8.0,  # as the deadlift's (the arms stay bent on the bar in a squat)
+    stood_up_bend=8.0,  # as a pull's (the arms stay bent on the bar in a squat)
     shallow_rise=0.25,  # a rise under a quarter of standing height: a doubt (half squat)
     lockout_window=15,  # grid frames (0.5 s) after the top in which the arms are looked at
     partial_rise=0.05,  # a shot opening this far below its peak, rising to it: under way
 )
 # Hands no lower under the shoulders than this (standing heights) over the rise (the
-# median): the bar at the shoulders (the deadlift's HANG_MIN, the other side of it). The
+# median): the bar at the shoulders (a pull's HANG_MIN, the other side of it). The
 # squat clips' reps: -0.13 to 0.15.
 HANDS_AT_SHOULDERS = 0.20
 # Nor as low as a bar hanging in straight arms (~0.4) in nearly all of the rep (its 90th
 # percentile, the top included, where a held bar hangs lowest): squat reps at most 0.21 (a
-# mirrored, 202x360 clip: the far wrist tracked low); pulls the deadlift's recogniser does
+# mirrored, 202x360 clip: the far wrist tracked low); pulls another lift's recogniser does
 # not count (a cut clip starting mid-pull, a mis-tracked pose) 0.43 and more.
 HANDS_NEVER_BELOW = 0.30
 HANDS_SHARE = 90  # percentile of the rep's frames
 
-# A complete lockout: hips and knees open as at the deadlift's lockout (standing tall is the
-# same position whatever was lifted; the incomplete_lockout fault is one fault, declared by
-# the deadlift), shoulders back in the top zone.
-LOCKOUT = Lockout(LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG, RISE.top_zone)
+# A complete lockout: standing tall (hips open to 160 degrees, knees to 150, the same
+# position whatever was lifted; incomplete_lockout is one fault shared by the standing
+# lifts), shoulders back in the top zone.
+LOCKOUT = Lockout(160, 150, RISE.top_zone)
 
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     """The rises with the hands kept at the shoulders are squat reps; a rise with the hands
-    hanging low is a pull (the deadlift's), not counted here. Front squat, high bar and low
+    hanging low is a pull, not counted here. Front squat, high bar and low
     bar are all "squat": the pose does not tell them apart reliably (where the bar sits on
     the back is not a landmark)."""
     sig = rises.signals
