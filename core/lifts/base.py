@@ -156,5 +156,5 @@ class Lift:
 
     @property
     def good_form(self) -> str:
-        """What a good rep of it is called ("Good Deadlift Form")."""
+        """What a good rep of it is called ("Good <Label> Form")."""
         return f"Good {self.label} Form"

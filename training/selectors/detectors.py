@@ -12,7 +12,7 @@ FEW_HELDOUT = 10  # held-out reps of a class under which a figure is marked roug
 
 
 def _class_names() -> tuple[str, str]:
-    """The report's two classes ("Good Deadlift Form", "Anomaly"), named where the report
+    """The report's two classes (the default lift's good form, "Anomaly"), named where the report
     is made. Imported here, not at the top: the detector package loads scikit-learn."""
     from core.detector.evaluation import LABELS
 

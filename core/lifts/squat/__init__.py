@@ -41,7 +41,7 @@ FAULTS = (
     # Out of the bottom hips and shoulders rise together (the trunk's angle holds); the chest
     # falling while the hips shoot up leaves the shoulders behind, a "good-morning squat".
     # Rising together the shoulders are ~40% up when the hips are: the shared clips' reps
-    # 0.37-0.59. A fault below 0.25: the deadlift's hips-first sets read 0.03-0.24 on the
+    # 0.37-0.59. A fault below 0.25: the pull's hips-first sets read 0.03-0.24 on the
     # same measure (the chest left behind, which a coach sees), its correct ones from 0.32.
     FaultSpec(
         id="hips_shoot_up",
