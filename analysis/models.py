@@ -67,6 +67,9 @@ class Analysis(Job):
     playable_video = models.CharField(max_length=500, blank=True)
     report_file = models.CharField(max_length=500, blank=True)
     exercise_detected = models.CharField(max_length=32, blank=True)
+    # How likely each lift of the registry (and "other") is from the set's posture, 0..1,
+    # the likeliest first (core/lifts/posture.py); empty for analyses from before.
+    lift_probabilities = models.JSONField(default=dict, blank=True)
     # Analysed as this lift only (a registry name) because someone said so ("analyse as");
     # empty: the lift it recognises.
     lift_forced = models.CharField(max_length=32, blank=True)

@@ -52,11 +52,14 @@ class Exercise:
     """What a clip shows (core/lifts/recognise.py). `name`: a lift of the registry or one of
     its variants, or what else it looks like ("squat", "curl", "unknown"); `is_deadlift`:
     a lift the platform judges (its reps counted and judged), under the report's key from
-    when there was one lift."""
+    when there was one lift; `probabilities`, each lift's probability from the set's
+    posture, the likeliest first (none: unknown, e.g. no person)."""
 
     name: str
     is_deadlift: bool
     message: str  # what was seen, in a sentence
+    # How likely each lift of the registry is, and "other" (lifts/posture.py), 0..1.
+    probabilities: dict[str, float] = field(default_factory=dict)
 
     @property
     def judged(self) -> bool:

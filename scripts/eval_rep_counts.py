@@ -7,10 +7,11 @@ The pose pass runs once per clip, with the pipeline's own functions (`steps.pose
 frame it came from. Re-running after a
 change to `core/reps/segment.py` then costs milliseconds per clip.
 
-Clips: every row of ../shared/data/videos/MANIFEST.tsv with a `deadlift_reps` count (0 for the
-squat and the curl), plus the 34 clips under BichraiX+AI-Deadlift-Analysis/good and bad, which
-the manifest does not count: their expected counts are ours, by eye, in
-scripts/rep_counts_by_eye.tsv (a pull whose start is not in the clip is not counted).
+Clips: every row of ../shared/data/videos/MANIFEST.tsv with a count: `lift_reps` (reps of the
+lift the clip shows: squats, bench presses) or else `deadlift_reps` (0 for the curl), plus
+the 34 clips under BichraiX+AI-Deadlift-Analysis/good and bad, which the manifest does not
+count: their expected counts are ours, by eye, in scripts/rep_counts_by_eye.tsv
+(a pull whose start is not in the clip is not counted).
 
 Derived clips, cut from the cached 30 fps track (a grid frame is 1/30 s):
   full          the clip itself; expected = the manifest's count.
@@ -29,10 +30,16 @@ Derived clips, cut from the cached 30 fps track (a grid frame is 1/30 s):
                 at the other clip's first rep's bottom (a setup shot, the lifter low; never
                 a pull of its own), so the cut jumps from a low to wherever this clip
                 starts. Expected unchanged (also for the squat and the curl: 0).
+  mirrored      the track flipped left to right (a camera on the lifter's other side);
+                expected unchanged.
+  scaled        the lifter at half the size, in the picture's top-left quarter (a camera
+                further away); expected unchanged. Harder than a real camera further away:
+                joints the picture cut off come into it.
   split         every multi-rep set cut at its bottoms (halfway between one rep's end and
                 the next rep's start) into one-rep pieces; expected 1 each.
 end_lockout, start_mid and split need the counter's spans on the full clip, so they are only
-made from clips it counts exactly (the others are listed as skipped).
+made from clips it counts exactly (the others are listed as skipped). Every row also says
+whether the lift was recognised as the one the manifest's `exercise` names (`lift`).
 
 `--video-cuts N` also cuts N of those derived clips out of the real video with PyAV (into a
 temporary folder), runs the whole pose pass on them and reports whether the count and the
@@ -84,7 +91,15 @@ BY_EYE = {
     row["clip"]: int(row["reps"])
     for row in csv.DictReader((ROOT / "scripts" / "rep_counts_by_eye.tsv").open(), delimiter="\t")
 }
-KINDS = ("full", "end_lockout", "start_mid", "camera_cut", "split")
+KINDS = ("full", "mirrored", "scaled", "end_lockout", "start_mid", "camera_cut", "split")
+# The manifest's `exercise` (its start) -> the exercise the recogniser should name.
+LIFT_OF = (
+    ("back squat", "squat"),
+    ("bench press", "bench_press"),
+    ("dumbbell biceps curl", "curl"),
+    ("kettlebell deadlift", "deadlift"),
+    ("deadlift", "deadlift"),
+)
 
 
 # ---- clips ---------------------------------------------------------------------------------
@@ -92,19 +107,21 @@ KINDS = ("full", "end_lockout", "start_mid", "camera_cut", "split")
 class Clip:
     name: str  # path relative to DATA
     expected: int | None  # None: no count in the manifest
+    lift: str = "deadlift"  # the exercise it shows (LIFT_OF)
 
 
 def manifest_clips() -> list[Clip]:
     rows = list(csv.DictReader((DATA / "MANIFEST.tsv").open(), delimiter="\t"))
     clips = []
     for row in rows:
-        count = row["deadlift_reps"].strip()
+        lift = next((name for start, name in LIFT_OF if row["exercise"].startswith(start)), "")
+        count = (row.get("lift_reps") or "").strip() or row["deadlift_reps"].strip()
         if count:
-            clips.append(Clip(row["path"], int(count)))
+            clips.append(Clip(row["path"], int(count), lift))
         elif row["path"].startswith(UNCOUNTED_DIR) and any(
             row["path"][len(UNCOUNTED_DIR) :].startswith(s) for s in UNCOUNTED_SUBDIRS
         ):
-            clips.append(Clip(row["path"], BY_EYE.get(row["path"][len(UNCOUNTED_DIR) :])))
+            clips.append(Clip(row["path"], BY_EYE.get(row["path"][len(UNCOUNTED_DIR) :]), lift))
     return clips
 
 
@@ -225,6 +242,7 @@ class Case:
     grid_from: int = 0  # first grid frame of the source clip used (video cuts)
     grid_to: int = 0  # one past the last
     note: str = ""
+    lift: str = "deadlift"  # the exercise it shows
 
 
 @dataclass
@@ -236,6 +254,7 @@ class Row:
     exact: bool | None
     spans_s: list[str]
     exercise: str
+    lift_ok: bool | None  # None: no rep to tell the lift by
     note: str = ""
     error: str = ""
     seconds: float = 0.0
@@ -245,6 +264,7 @@ def derive(
     clip: Clip, data: dict[str, np.ndarray], full: Count, others: list[tuple[Clip, dict, Count]]
 ) -> tuple[list[Case], list[str]]:
     """The derived cases of one clip, and reasons for the kinds not made."""
+    from core import lifts
     from core.reps.segment import compute_signals
 
     lm, world = data["lm30"].astype(float), data["world30"].astype(float)
@@ -252,6 +272,26 @@ def derive(
     n = len(lm)
     cases, skipped = [], []
     exp = clip.expected
+    if exp is not None:
+        mirrored, scaled = lm.copy(), lm.copy()
+        mirrored[..., 0] = 1.0 - mirrored[..., 0]
+        scaled[..., :2] *= 0.5
+        flip_world = world.copy()
+        flip_world[..., 0] *= -1
+        small = None if th is None else _quarter(th)
+        cases.append(
+            Case(
+                clip.name,
+                "mirrored",
+                exp,
+                mirrored,
+                flip_world,
+                None if th is None else th[:, :, ::-1].copy(),
+                0,
+                n,
+            )
+        )
+        cases.append(Case(clip.name, "scaled", exp, scaled, world, small, 0, n))
     usable = exp is not None and exp > 0 and full.found == exp and full.error == ""
     if exp is not None and exp > 0 and not usable:
         skipped.append(f"{clip.name}: end_lockout/start_mid/split skipped (full count not exact)")
@@ -272,7 +312,8 @@ def derive(
             )
         )
         start, lockout = spans[0][0], spans[0][1]
-        ratio = compute_signals(lm).shoulder
+        signal = lifts.get(clip.lift).rise.signal  # the lift's rise (a bench: the bar's descent)
+        ratio = getattr(compute_signals(lm, arms=signal != "shoulder"), signal)
         halfway = (ratio[start] + ratio[lockout]) / 2
         risen = np.where(ratio[start : lockout + 1] >= halfway)[0]
         mid = start + int(risen[0]) if len(risen) else (start + lockout) // 2
@@ -341,6 +382,17 @@ def derive(
     return cases, skipped
 
 
+def _quarter(th: np.ndarray) -> np.ndarray:
+    """Grey frames with the picture shrunk into their top-left quarter (black elsewhere)."""
+    import cv2
+
+    h, w = th.shape[1:3]
+    out = np.zeros_like(th)
+    for k, f in enumerate(th):
+        out[k, : h // 2, : w // 2] = cv2.resize(f, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    return out
+
+
 def _cut(th: np.ndarray | None, a: int, b: int) -> np.ndarray | None:
     return None if th is None else th[a:b]
 
@@ -363,6 +415,18 @@ def spans_seconds(spans: list[tuple[int, int, int, bool]]) -> list[str]:
     ]
 
 
+def _lift_right(case: Case, c: Count) -> bool | None:
+    """The lift named is the clip's (a variant of it counts); None for a case with no rep
+    of a judged lift, whose name is not asked (a clip cut before the pull, a curl's 0)."""
+    from core import lifts
+
+    if not case.expected and case.lift in lifts.LIFTS:
+        return None
+    return (
+        case.lift == c.exercise or c.exercise in lifts.LIFTS.get(case.lift, lifts.DEFAULT).variants
+    )
+
+
 def evaluate(case: Case) -> Row:
     t0 = time.perf_counter()
     c = count_reps(case.lm30, case.world30, case.thumbs30)
@@ -375,6 +439,7 @@ def evaluate(case: Case) -> Row:
         exact,
         spans_seconds(c.spans),
         c.exercise,
+        _lift_right(case, c),
         case.note,
         c.error,
         time.perf_counter() - t0,
@@ -481,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
                     False if clip.expected is not None else None,
                     [],
                     "crash",
+                    None,
                     "",
                     f"pose pass: {crash[clip.name]}",
                 )
@@ -508,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
             f"pipeline refuses: {refused}" if refused else "",
         )
         cases, why = derive(clip, data, full, counted)
+        for case in (full_case, *cases):
+            case.lift = clip.lift
         all_cases += [full_case, *cases]
         skipped += why
     evaluated = [(c, evaluate(c)) for c in all_cases if c.kind in kinds]
@@ -524,6 +592,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     for r in shown:
         ok = "-" if r.exact is None else ("yes" if r.exact else "NO")
+        if r.lift_ok is False:
+            ok += "/L"
         extra = f"  [{r.error}]" if r.error else ""
         if r.note and (r.exact is False or r.note.startswith("pipeline refuses")):
             extra += f"  | {r.note}"
@@ -542,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
             "with_count": len(known),
             "exact": sum(bool(r.exact) for r in known),
             "crashed": sum(bool(r.error) for r in rk),
+            "lift_right": sum(r.lift_ok is True for r in rk),
+            "lift_asked": sum(r.lift_ok is not None for r in rk),
             "too_few": sum(r.found < r.expected for r in known),
             "too_many": sum(r.found > r.expected for r in known),
             "no_count_found": [r.found for r in rk if r.expected is None],
@@ -549,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         s = summary[kind]
         line = f"{kind:11s} made {s['made']:3d}  exact {s['exact']}/{s['with_count']}"
         line += f"  (too few {s['too_few']}, too many {s['too_many']})  crashed {s['crashed']}"
+        line += f"  lift right {s['lift_right']}/{s['lift_asked']}"
         if s["no_count_found"]:
             hist = np.bincount(s["no_count_found"])
             line += "  uncounted clips: " + ", ".join(

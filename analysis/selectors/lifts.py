@@ -15,9 +15,19 @@ def _label(name: str) -> str:
     return lifts.get(name).label.lower() if name in lifts.LIFTS else name.replace("_", " ")
 
 
+def lift_odds(analysis: Analysis | None) -> list[tuple[str, int]]:
+    """How likely each lift looked, (label, whole percent), likeliest first; "something
+    else" for none of them; lifts under 1% left out. Empty before an analysis said it."""
+    odds = analysis.lift_probabilities if analysis is not None else {}
+    named = {name: ("something else" if name == "other" else _label(name)) for name in odds}
+    shown = [(named[name], round(100 * p)) for name, p in odds.items()]
+    return [(label, pct) for label, pct in shown if pct >= 1]
+
+
 def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, Any]:
     """`note`: the sentence when the athlete said one lift and the analysis saw another
-    ("" otherwise); `analyse_as`: the lifts it may be analysed as instead, (value, label)."""
+    ("" otherwise); `analyse_as`: the lifts it may be analysed as instead, (value, label);
+    `odds`: how likely each lift looked (lift_odds)."""
     seen = ""
     finished = analysis is not None and analysis.status in (
         AnalysisStatus.DONE,
@@ -37,4 +47,8 @@ def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, 
         )
     current = analysis.lift_forced or seen if analysis is not None else ""
     choices = [(value, label) for value, label in Exercise.choices if value != current]
-    return {"note": note, "analyse_as": choices if finished else []}
+    return {
+        "note": note,
+        "analyse_as": choices if finished else [],
+        "odds": lift_odds(analysis) if finished else [],
+    }

@@ -402,6 +402,7 @@ def _analysis_fail(
         if analysis is not None and result is not None and not _has_result(analysis):
             fields.update(
                 exercise_detected=result.exercise.name,
+                lift_probabilities=result.exercise.probabilities,
                 timings_ms=jsonable(result.timings_ms),
                 warnings=list(result.warnings),
                 rep_count=0,
@@ -520,6 +521,7 @@ def _analysis_store(
         analysis.result_video = analysis.export = ""
         analysis.report_file = media_key(report) if report.exists() else ""
         analysis.exercise_detected = result.exercise.name
+        analysis.lift_probabilities = result.exercise.probabilities
         if not analysis.session.exercise_chosen:  # left to the platform: what it recognised
             seen = lifts.of_exercise(result.exercise.name).name
             TrainingSession.objects.filter(pk=analysis.session_id).update(exercise=seen)

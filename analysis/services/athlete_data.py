@@ -114,6 +114,7 @@ def _analysis(analysis: Analysis | None) -> dict[str, Any] | None:
         "started_at": _iso(analysis.started_at),
         "finished_at": _iso(analysis.finished_at),
         "exercise_detected": analysis.exercise_detected,
+        "lift_probabilities": analysis.lift_probabilities,
         "rep_count": analysis.rep_count,
         "uncounted_rises": analysis.candidates,
         "video_info": analysis.video_info,

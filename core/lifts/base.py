@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from core.lifts.posture import Posture
 from core.reps.segment import CandidateSpan, RepSpan, RiseRule, Rises
 from core.result import Exercise
 
@@ -136,7 +137,8 @@ Recogniser = Callable[[Rises, "np.ndarray | None"], Seen]
 class Lift:
     """A lift the platform judges: `faults` in the order a rep's faults are named; `rise`,
     what its rep is; `recognise`, which rises are its reps; `lockout`, a complete one;
-    `variants`, the other exercise names its recogniser gives (a variant it judges alike);
+    `likely`, how likely a set's posture (posture.Posture) makes it, 0..1; `variants`,
+    the other exercise names its recogniser gives (a variant it judges alike);
     `no_reps`, what a set of it with no complete rep is told (what a rep needs to show);
     `in_view`, the body's parts (faults.KEY_JOINTS) its reps are judged only with in the
     picture and seen (a bench press is judged on the arms and torso, the legs may be out)."""
@@ -147,6 +149,7 @@ class Lift:
     rise: RiseRule
     recognise: Recogniser
     lockout: Lockout
+    likely: Callable[[Posture], float]
     variants: tuple[str, ...] = ()
     no_reps: str = "No complete rep was found, with the whole body in view."
     in_view: tuple[str, ...] = ("shoulders", "hips", "knees", "ankles", "hands")

@@ -1,8 +1,9 @@
-"""What a clip shows, and its reps: each lift of the registry, in turn, is asked which of the
+"""What a clip shows, and its reps: each lift of the registry, the likeliest first (its
+probability from the set's posture: posture.py and `Lift.likely`), is asked which of the
 set's rises are its reps (`Lift.recognise`, on reps.segment.find_rises under its `rise`);
-the first with reps names the exercise. When none has any, the clip is told for what it
-looks like instead, against the lifts judged: a squat (the shoulders rose with the hands at
-them), a curl (the arms moved alone), or nothing.
+the first with reps names the exercise, with every lift's probability. When none has any,
+the clip is told for what it looks like instead, against the lifts judged: a squat (the
+shoulders rose with the hands at them), a curl (the arms moved alone), or nothing.
 
 The rise finder knows no lift (reps come before lifts); the lift's knowledge is handed to
 it here, so what a rep is stays with its lift.
@@ -16,6 +17,7 @@ import numpy as np
 
 from core.lifts import LIFTS
 from core.lifts.base import Lift, Seen
+from core.lifts.posture import lying_frames, posture, probabilities
 from core.reps.segment import (
     CandidateSpan,
     RepSpan,
@@ -23,6 +25,7 @@ from core.reps.segment import (
     Rises,
     Segmentation,
     Signals,
+    compute_signals,
     find_rises,
     hands_below_shoulders,
 )
@@ -41,30 +44,38 @@ def segment_reps(
     lifts: Iterable[Lift] | None = None,
 ) -> Segmentation:
     """The reps of a set on a 30 fps landmark track (M, 33, >=3), NaN where missing, and
-    what the clip shows, asking `lifts` (the registry's, in order, by default) in turn.
+    what the clip shows, asking `lifts` (the registry's by default) in turn, the likeliest
+    first (ties in the registry's order); the probabilities are every registered lift's.
     `world` (M, 33, 3) world landmarks show the arms (a last rise never seen lowered counts
     unless the arms show the bar was not in the hands); `knee_angles` per grid frame (the
     better-seen knee, kinematics.body_angles) tell a lift's variants; `thumbs` (M, h, w)
     small grey frames (steps.thumbnail) show camera cuts."""
     judged = tuple(LIFTS.values() if lifts is None else lifts)
+    if not judged:
+        raise ValueError("No lift to recognise.")
+    sig = compute_signals(lm, thumbs)  # once for every lift's rises, with the arms
+    if not np.isfinite(sig.shoulder).any():
+        return Segmentation([], Exercise("unknown", False, "No person was visible."), sig)
+    sig.arms["lying"] = lying_frames(sig, world)  # what a lift lying down tells its rises by
     found: dict[RiseRule, Rises] = {}
-    first: tuple[Rises, Seen] | None = None
     for lift in judged:
         if lift.rise not in found:
-            found[lift.rise] = find_rises(lm, lift.rise, world, thumbs)
+            found[lift.rise] = find_rises(lm, lift.rise, world, thumbs, signals=sig)
+    seen_posture = posture(sig, world)
+    pool = {lift.name: lift for lift in (*LIFTS.values(), *judged)}
+    odds = probabilities({name: lift.likely(seen_posture) for name, lift in pool.items()})
+    first: tuple[Rises, Seen] | None = None
+    for lift in sorted(judged, key=lambda lift: -odds[lift.name]):
         rises = found[lift.rise]
-        if not np.isfinite(rises.signals.shoulder).any():
-            return Segmentation(
-                [], Exercise("unknown", False, "No person was visible."), rises.signals
-            )
         seen = lift.recognise(rises, knee_angles)
         if seen.spans and seen.exercise is not None:
+            seen.exercise.probabilities = odds
             return _told(rises, seen.spans, seen.exercise, seen.rejected, lift.name)
         first = first or (rises, seen)
-    if first is None:
-        raise ValueError("No lift to recognise.")
-    rises, seen = first  # told with the first lift's rises and rejections
-    return _told(rises, [], _not_judged(rises, judged), seen.rejected, "")
+    rises, seen = first  # type: ignore[misc]  # told with the likeliest lift's rejections
+    exercise = _not_judged(rises, judged)
+    exercise.probabilities = odds
+    return _told(rises, [], exercise, seen.rejected, "")
 
 
 def _told(

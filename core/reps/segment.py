@@ -299,12 +299,15 @@ def find_rises(
     rule: RiseRule,
     world: np.ndarray | None = None,
     thumbs: np.ndarray | None = None,
+    signals: Signals | None = None,
 ) -> Rises:
     """The rises of `rule` on a 30 fps landmark track (M, 33, >=3), NaN where missing.
     `world` (M, 33, 3) world landmarks show the arms (a last rise never seen lowered counts
     unless the arms show the bar was not in the hands); `thumbs` (M, h, w) small grey
-    frames (steps.thumbnail) show camera cuts. No person seen: signals all NaN, no rises."""
-    sig = compute_signals(lm, thumbs, arms=rule.signal != "shoulder")
+    frames (steps.thumbnail) show camera cuts; `signals`, compute_signals' on them when
+    already computed (several rules read one set). No person seen: signals all NaN, no
+    rises."""
+    sig = signals or compute_signals(lm, thumbs, arms=rule.signal != "shoulder")
     if not np.isfinite(sig.shoulder).any():
         return Rises(sig, [], [], [], rule)
     spans: list[RepSpan] = []

@@ -33,7 +33,8 @@ def _pipeline_seeing(name: str, calls: list):
         info = VideoInfo(path=str(video), frames=30, fps=30.0, width=64, height=64, duration_s=1)
         rep = Rep(1, 0, 10, 20, 0.0, 0.33, 0.66, True, {}, {})
         seen = kwargs.get("lift") or name
-        return AnalysisResult(info, Exercise(seen, True, f"{seen}, 1 rep."), [rep], {}, 30, 30)
+        exercise = Exercise(seen, True, f"{seen}, 1 rep.", {seen: 0.9, "other": 0.096})
+        return AnalysisResult(info, exercise, [rep], {}, 30, 30)
 
     return pipeline
 
@@ -81,10 +82,13 @@ def test_a_set_said_to_be_another_lift_says_so_and_is_analysed_as_it_in_one_clic
     client.force_login(athlete_a)
     page = client.get(reverse("session_review", args=[session.pk])).content.decode()
     assert 'data-testid="lift-note"' in page and "it looks like a" in page
+    # How likely each lift looked, in whole percent, "other" said as people say it.
+    assert f"{label} 90% · something else 10%" in page
     api = APIClient()
     api.force_authenticate(athlete_a)
     body = api.get(f"/api/sessions/{session.pk}/").json()
     assert body["lift_note"] == told["note"]
+    assert body["lift_probabilities"] == {lifts.DEFAULT.name: 0.9, "other": 0.096}
 
     # "Analyse as" the registry's lift: the pipeline is told, the note goes.
     with django_capture_on_commit_callbacks(execute=True):

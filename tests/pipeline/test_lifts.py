@@ -149,3 +149,28 @@ def test_each_squat_fault_is_named_on_a_synthetic_set_that_shows_it(fault, kind,
     for check in checks:
         assert check.faults == [fault], check.evidence
         assert check.evidence[fault]["says"]
+
+
+def test_each_lift_is_the_likeliest_on_a_set_of_it_with_probabilities_that_add_up():
+    """The probabilities come from the set's posture (lifts/posture.py), every registered lift
+    and "other" beside it: a pull, a squat and a bench press each make their own lift the
+    likeliest and the others unlikely; a curl (arms only, standing) is likeliest none."""
+    from core.lifts.recognise import segment_reps
+    from core.video.timebase import resample
+    from tests.pipeline.synthetic import deadlift_set, squat_set, squat_track, track
+    from tests.pipeline.synthetic_bench import bench_set
+
+    script, _ = deadlift_set(3)
+    _, lm, world = bench_set(3)
+    _, squat, _, squat_world = squat_track(squat_set(3)[0])  # on the 30 fps grid already
+    sets = {
+        "deadlift": (resample(*track(script)).landmarks, None),
+        "squat": (squat, squat_world),
+        "bench_press": (lm, world),
+        "other": (resample(*track([(6.0, 0.0, 0.0)], curl_cycles=4)).landmarks, None),
+    }
+    for name, (lm, world) in sets.items():
+        odds = segment_reps(lm, world).exercise.probabilities
+        assert set(odds) == {*lifts.LIFTS, "other"}, name
+        assert abs(sum(odds.values()) - 1.0) < 0.03, (name, odds)
+        assert next(iter(odds)) == name and odds[name] >= 0.8, (name, odds)

@@ -64,6 +64,12 @@ class SessionSerializer(serializers.ModelSerializer):
     analyse_as = serializers.SerializerMethodField(
         help_text="The lifts `POST .../analyse-as/` may analyse it as instead."
     )
+    lift_probabilities = serializers.SerializerMethodField(
+        help_text=(
+            "How likely each lift looked from the lifter's posture over the set (0-1, the "
+            'likeliest first; "other": none of them); {} before the analysis finished.'
+        )
+    )
 
     class Meta:
         model = TrainingSession
@@ -93,6 +99,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "candidates",
             "lift_note",
             "analyse_as",
+            "lift_probabilities",
         ]
         read_only_fields = fields
 
@@ -121,6 +128,10 @@ class SessionSerializer(serializers.ModelSerializer):
     def get_analyse_as(self, obj) -> list[dict[str, str]]:
         told = lift_told(obj, self._analysis(obj))
         return [{"lift": value, "label": label} for value, label in told["analyse_as"]]
+
+    def get_lift_probabilities(self, obj) -> dict[str, float]:
+        analysis = self._analysis(obj)
+        return dict(analysis.lift_probabilities) if analysis else {}
 
     def get_can_retry(self, obj) -> bool:
         """Whether `POST .../retry/` would queue the analysis again (the page's rule)."""

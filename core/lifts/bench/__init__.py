@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
 from core.lifts.bench import measures
-from core.lifts.bench.reps import LOCKOUT, LOCKOUT_ELBOW_MIN_DEG, RISE, recognise
+from core.lifts.bench.reps import LOCKOUT, LOCKOUT_ELBOW_MIN_DEG, RISE, likely, recognise
 
 __all__ = ["BENCH", "FAULTS"]
 
@@ -106,6 +106,7 @@ BENCH = Lift(
     rise=RISE,
     recognise=recognise,
     lockout=LOCKOUT,
+    likely=likely,
     in_view=("shoulders", "hips", "hands"),  # the legs may be out of the picture
     no_reps=(
         "No complete bench press rep was found: the bar should go from lockout down to the "

@@ -7,8 +7,8 @@ is the lowering: a span runs from lockout (`start`) through the chest (`lockout`
 of the rep) back to lockout (`end`). Unracking and re-racking are no reps: they never reach
 the chest zone from a lockout.
 
-`recognise` counts the rises of a lifter lying down (the shoulders-to-hips line near
-horizontal in the picture) and refuses the others; it measures each rep's arms for the
+`recognise` counts the rises of a lifter lying down (the torso near horizontal in the picture
+or in depth: posture.py) and refuses the others; it measures each rep's arms for the
 faults (measures.py) into its evidence under "bench".
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.lifts.base import Lockout, Seen
+from core.lifts.posture import Posture
 from core.reps.segment import RepSpan, RiseRule, Rises, Signals, candidate, when
 from core.result import Exercise
 
@@ -33,11 +34,9 @@ RISE = RiseRule(
     partial_rise=0.05,
     signal="bar_lowered",
 )
-# Lying: the shoulders-to-hips line within this many degrees of the picture's horizontal
-# over a rep (median). Standing it is near 90; a pull's bottom leans the trunk 40-60
-# degrees from vertical (30-50 from horizontal) and its lockout is upright; the shared bench
-# clips read 2-12 degrees, also from the head end and in a portrait phone picture.
-LYING_MAX_TILT_DEG = 25.0
+# A rep of a lifter lying down (posture.lying_frames, in Signals.arms["lying"]) in at least
+# this share of its seen frames.
+LYING_SHARE = 0.5
 # The straighter arm's elbow in the picture this open at the top: the press is finished
 # (kinematics' lockout_complete reads a standing lift's hips; the bench's lockout is a fault's).
 LOCKOUT_ELBOW_MIN_DEG = 140.0
@@ -98,12 +97,13 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     reps; a standing body's arms moving (a curl, an overhead press, a pull's hands) are
     not."""
     sig = rises.signals
-    tilt = sig.arms.get("tilt")
+    tilt, lying = sig.arms.get("tilt"), sig.arms.get("lying")
     reps, refused = [], []
     for span in rises.spans:
-        lying = _at(tilt, span.start, span.end + 1, np.median) if tilt is not None else None
-        if lying is None or lying > LYING_MAX_TILT_DEG:
-            seen = "unseen" if lying is None else f"{lying:.0f}° from horizontal"
+        share = _at(lying, span.start, span.end + 1, np.mean) if lying is not None else None
+        angle = _at(tilt, span.start, span.end + 1, np.median) if tilt is not None else None
+        if share is None or share < LYING_SHARE:
+            seen = "unseen" if angle is None else f"{angle:.0f}° from horizontal"
             refused.append(
                 candidate(
                     span,
@@ -113,7 +113,8 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
                 )
             )
             continue
-        span.evidence["torso_from_horizontal_deg"] = round(lying, 1)
+        if angle is not None:
+            span.evidence["torso_from_horizontal_deg"] = round(angle, 1)
         span.evidence["bench"] = arms_of(sig, span)
         reps.append(span)
     if not reps:
@@ -123,3 +124,8 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
         "bench_press", True, f"Bench press, {len(reps)} reps (lying, to the chest).{extra}"
     )
     return Seen(reps, exercise, refused)
+
+
+def likely(p: Posture) -> float:
+    """How likely a set's posture makes it this lift: lying down."""
+    return p.lying_down

@@ -16,6 +16,7 @@ from core.lifts.deadlift.reps import (
     LOCKOUT_HIP_MIN_DEG,
     LOCKOUT_KNEE_MIN_DEG,
     RISE,
+    likely,
     recognise,
 )
 
@@ -114,6 +115,7 @@ DEADLIFT = Lift(
     rise=RISE,
     recognise=recognise,
     lockout=LOCKOUT,
+    likely=likely,
     variants=("romanian_deadlift",),
     no_reps=(
         "No complete deadlift rep was found: the bar should start on the floor and reach "

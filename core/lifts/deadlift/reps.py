@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.lifts.base import Lockout, Seen
+from core.lifts.posture import Posture
 from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders, when
 from core.result import Exercise
 
@@ -72,3 +73,9 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     extra = f" {squats} other rise(s) did not look like a deadlift." if squats else ""
     exercise = Exercise("deadlift", True, f"Deadlift, {len(deadlifts)} reps.{extra}")
     return Seen(deadlifts, exercise, not_pulls)
+
+
+def likely(p: Posture) -> float:
+    """How likely a set's posture makes it a pull: standing, the shoulders going down with
+    the bar hanging in the hands."""
+    return (1.0 - p.lying_down) * p.down * p.hands_low

@@ -14,7 +14,7 @@ from __future__ import annotations
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
 from core.lifts.deadlift import DEADLIFT
 from core.lifts.squat import measures
-from core.lifts.squat.reps import LOCKOUT, RISE, recognise
+from core.lifts.squat.reps import LOCKOUT, RISE, likely, recognise
 
 __all__ = ["FAULTS", "SQUAT"]
 
@@ -66,6 +66,7 @@ SQUAT = Lift(
     rise=RISE,
     recognise=recognise,
     lockout=LOCKOUT,
+    likely=likely,
     variants=(),
     no_reps=(
         "No complete squat rep was found: stand tall, squat down and stand back up, with the "

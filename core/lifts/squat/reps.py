@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.lifts.base import Lockout, Seen
+from core.lifts.posture import Posture
 from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders, when
 from core.result import Exercise
 
@@ -82,3 +83,9 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
         return Seen([], None, others)
     extra = f" {len(others)} other rise(s) did not look like a squat." if others else ""
     return Seen(squats, Exercise("squat", True, f"Squat, {len(squats)} reps.{extra}"), others)
+
+
+def likely(p: Posture) -> float:
+    """How likely a set's posture makes it a squat: standing, the shoulders going down with
+    the hands at them (a bar on the back or in the rack)."""
+    return (1.0 - p.lying_down) * p.down * p.hands_high
