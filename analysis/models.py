@@ -160,7 +160,23 @@ _LABEL_WHENS = (
 )
 
 
+def lift_filter(name: str, analysis: str = "analysis") -> models.Q:
+    """Reps of the lift `name` (a registry name, its variants included), as a filter on Rep
+    (`analysis`: the lookup path to the rep's Analysis). The default lift's include the
+    reps imported from a dataset and analyses from before the lift was recorded."""
+    lift = lifts.get(name)
+    q = models.Q(**{f"{analysis}__exercise_detected__in": (lift.name, *lift.variants)})
+    if lift is lifts.DEFAULT:
+        q |= models.Q(**{f"{analysis}__isnull": True})
+        q |= models.Q(**{f"{analysis}__exercise_detected": ""})
+    return q
+
+
 class RepQuerySet(models.QuerySet):
+    def of_lift(self, name: str) -> RepQuerySet:
+        """Reps of the lift `name` (lift_filter)."""
+        return self.filter(lift_filter(name))
+
     def counted(self) -> RepQuerySet:
         """Reps that count: everything downstream (verdict lists, flags, progress, CSV, the
         review queue, training, re-scoring) reads these; "not a rep" rows stay for history."""

@@ -130,6 +130,7 @@ class RepJudge(Protocol):
     """What the pipeline needs from an anomaly detector (the hook for core/detector)."""
 
     version: str
+    lift: str  # whose reps it judges (a registry name; pipeline.steps.judge_lift)
 
     def judge(self, images: np.ndarray, views: list[str] | None = None) -> list[Judgement]:
         """Judge SkeleMotion PNG images, uint8 RGB, shape (N, 45, 100, 3), of reps filmed

@@ -35,6 +35,7 @@ from analysis.services.verdicts import rep_images, verdict_store
 from analysis.services.videos import analysis_video_redraw_enqueue
 from coach_platform.jsonable import jsonable
 from coach_platform.storage import media_path, media_publish, media_remove, media_root
+from core import lifts
 from core.result import image_kind
 from detectors.selectors import detector_active
 from detectors.services import fault_thresholds, judge_load
@@ -120,16 +121,21 @@ def _record(analysis: Analysis, rep: Rep, kind: str, before: dict, note: str, au
     transaction.on_commit(lambda: analysis_video_redraw_enqueue({analysis_id}))
 
 
-def _active_judge():
-    """(version, judge) of the active detector, or (None, None) when none can judge."""
+def _active_judge(analysis_id: int):
+    """(version, judge) of the active detector, or (None, None) when none can judge the
+    reps of the analysis `analysis_id` (none loads, or it judges another lift's)."""
     version = detector_active()
     if version is None:
         return None, None
     try:
-        return version, judge_load(version)
+        judge = judge_load(version)
     except Exception:
         logger.exception("detector %s could not be loaded for a corrected rep", version.name)
         return None, None
+    seen = Analysis.objects.filter(pk=analysis_id).values_list("exercise_detected", flat=True)
+    if lifts.judge_lift(judge) != lifts.of_exercise(seen.first() or "").name:
+        return None, None
+    return version, judge
 
 
 def _rebuild(analysis: Analysis, *, rep_pk: int | str, index: int, span, judge, evidence=None):
@@ -221,7 +227,7 @@ def rep_restore(*, rep: Rep, author, note: str = "") -> Rep:
     active meanwhile (re-scoring skips uncounted reps)."""
     rep_correct_authorize(rep=rep, author=author)
     note = _note(note)
-    version, judge = _active_judge()
+    version, judge = _active_judge(rep.analysis_id)
     with transaction.atomic():
         analysis = _locked_analysis(rep.analysis_id)
         rep = Rep.objects.get(pk=rep.pk)
@@ -250,7 +256,7 @@ def rep_move(
         _whole(end_frame, "end_frame"),
     )
     note = _note(note)
-    version, judge = _active_judge()
+    version, judge = _active_judge(rep.analysis_id)
     with transaction.atomic():
         analysis = _locked_analysis(rep.analysis_id)
         rep = Rep.objects.get(pk=rep.pk)
@@ -287,7 +293,7 @@ def candidate_count(
     rep_count_authorize(analysis=analysis, author=author)
     position = _whole(candidate, "candidate", "A candidate's number")
     note = _note(note)
-    version, judge = _active_judge()
+    version, judge = _active_judge(analysis.pk)
     with transaction.atomic():
         analysis = _locked_analysis(analysis.pk)
         candidates = list(analysis.candidates or [])

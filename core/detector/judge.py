@@ -9,6 +9,7 @@ import numpy as np
 
 from core.detector.calibration import SCORE_THRESHOLD
 from core.detector.estimator import AnomalyDetector
+from core.lifts import DEFAULT
 from core.result import Judgement, detector_abstains
 
 
@@ -18,8 +19,10 @@ class DetectorJudge:
     def __init__(self, detector: AnomalyDetector, version: str) -> None:
         self.detector = detector
         self.version = version
-        # The camera views of the normal reps it learnt from (the manifest's training images).
         manifest = getattr(detector, "manifest_", None) or {}
+        # Whose reps it learnt: the default lift's for every version saved before lifts.
+        self.lift = manifest.get("lift") or DEFAULT.name
+        # The camera views of the normal reps it learnt from (the manifest's training images).
         images = manifest.get("training_images", [])
         self.views = Counter(i.get("view", "") for i in images if i.get("role") == "normal")
         # Which SkeleMotion image it learnt from: the seed's or the body-frame one.

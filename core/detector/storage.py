@@ -101,6 +101,7 @@ def save_detector(
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
+        "lift": DEFAULT.name,  # whose reps it learnt (judge.DetectorJudge.lift)
         "version": f"{det.config}-{created}-{digest}",
         "created_utc": created,
         "libraries": library_versions(),

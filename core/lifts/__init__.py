@@ -69,6 +69,7 @@ __all__ = [
     "Rule",
     "all_faults",
     "get",
+    "judge_lift",
     "of_exercise",
 ]
 
@@ -91,3 +92,10 @@ def all_faults() -> tuple[FaultSpec, ...]:
         for fault in lift.faults:
             seen.setdefault(fault.id, fault)
     return tuple(sorted(seen.values(), key=lambda f: f.key))
+
+
+def judge_lift(judge: object) -> str:
+    """The lift whose reps a detector (a result.RepJudge) judges: its `lift`, else DEFAULT
+    (every stored version learnt its reps). Other lifts' reps are judged by their named
+    faults and the athlete's personal baseline until a detector of theirs exists."""
+    return getattr(judge, "lift", "") or DEFAULT.name

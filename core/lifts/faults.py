@@ -33,6 +33,7 @@ for _lift in LIFTS.values():
         _SPECS.setdefault(_fault.id, _fault)
 FAULTS = tuple(_SPECS)
 DEFAULT_RULES: dict[str, Rule] = {f.id: f.rule for f in _SPECS.values()}
+CUES: dict[str, str] = {f.id: f.cue for f in _SPECS.values()}  # what to do, per fault id
 
 # Not judged: the measures need the body in the picture and the pose held.
 MIN_POSED_SHARE = 0.7

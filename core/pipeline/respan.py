@@ -123,5 +123,5 @@ def rebuild_rep(
     rep = rep_records([span], source_frame, stages, info, kinematics, files, checks)[0]
     rep.index = index
     if judge is not None:
-        rep = judge_reps([rep], images, judge)[0]
+        rep = judge_reps([rep], images, judge, lift.name)[0]
     return rep

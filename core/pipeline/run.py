@@ -120,7 +120,7 @@ def analyze_video(
     # 5. Verdicts.
     if judge is not None and images:
         with timer("detector"):
-            reps = judge_reps(reps, images, judge)
+            reps = judge_reps(reps, images, judge, seg.lift)
 
     result = AnalysisResult(
         video=info,

@@ -416,9 +416,14 @@ def candidate_records(
 
 
 # ---- 5. verdicts ----------------------------------------------------------------------------
-def judge_reps(reps: list[Rep], images: dict[str, list[np.ndarray]], judge: RepJudge) -> list[Rep]:
-    """The reps with the judge's verdict, score, threshold and joints (no verdict, with
-    the reason, where it abstains), on the kind of image it learnt from (rep_images)."""
+def judge_reps(
+    reps: list[Rep], images: dict[str, list[np.ndarray]], judge: RepJudge, lift: str
+) -> list[Rep]:
+    """The reps (of `lift`) with the judge's verdict, score, threshold and joints (no
+    verdict, with the reason, where it abstains), on the kind of image it learnt from
+    (rep_images); unchanged when the judge judges another lift (lifts.judge_lift)."""
+    if lifts.judge_lift(judge) != lift:
+        return list(reps)
     kind = image_kind(judge)
     if not images.get(kind):
         return list(reps)

@@ -7,6 +7,7 @@ from django import template
 from analysis.models import Fault
 from analysis.selectors.reps import queue_count
 from athletes.selectors import AnyUser, user_can_review
+from core.lifts.faults import CUES
 
 register = template.Library()
 FAULT_NAMES = {value: str(label).lower() for value, label in Fault.choices}
@@ -30,3 +31,9 @@ def fault_names(faults: list[str] | None) -> str:
 def fault_name(fault: str) -> str:
     """ "rounded_back" -> "Rounded back"."""
     return FAULT_NAMES.get(fault, fault).capitalize()
+
+
+@register.filter
+def fault_cue(fault: str) -> str:
+    """What a coach would tell the athlete to do about a named fault ("" for none)."""
+    return CUES.get(fault, "")

@@ -1,6 +1,7 @@
 """One verdict for people (models.Outcome): the coach's label when there is one, else the
 model's; the same rule in Python (pages, CSV) and in SQL (dashboard flags, queue order)."""
 
+import html
 import itertools
 
 from django.test import Client
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from analysis.models import Outcome, Rep
 from analysis.selectors.export import analysis_reps_csv
+from core import lifts
 from core.result import detector_abstains
 from reviews.selectors import session_list
 from tests.conftest import make_session
@@ -78,12 +80,15 @@ def test_the_rep_api_and_page_carry_the_faults_and_their_evidence(athlete_a, coa
     assert body["outcome"] == "faults" and body["outcome_faults"] == ["jerky"]
     assert body["model_outcome"] == "faults" and body["detected_faults"] == ["jerky"]
     assert body["fault_evidence"]["jerky"]["threshold"] == 0.2
+    cue = lifts.DEFAULT.fault("jerky").cue  # what to do, from the lift's declaration
+    assert cue and body["fault_evidence"]["jerky"]["cue"] == cue
     assert body["camera_view"] == "side" and body["not_judged_reason"] == ""
     other = client.get(f"/api/reps/{second.pk}/").json()
     assert other["outcome"] == "not_judged" and "ankles" in other["not_judged_reason"]
 
     page = client.get(reverse("session_review", args=[session.pk])).content.decode()
     assert 'data-testid="fault-jerky"' in page and "stalled for 0.30 s" in page
+    assert 'data-testid="cue-jerky"' in page and html.escape(cue) in page
     assert "Not judged:</strong> The ankles were out of the picture" in page
 
 

@@ -31,6 +31,7 @@ from analysis.services.rep_counts import candidate_count, rep_move, rep_not_a_re
 from analysis.services.videos import analysis_export_request
 from athletes.models import Profile
 from coach_platform.storage import media_path, media_publish, media_remove, media_root, media_stat
+from core import lifts
 from core.result import Judgement
 from detectors.models import DetectorVersion
 from detectors.services import _judges
@@ -175,6 +176,27 @@ def test_rescoring_skips_reps_that_are_not_reps(analysis, coach_a, active_judge)
     assert Rep.objects.get(pk=second.pk).verdict == "good"
     # A restore judges it with the active version (re-scoring skipped it).
     assert rep_restore(rep=first, author=coach_a).verdict == "good"
+
+
+def test_a_detector_leaves_another_lifts_reps_to_their_faults(
+    analysis, athlete_a, coach_a, active_judge
+):
+    """The active detector learnt the default lift's reps: a squat's are neither re-scored
+    nor judged on a restore, and coaches' labels on them stay out of its training set."""
+    other = next(name for name in lifts.LIFTS if name != lifts.DEFAULT.name)
+    Analysis.objects.filter(pk=analysis.pk).update(exercise_detected=other)
+    _consent(athlete_a)
+    first, second = _reps(analysis)
+    rep_label(rep=second, author=coach_a, label="good")
+    assert training_set_queryset().filter(analysis=analysis).count() == 0
+    assert detector_rescore(active_judge.pk) == 0
+    assert {r.verdict for r in _reps(analysis)} == {None}
+    rep_not_a_rep(rep=first, author=coach_a)
+    assert rep_restore(rep=first, author=coach_a).verdict is None
+    # The same set as the default lift: re-scored, and its label in the training set.
+    Analysis.objects.filter(pk=analysis.pk).update(exercise_detected=lifts.DEFAULT.name)
+    assert training_set_queryset().filter(analysis=analysis).count() == 1
+    assert detector_rescore(active_judge.pk) == 2
 
 
 def test_a_moved_rep_is_rebuilt_from_the_kept_track(analysis, coach_a):

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from core import lifts
 from core.lifts.recognise import segment_reps
 from core.pipeline.steps import (
     PosePass,
@@ -122,17 +123,31 @@ def test_verdicts_land_on_their_reps_and_the_input_reps_stay_unjudged():
     seed = [np.zeros((45, 100, 3), np.uint8), np.ones((45, 100, 3), np.uint8)]
     images = {"seed": seed, "body": [2 * s for s in seed]}
     judge = FakeJudge()
-    judged = judge_reps(reps, images, judge)
+    judged = judge_reps(reps, images, judge, lifts.DEFAULT.name)
     assert judge.seen.shape == (2, 45, 100, 3) and judge.seen.max() == 1  # its kind: seed
     assert [r.verdict for r in judged] == ["good", "anomalous"]
     assert [r.score for r in judged] == [0.2, 0.8]
     assert judged[1].joints == ["joint 1"] and judged[1].threshold == 0.5
     assert {r.detector_version for r in judged} == {"v-test"}
     assert [r.verdict for r in reps] == [None, None]
-    assert judge_reps(reps, {}, judge) == reps  # nothing to judge
+    assert judge_reps(reps, {}, judge, lifts.DEFAULT.name) == reps  # nothing to judge
     judge.image_kind = "body"  # a detector that learnt from body-frame images gets those
-    judge_reps(reps, images, judge)
+    judge_reps(reps, images, judge, lifts.DEFAULT.name)
     assert judge.seen.max() == 2
+
+
+def test_a_detector_judges_only_the_reps_of_the_lift_it_learnt():
+    """A judge naming no lift learnt the default lift's reps (every stored version); another
+    lift's reps keep no verdict (their named faults and the baseline judge them)."""
+    reps = [rep(1), rep(2)]
+    images = {"seed": [np.zeros((45, 100, 3), np.uint8)] * 2}
+    judge = FakeJudge()
+    assert lifts.judge_lift(judge) == lifts.DEFAULT.name
+    for other in set(lifts.LIFTS) - {lifts.DEFAULT.name}:
+        assert judge_reps(reps, images, judge, other) == reps and judge.seen is None
+    judge.lift = "squat"  # a squat's detector judges squats, and not the default lift
+    assert [r.verdict for r in judge_reps(reps, images, judge, "squat")] == ["good", "anomalous"]
+    assert judge_reps(reps, images, judge, lifts.DEFAULT.name) == reps
 
 
 @pytest.mark.parametrize(("counts", "warned"), [([1, 1, 2, 1], False), ([1, 2, 2, 1], True)])

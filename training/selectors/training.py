@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
-from analysis.models import Analysis, AnalysisStatus, Label, Rep
+from analysis.models import Analysis, AnalysisStatus, Label, Rep, lift_filter
 from athletes.selectors import AnyUser
 from coach_platform.storage import media_path
+from core import lifts
 from training.models import TrainingRun
 
 
@@ -30,14 +31,20 @@ _LABELLED = Q(label__isnull=False, excluded=False, counted=True) & ~Q(image="")
 LABEL_FILTERS = {"good": Label.GOOD, "anomalous": Label.ANOMALOUS, "none": None}
 
 
+# The lift a detector learns: the default's (its reps, imports and older sets included).
+# Other lifts are judged by their named faults and the personal baseline meanwhile; their
+# coaches' labels wait in the database for a detector of their own.
+DETECTOR_LIFT = lifts.DEFAULT.name
+
+
 def training_set_filter() -> Q:
     """The one definition of the training set, as a filter on `Rep`."""
-    return _LABELLED & (Q(analysis__isnull=True) | _CONSENTED)
+    return _LABELLED & (Q(analysis__isnull=True) | _CONSENTED) & lift_filter(DETECTOR_LIFT)
 
 
 def training_set_awaiting_consent_filter() -> Q:
     """Reps that would be in the training set but for their athlete's consent."""
-    return _LABELLED & Q(analysis__isnull=False) & ~_CONSENTED
+    return _LABELLED & Q(analysis__isnull=False) & ~_CONSENTED & lift_filter(DETECTOR_LIFT)
 
 
 def training_set_queryset() -> QuerySet[Rep]:

@@ -22,6 +22,7 @@ from analysis.models import Analysis, Rep
 from analysis.services.verdicts import faults_redecide, rep_images, verdict_store
 from analysis.services.videos import analysis_video_redraw_enqueue
 from athletes.selectors import coaches_of
+from core import lifts
 from core.result import image_kind
 from detectors.models import DetectorActivation, DetectorVersion
 from detectors.selectors import detector_active
@@ -98,8 +99,10 @@ def detector_rescore(version_id: int) -> int:
         logger.exception("detector %s could not be loaded for re-scoring", version.name)
         DetectorVersion.objects.filter(pk=version_id).update(rescore_status="failed")
         return 0
-    # Counted reps only: "not a rep" is not judged (a restore judges it with the active one).
-    ids = list(Rep.objects.counted().exclude(image="").order_by("pk").values_list("pk", flat=True))
+    # Counted reps of the lift it judges only: "not a rep" is not judged (a restore judges it
+    # with the active one), another lift's reps are its faults' and baseline's.
+    reps = Rep.objects.counted().of_lift(lifts.judge_lift(judge)).exclude(image="")
+    ids = list(reps.order_by("pk").values_list("pk", flat=True))
     done = 0
     analyses: set[int] = set()  # whose annotated videos show verdicts, to redraw after
     for start in range(0, len(ids), RESCORE_BATCH):

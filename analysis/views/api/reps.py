@@ -18,6 +18,7 @@ from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Outcome, Rep, Rep
 from analysis.selectors.reps import personal_baseline, personal_comparison, rep_visible_queryset
 from analysis.services.rep_counts import rep_correct_authorize, rep_move, rep_not_a_rep, rep_restore
 from analysis.views.api.common import IsAdmin, paginated
+from core.lifts.faults import CUES
 from reviews.api import comments_respond, comments_schema
 from reviews.models import RepLabel
 from reviews.services.labels import rep_label, rep_label_authorize
@@ -69,6 +70,12 @@ class RepSerializer(RepLabelStateSerializer):
     outcome_faults = serializers.ListField(child=serializers.CharField(), read_only=True)
     model_outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
     personal = serializers.SerializerMethodField()
+    fault_evidence = serializers.SerializerMethodField(
+        help_text=(
+            "Per fault checked: its measure, threshold, whether it is a fault (`detected`), "
+            "the sentence with the numbers (`says`) and what to do about it (`cue`)."
+        )
+    )
 
     class Meta:
         model = Rep
@@ -121,6 +128,9 @@ class RepSerializer(RepLabelStateSerializer):
         if athlete not in baselines:
             baselines[athlete] = personal_baseline(athlete)
         return personal_comparison(obj, baselines[athlete])
+
+    def get_fault_evidence(self, obj) -> dict[str, Any]:
+        return {name: {**e, "cue": CUES.get(name, "")} for name, e in obj.fault_evidence.items()}
 
     def get_image_url(self, obj) -> str | None:
         if not obj.image:
