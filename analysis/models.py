@@ -281,6 +281,12 @@ class Rep(models.Model):
         return f"rep {self.index} of analysis {self.analysis_id}"
 
     @property
+    def lift(self) -> str:
+        """The lift it is a rep of (a registry name; imports and older sets: the default's)."""
+        seen = self.analysis.exercise_detected if self.analysis_id else ""
+        return lifts.of_exercise(seen).name
+
+    @property
     def model_outcome(self) -> Outcome:
         return Outcome(
             outcomes.model_outcome(self.not_judged_reason, self.detected_faults, self.verdict)

@@ -16,7 +16,8 @@ count: their expected counts are ours, by eye, in scripts/rep_counts_by_eye.tsv
 Derived clips, cut from the cached 30 fps track (a grid frame is 1/30 s):
   full          the clip itself; expected = the manifest's count.
   end_lockout   each counted set cut so that its last frame is the lockout of its last rep
-                (the lowering is cut off); expected unchanged.
+                (the lowering is cut off); expected unchanged. A squat's rep turns at the
+                bottom: cut there, it is not finished and not counted (expected one fewer).
   start_mid     the set starts halfway up the first rep's pull: at the first frame whose
                 shoulder height (reps.compute_signals on the full clip) is halfway between
                 its value at the rep's start and at its lockout as the counter finds them
@@ -91,6 +92,9 @@ BY_EYE = {
     row["clip"]: int(row["reps"])
     for row in csv.DictReader((ROOT / "scripts" / "rep_counts_by_eye.tsv").open(), delimiter="\t")
 }
+# Counts by eye of clips whose manifest counts neither a deadlift nor a squat or bench press:
+# the curl's (its notes: "5 curls"; five rises of the hands to the shoulders in the track).
+LIFT_COUNTS = {"jrplatin+FormFit/curl.mp4": 5}
 KINDS = ("full", "mirrored", "scaled", "end_lockout", "start_mid", "camera_cut", "split")
 # The manifest's `exercise` (its start) -> the exercise the recogniser should name.
 LIFT_OF = (
@@ -115,7 +119,8 @@ def manifest_clips() -> list[Clip]:
     clips = []
     for row in rows:
         lift = next((name for start, name in LIFT_OF if row["exercise"].startswith(start)), "")
-        count = (row.get("lift_reps") or "").strip() or row["deadlift_reps"].strip()
+        count = (row.get("lift_reps") or "").strip() or str(LIFT_COUNTS.get(row["path"], ""))
+        count = count or row["deadlift_reps"].strip()
         if count:
             clips.append(Clip(row["path"], int(count), lift))
         elif row["path"].startswith(UNCOUNTED_DIR) and any(
@@ -298,11 +303,12 @@ def derive(
     if usable:
         spans = full.spans
         last_lockout = spans[-1][1]
+        unfinished = clip.lift == "squat"  # the squat counts a rep once the lifter stands
         cases.append(
             Case(
                 clip.name,
                 "end_lockout",
-                exp,
+                exp - unfinished,
                 lm[: last_lockout + 1],
                 world[: last_lockout + 1],
                 _cut(th, 0, last_lockout + 1),

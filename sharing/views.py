@@ -26,6 +26,7 @@ from athletes.selectors import display_name
 from coach_platform.pagination import page_of
 from coach_platform.redirects import back_url
 from coach_platform.throttles import AddressRateThrottle
+from core import lifts
 from reviews.api import CommentSerializer
 from sharing.models import ShareLink
 from sharing.selectors import (
@@ -187,6 +188,7 @@ def shared_session(request: HttpRequest, link: ShareLink) -> HttpResponse:
         "comments": comments,
         "comments_data": SharedCommentSerializer(comments.object_list, many=True).data,
         "chart": analysis_chart_data(analysis, reps) if done else {},
+        "lift_judged": lifts.of_exercise(analysis.exercise_detected if analysis else ""),
         "plays": done and playback_url(analysis) is not None,
         "video_url": video_url,
         "overlay_url": reverse("shared_overlay", args=[link.token]),

@@ -173,10 +173,11 @@ def compare_rows(a: Rep, b: Rep | None) -> list[dict[str, Any]]:
 
 def compare_choices(user: AnyUser, reps: list[Rep]) -> list[dict[str, Any]]:
     """Reps that can take either side: those of the same athletes (or, for imported reps,
-    the same source), newest sets first."""
+    the same source) and the same lift as the first, newest sets first."""
     athletes = {r.analysis.session.athlete_id for r in reps if r.analysis_id}
     sources = {r.source for r in reps if not r.analysis_id}
-    qs = compare_reps_queryset(user).counted()  # "not a rep" is no lift to compare
+    # "not a rep" is no lift to compare; a squat is compared with squats
+    qs = compare_reps_queryset(user).counted().of_lift(reps[0].lift)
     picked = qs.filter(analysis__session__athlete_id__in=athletes) | qs.filter(
         analysis__isnull=True, source__in=sources
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from analysis.models import Analysis, Playback, Rep
 from coach_platform.storage import media_path, media_stat
+from core import lifts
 
 logger = logging.getLogger(__name__)
 MAX_CHART_POINTS = 600
@@ -130,6 +131,7 @@ def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
     return {
         "duration_s": duration,
         "bar": bar,
+        "bar_unit": lifts.of_exercise(analysis.exercise_detected).bar_unit,
         "angles": analysis_angle_data(analysis, times),
         "reps": [
             {

@@ -11,6 +11,7 @@ from django.db.models.functions import Abs, Coalesce
 from analysis.models import FLAGGED, AnalysisStatus, Fault, Label, Outcome, Rep
 from athletes.models import CoachAssignment
 from athletes.selectors import AnyUser, user_is_admin
+from core import lifts
 from sets.selectors import session_visible_queryset
 
 # Scores this close to the threshold are the ones a label teaches the detector most about.
@@ -69,9 +70,11 @@ def review_queue(user: AnyUser) -> QuerySet[Rep]:
     )
 
 
-def fault_choices() -> list[dict[str, str]]:
-    """The fault tags in key order (1-7 on the queue page)."""
-    return [{"value": v, "label": str(lbl)} for v, lbl in Fault.choices]
+def fault_choices(lift: str | None = None) -> list[dict[str, str]]:
+    """The fault tags in key order (1-7 on the queue page); of one `lift` (a registry
+    name: its faults and "other") for a set of it."""
+    own = {f.id for f in lifts.get(lift).faults} | {Fault.OTHER} if lift else None
+    return [{"value": v, "label": str(lbl)} for v, lbl in Fault.choices if own is None or v in own]
 
 
 def rep_headline(kinematics: dict[str, Any]) -> list[str]:

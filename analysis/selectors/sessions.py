@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from analysis.models import AnalysisStatus, Outcome, Rep
 from athletes.selectors import AnyUser
+from core import lifts
 from sets.models import TrainingSession
 from sets.selectors import session_visible_queryset
 
@@ -28,14 +29,28 @@ _BOTTOM_ANGLES = (
 )
 
 
-def progress_sessions(athlete: AnyUser, viewer: AnyUser) -> QuerySet[TrainingSession]:
+def progress_sessions(
+    athlete: AnyUser, viewer: AnyUser, lift: str | None = None
+) -> QuerySet[TrainingSession]:
     """The athlete's sessions with a finished analysis that `viewer` may see, newest first
-    (for paging: page 1 is the latest)."""
-    return (
+    (for paging: page 1 is the latest); of one `lift` (a registry name) when given: loads,
+    1RMs and tempos of different lifts are not one line."""
+    sessions = (
         session_visible_queryset(viewer)
         .filter(athlete=athlete, analysis__status=AnalysisStatus.DONE)
         .order_by("-performed_at", "-created_at", "-pk")
     )
+    return sessions.filter(exercise=lift) if lift else sessions
+
+
+def progress_lifts(athlete: AnyUser, viewer: AnyUser) -> list[str]:
+    """The lifts (registry names, the registry's order) of the athlete's finished sets that
+    `viewer` may see, the latest set's lift first."""
+    sessions = progress_sessions(athlete, viewer)
+    seen = set(sessions.values_list("exercise", flat=True).distinct())
+    latest = sessions.values_list("exercise", flat=True).first()
+    ordered = [name for name in lifts.LIFTS if name in seen]
+    return sorted(ordered, key=lambda name: name != latest)
 
 
 def progress_points(sessions: Iterable[TrainingSession]) -> list[dict[str, Any]]:
@@ -89,9 +104,12 @@ def progress_points(sessions: Iterable[TrainingSession]) -> list[dict[str, Any]]
     return points
 
 
-def athlete_progress(athlete: AnyUser, viewer: AnyUser) -> list[dict[str, Any]]:
-    """The latest page of the athlete's progress (`progress_points`), oldest first."""
-    return progress_points(progress_sessions(athlete, viewer)[:PROGRESS_PAGE_SIZE])
+def athlete_progress(
+    athlete: AnyUser, viewer: AnyUser, lift: str | None = None
+) -> list[dict[str, Any]]:
+    """The latest page of the athlete's progress (`progress_points`) in `lift`, oldest
+    first."""
+    return progress_points(progress_sessions(athlete, viewer, lift)[:PROGRESS_PAGE_SIZE])
 
 
 def _rep_point(index: int, outcome: str, kinematics: Any) -> dict[str, Any]:

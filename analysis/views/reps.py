@@ -63,13 +63,14 @@ class QueueItemSerializer(RepLabelStateSerializer):
     overlay_url = serializers.SerializerMethodField()
     detector = serializers.CharField(source="detector_version.name", default=None)
     headline = serializers.SerializerMethodField()
+    faults_offered = serializers.SerializerMethodField()
 
     class Meta:
         model = Rep
         fields = [
             "id", "athlete", "session_id", "session_url", "date", "index", "image_url",
             "video_url", "overlay_url", "start_s", "end_s", "verdict", "score", "threshold",
-            "detector", "joints", "headline", *LABEL_STATE_FIELDS,
+            "detector", "joints", "headline", "faults_offered", *LABEL_STATE_FIELDS,
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -90,6 +91,10 @@ class QueueItemSerializer(RepLabelStateSerializer):
 
     def get_headline(self, rep: Rep) -> list[str]:
         return rep_headline(rep.kinematics)
+
+    def get_faults_offered(self, rep: Rep) -> list[str]:
+        """The fault tags of the rep's lift (the chips the page shows for it)."""
+        return [f["value"] for f in fault_choices(rep.lift)]
 
 
 @login_required

@@ -29,7 +29,12 @@ from analysis.selectors.reps import (
     rep_labelable_queryset,
     rep_visible_queryset,
 )
-from analysis.selectors.sessions import PROGRESS_PAGE_SIZE, progress_points, progress_sessions
+from analysis.selectors.sessions import (
+    PROGRESS_PAGE_SIZE,
+    progress_lifts,
+    progress_points,
+    progress_sessions,
+)
 from analysis.services.analyses import analysis_analyse_as, analysis_can_retry, analysis_retry
 from analysis.services.rep_counts import candidate_count, rep_count_authorize
 from analysis.services.videos import analysis_export_request
@@ -47,6 +52,7 @@ from athletes.selectors import (
 )
 from coach_platform.media import download_response, media_login_required
 from coach_platform.pagination import page_of
+from core import lifts
 from reviews.api import CommentSerializer
 from reviews.forms import CommentForm
 from reviews.selectors import comment_list, session_list
@@ -84,9 +90,13 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def _athlete_page(request: HttpRequest, athlete) -> HttpResponse:
+    # Progress is per lift: the one asked for, else the lift of the latest set.
+    shown = progress_lifts(athlete, request.user)
+    lift = request.GET.get("lift") if request.GET.get("lift") in shown else None
+    lift = lift or (shown[0] if shown else None)
     progress_page = page_of(  # page 1: the latest sessions; "Next" goes back in time
         request,
-        progress_sessions(athlete, request.user),
+        progress_sessions(athlete, request.user, lift),
         per_page=PROGRESS_PAGE_SIZE,
         param="progress",
     )
@@ -95,6 +105,8 @@ def _athlete_page(request: HttpRequest, athlete) -> HttpResponse:
         "sessions": page_of(request, session_list(request.user, athlete_id=athlete.pk)),
         "progress": progress_points(progress_page),
         "progress_page": progress_page,
+        "progress_lift": lifts.get(lift) if lift else None,
+        "progress_lifts": [lifts.get(name) for name in shown],
         "is_self": athlete.pk == request.user.pk,
     }
     if context["is_self"]:
@@ -129,21 +141,35 @@ def _may_correct(analysis, user) -> bool:
     return True
 
 
+# How the counter's rise reads for each signal it is read on (reps.segment.RiseRule.signal):
+# (what it did, the two numbers' sentence, the turn's arms, what follows the turn).
+_RISES = {
+    "shoulder": ("rose", "{:.2f} → {:.2f} of standing shoulder height", "arms at the top",
+                 "lowering"),
+    "sank": ("went down", "shoulders {:.2f} → {:.2f} of standing height below standing",
+             "arms at the bottom", "standing back up"),
+    "bar_lowered": ("lowered", "bar {:.2f} → {:.2f} of the way from lockout to the shoulders",
+                    "arms at the chest", "pressing back up"),
+}  # fmt: skip
+
+
 def _evidence_items(evidence: dict) -> list[tuple[str, str]]:
-    """The counter's evidence for a rep, as a coach reads it (pipeline.reps' keys)."""
+    """The counter's evidence for a rep, as a coach reads it (reps.segment's keys)."""
     e = evidence or {}
     items = []
+    signal = e.get("signal", "shoulder")  # counted before the key: a pull's
+    did, numbers, arms, after = _RISES.get(signal, _RISES["shoulder"])
     if e.get("rise_from") is not None and e.get("rise_to") is not None:
-        rose = f"{e['rise_from']:.2f} → {e['rise_to']:.2f} of standing shoulder height"
+        rose = numbers.format(e["rise_from"], e["rise_to"])
         if e.get("pull_s") is not None:
             rose += f" in {e['pull_s']:.2f} s"
-        items.append(("rose", rose))
-    if e.get("hands_below_shoulders") is not None:
+        items.append((did, rose))
+    if e.get("hands_below_shoulders") is not None and signal != "bar_lowered":
         items.append(("hands", f"{e['hands_below_shoulders']:.2f} body heights below shoulders"))
     if e.get("elbow_at_top_deg") is not None:
-        items.append(("arms at the top", f"{e['elbow_at_top_deg']:.0f}°"))
+        items.append((arms, f"{e['elbow_at_top_deg']:.0f}°"))
     if e.get("lowering"):
-        items.append(("lowering", str(e["lowering"])))
+        items.append((after, str(e["lowering"])))
     if e.get("pose_found_share") is not None:
         items.append(("pose found", f"{e['pose_found_share']:.0%}"))
     if e.get("doubts"):
@@ -192,6 +218,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "comments": page_of(request, comments, per_page=50, param="cpage", last=True),
         "unread_count": sum(c.unread for c in comments),
         "chart": analysis_chart_data(analysis, counted),
+        "lift_judged": lifts.of_exercise(analysis.exercise_detected),  # its chart and facts
         "result_video_url": result_video_url(analysis),
         "playback_url": playback_url(analysis),
         "playback": analysis.playback,
@@ -201,7 +228,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "any_judged": any(r.model_outcome != Outcome.NOT_JUDGED for r in counted),
         "not_judged_count": sum(bool(r.not_judged_reason) for r in counted),
         "can_label": bool(labelable),
-        "faults": fault_choices(),
+        "faults": fault_choices(lifts.of_exercise(analysis.exercise_detected).name),
         "lift": lift_told(session, analysis),
     }
     # The shown page's comments as the API has them, for static/js/annotations.js.

@@ -11,11 +11,14 @@ its lockout, the overlay and the detector's report its label. DEFAULT is the lif
 names none (older analyses, stored detector versions).
 
 Add a lift:
-1. Create core/lifts/<lift>/ with reps.py: `RISE = RiseRule(...)` (the zones of its rise,
-   the windows and margins; copy the deadlift's and change what differs), `LOCKOUT =
-   Lockout(...)`, and `recognise(rises, knee_angles) -> Seen`: the rises that are its reps
-   (Seen.spans), the Exercise it names (is_deadlift True: judged; say the count), and the
-   rises it refuses as CandidateSpans (reps.segment.candidate) with a sentence each.
+1. Create core/lifts/<lift>/ with reps.py: `RISE = RiseRule(...)` (the signal it is read on:
+   "shoulder" for a pull, "sank" or "bar_lowered" for a rep that goes down first, "curled";
+   the zones of its rise, the windows and margins; copy the closest lift's and change what
+   differs), `LOCKOUT = Lockout(...)`, `recognise(rises, knee_angles) -> Seen`: the rises
+   that are its reps (Seen.spans), the Exercise it names (is_deadlift True: counted; say the
+   count), and the rises it refuses as CandidateSpans (reps.segment.candidate) with a
+   sentence each; and `likely(posture) -> float` (posture.py: how likely a set's posture
+   makes it).
 2. measures.py: one function per fault, `(rep: RepData, fault: FaultSpec) -> dict | None`,
    returning `base.evidence(fault.rule, value, grid_frame, sentence)` or None.
 3. __init__.py: its FaultSpecs (ids, rules, limits, cues, views, keys that do not clash
@@ -49,13 +52,15 @@ from __future__ import annotations
 
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
 from core.lifts.bench import BENCH
+from core.lifts.curl import CURL
 from core.lifts.deadlift import DEADLIFT
 from core.lifts.squat import SQUAT
 
 # In the order a clip is recognised (recognise.py: the first lift with reps in it wins).
 # The bench before the squat: a lying lifter's arms move the shoulders' signal enough for
-# the squat's rise, and the bench claims only a body lying down.
-LIFTS: dict[str, Lift] = {lift.name: lift for lift in (DEADLIFT, BENCH, SQUAT)}
+# the squat's rise, and the bench claims only a body lying down. The curl last: counted, not
+# judged for form, and only once no lift judged has reps in the clip.
+LIFTS: dict[str, Lift] = {lift.name: lift for lift in (DEADLIFT, BENCH, SQUAT, CURL)}
 # The lift of whatever names none: a stored analysis, a detector's report, a call that
 # passes no lift. Every record before a second lift is of it: it never changes.
 DEFAULT: Lift = DEADLIFT

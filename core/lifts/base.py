@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from core.lifts.posture import Posture
-from core.reps.segment import CandidateSpan, RepSpan, RiseRule, Rises
+from core.reps.segment import CandidateSpan, RepSpan, RiseRule, Rises, Signals
 from core.result import Exercise
 
 VIEWS = ("side", "oblique", "front")  # faults.camera_view's answers
@@ -53,13 +53,25 @@ class RepData:
     """What a fault's measure reads of one rep, on the 30 fps grid: its span, the body
     angles (kinematics.body_angles, with the body-frame series), its kinematics
     (kinematics.rep_kinematics), the back's bulge per grid frame (pose/back.py) or None,
-    and the camera view (faults.camera_view)."""
+    and the camera view (faults.camera_view); `lowering_first`, the lift's rep goes down
+    first (RiseRule.lowering_first: its span turns at the bottom, not at the top)."""
 
     span: RepSpan
     angles: dict[str, np.ndarray]
     kinematics: dict[str, Any]
     back: np.ndarray | None
     view: str
+    lowering_first: bool = False
+
+    @property
+    def bottom(self) -> int:
+        """The grid frame the rep turns at the bottom (a pull: its start)."""
+        return self.span.lockout if self.lowering_first else self.span.start
+
+    @property
+    def top(self) -> int:
+        """The grid frame of the rep's lockout at the top (a squat: its end)."""
+        return self.span.end if self.lowering_first else self.span.lockout
 
 
 def finite(x: np.ndarray) -> bool:
@@ -133,6 +145,15 @@ class Seen:
 Recogniser = Callable[[Rises, "np.ndarray | None"], Seen]
 
 
+def wrists(sig: Signals) -> np.ndarray:
+    """The bar's height as a standing lift's chart shows it: the wrists', standing heights."""
+    return sig.wrist
+
+
+# What a rep card shows of a lift's kinematics (templates/analysis/review.html).
+STANDING_FACTS = ("hip", "knee", "trunk", "lockout")
+
+
 @dataclass(frozen=True)
 class Lift:
     """A lift the platform judges: `faults` in the order a rep's faults are named; `rise`,
@@ -141,7 +162,11 @@ class Lift:
     the other exercise names its recogniser gives (a variant it judges alike);
     `no_reps`, what a set of it with no complete rep is told (what a rep needs to show);
     `in_view`, the body's parts (faults.KEY_JOINTS) its reps are judged only with in the
-    picture and seen (a bench press is judged on the arms and torso, the legs may be out)."""
+    picture and seen (a bench press is judged on the arms and torso, the legs may be out);
+    `bar`, the bar's height per grid frame as its chart shows it, said by `bar_reads`
+    (its values' unit: `bar_unit`);
+    `facts`, the kinematics its rep card shows (STANDING_FACTS, "elbow"); `form_judged`
+    False: its reps are counted, not judged for form (no faults, no detector)."""
 
     name: str
     label: str
@@ -153,6 +178,11 @@ class Lift:
     variants: tuple[str, ...] = ()
     no_reps: str = "No complete rep was found, with the whole body in view."
     in_view: tuple[str, ...] = ("shoulders", "hips", "knees", "ankles", "hands")
+    bar: Callable[[Signals], np.ndarray] = wrists
+    bar_reads: str = "wrist height in standing heights"
+    bar_unit: str = "standing heights"
+    facts: tuple[str, ...] = STANDING_FACTS
+    form_judged: bool = True
 
     def fault(self, fault_id: str) -> FaultSpec:
         return next(f for f in self.faults if f.id == fault_id)

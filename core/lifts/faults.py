@@ -156,9 +156,11 @@ def check_rep(
     view, _ = camera_view(world[s : e + 1])
     check = FaultCheck(camera_view=view)
     check.not_judged = not_judged_reason(lm[s : e + 1], lift.in_view)
+    if not lift.form_judged:
+        check.not_judged = f"{lift.label} reps are counted, not judged for form."
     if check.not_judged:
         return check
-    rep = RepData(span, angles, kinematics, back, view)
+    rep = RepData(span, angles, kinematics, back, view, lift.rise.lowering_first)
     measured = {}
     for fault in lift.faults:
         if fault.measure is None or not _judged_from(fault, view):

@@ -1,7 +1,7 @@
 """What the body does over a set, whatever the lift: how much of it the lifter lies down,
 whether the shoulders go down, and where the hands are while they do. Each lift says how
-likely it is from this (`Lift.likely`); recognise.py turns that into a probability per lift
-(shown to people) and asks the likeliest lift first.
+likely it is from this (`Lift.likely`); recognise.py turns that into a probability per lift,
+shown to people beside the lift its reps were counted as.
 
 Read on the whole set, not on reps, so a lift is told before its reps are looked for; the
 same measures from any camera: a body lying down is told in the picture (its torso near
@@ -41,6 +41,10 @@ HANDS_LOW = 0.20
 # second): a pull's bottom looks lying in the picture (a hinged trunk near horizontal), in at
 # most a third of the shared deadlift sets' frames (0.34); the bench sets lie in 0.98-1.00.
 LYING_SET = (0.40, 0.80)
+# The hands' travel against the shoulders over a set (standing heights, 5th to 95th
+# percentile): a pull's and a squat's hands ride with the shoulders (under 0.15 on the
+# shared clips); a curl brings them from hanging (~0.35 below) up to the shoulders.
+ARMS_TRAVEL = (0.15, 0.25)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class Posture:
     down: float = 0.0
     hands_low: float = 0.0
     hands_high: float = 0.0
+    arms_travel: float = 0.0
 
     @property
     def lying_down(self) -> float:
@@ -94,15 +99,20 @@ def posture(sig: Signals, world: np.ndarray | None) -> Posture:
         return Posture()
     upright = seen & (lying == 0) & np.isfinite(sig.shoulder)
     down = 0.0
-    low = high = 0.0
+    low = high = travel = 0.0
     if upright.sum() >= 5:
+        hang = sig.hang[upright & np.isfinite(sig.hang)]
+        if len(hang) >= 5:
+            lo, hi = ARMS_TRAVEL
+            spread = float(np.percentile(hang, 95) - np.percentile(hang, 5))
+            travel = float(np.clip((spread - lo) / (hi - lo), 0.0, 1.0))
         deepest = float(np.percentile(sig.shoulder[upright], 5))
         down = float(np.clip((DOWN_FROM - deepest) / (DOWN_FROM - DOWN_TO), 0.0, 1.0))
         bottom = upright & (sig.shoulder <= DOWN_ZONE) & np.isfinite(sig.hang)
         if bottom.any():
             low = float(np.mean(sig.hang[bottom] >= HANDS_LOW))
             high = 1.0 - low
-    return Posture(float(np.mean(lying[seen])), down, low, high)
+    return Posture(float(np.mean(lying[seen])), down, low, high, travel)
 
 
 def probabilities(likely: dict[str, float]) -> dict[str, float]:

@@ -1,7 +1,9 @@
-"""What a clip shows, and its reps: each lift of the registry, the likeliest first (its
-probability from the set's posture: posture.py and `Lift.likely`), is asked which of the
+"""What a clip shows, and its reps: each lift of the registry, in turn, is asked which of the
 set's rises are its reps (`Lift.recognise`, on reps.segment.find_rises under its `rise`);
-the first with reps names the exercise, with every lift's probability. When none has any,
+the first with reps names the exercise, with every lift's probability from the set's
+posture (posture.py and `Lift.likely`: shown to people, beside the reps' own evidence,
+which decides: a rise's hands tell a pull from a squat better than a whole set's posture
+does on a badly tracked clip). When none has any,
 the clip is told for what it looks like instead, against the lifts judged: a squat (the
 shoulders rose with the hands at them), a curl (the arms moved alone), or nothing.
 
@@ -44,8 +46,8 @@ def segment_reps(
     lifts: Iterable[Lift] | None = None,
 ) -> Segmentation:
     """The reps of a set on a 30 fps landmark track (M, 33, >=3), NaN where missing, and
-    what the clip shows, asking `lifts` (the registry's by default) in turn, the likeliest
-    first (ties in the registry's order); the probabilities are every registered lift's.
+    what the clip shows, asking `lifts` (the registry's by default) in turn; the
+    probabilities are every registered lift's.
     `world` (M, 33, 3) world landmarks show the arms (a last rise never seen lowered counts
     unless the arms show the bar was not in the hands); `knee_angles` per grid frame (the
     better-seen knee, kinematics.body_angles) tell a lift's variants; `thumbs` (M, h, w)
@@ -65,14 +67,14 @@ def segment_reps(
     pool = {lift.name: lift for lift in (*LIFTS.values(), *judged)}
     odds = probabilities({name: lift.likely(seen_posture) for name, lift in pool.items()})
     first: tuple[Rises, Seen] | None = None
-    for lift in sorted(judged, key=lambda lift: -odds[lift.name]):
+    for lift in judged:
         rises = found[lift.rise]
         seen = lift.recognise(rises, knee_angles)
         if seen.spans and seen.exercise is not None:
             seen.exercise.probabilities = odds
             return _told(rises, seen.spans, seen.exercise, seen.rejected, lift.name)
         first = first or (rises, seen)
-    rises, seen = first  # type: ignore[misc]  # told with the likeliest lift's rejections
+    rises, seen = first  # type: ignore[misc]  # told with the first lift's rejections
     exercise = _not_judged(rises, judged)
     exercise.probabilities = odds
     return _told(rises, [], exercise, seen.rejected, "")
@@ -90,8 +92,8 @@ def _told(
     warnings = list(rises.warnings) if spans else []
     if spans and not spans[-1].complete:
         warnings.append(
-            f"Rep {len(spans)} is cut off by the end of the clip before the bar was back down: "
-            "it is counted, and its image is built from what there is."
+            f"Rep {len(spans)} is cut off by the end of the clip before it finished: it is "
+            "counted, and its image is built from what there is."
         )
     uncounted = sorted(rises.missed + rejected, key=lambda c: c.start)
     return Segmentation(spans, exercise, rises.signals, warnings, uncounted, lift)
@@ -100,15 +102,18 @@ def _told(
 def _not_judged(rises: Rises, judged: tuple[Lift, ...]) -> Exercise:
     """What a clip with no judged lift's reps looks like, said against the lifts judged."""
     names = " or ".join(lift.label.lower() for lift in judged)
+    asked = {lift.name for lift in judged}
     sig = rises.signals
-    if any(not hands_below_shoulders(sig, span) >= HANDS_AT_SHOULDERS for span in rises.spans):
+    if "squat" not in asked and any(
+        not hands_below_shoulders(sig, span) >= HANDS_AT_SHOULDERS for span in rises.spans
+    ):
         return Exercise(
             "squat",
             False,
             f"This looks like a squat, not a {names}: the hands stay at the shoulders while "
             "the hips go down and up.",
         )
-    if _arms_cycle_alone(sig, rises.rule):
+    if "curl" not in asked and _arms_cycle_alone(sig, rises.rule):
         return Exercise(
             "curl",
             False,
@@ -118,7 +123,7 @@ def _not_judged(rises: Rises, judged: tuple[Lift, ...]) -> Exercise:
     return Exercise(
         "unknown",
         False,
-        f"No {names} rep was seen: the lifter never pulled from the bottom to lockout.",
+        f"No {names} rep was seen: no movement from start to finish of one.",
     )
 
 

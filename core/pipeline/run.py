@@ -129,7 +129,9 @@ def analyze_video(
         timings_ms=timer.ms,
         pose_frames_found=int(poses.track.found.sum()),
         pose_frames_estimated=len(poses.posed),
-        frames=frame_table(poses.frame_times, info.fps, track.timeline, stages, seg.signals.wrist),
+        frames=frame_table(
+            poses.frame_times, info.fps, track.timeline, stages, lift_of(seg).bar(seg.signals)
+        ),
         warnings=warnings + seg.warnings,
         people_counts=poses.people,
         candidates=candidate_records(seg, track.timeline.source_frame, info),

@@ -444,14 +444,15 @@ def judge_reps(
 
 # ---- per input frame, the report and the warnings -------------------------------------------
 def frame_table(
-    times: list[float], fps: float, timeline: Timeline, stages: Stages, wrist30: np.ndarray
+    times: list[float], fps: float, timeline: Timeline, stages: Stages, bar30: np.ndarray
 ) -> list[dict[str, Any]]:
-    """Stage, probability and bar (wrist) height per input frame, for charts and overlay;
-    "t" counts frames at the average rate, "pts" is the frame's time in the file."""
+    """Stage, probability and bar height (`bar30` per grid frame: the lift's `bar`, the
+    wrists' for a standing lift) per input frame, for charts and overlay; "t" counts frames
+    at the average rate, "pts" is the frame's time in the file."""
     out = []
     for i, t in enumerate(times):
         k = timeline.grid_index(t)
-        bar = wrist30[k] if np.isfinite(wrist30[k]) else None
+        bar = bar30[k] if np.isfinite(bar30[k]) else None
         out.append(
             {
                 "t": round(i / fps, 3),

@@ -15,6 +15,8 @@ L_WRIST, R_WRIST = 15, 16
 L_HIP, R_HIP = 23, 24
 L_KNEE, R_KNEE = 25, 26
 L_ANKLE, R_ANKLE = 27, 28
+L_HEEL, R_HEEL = 29, 30
+L_FOOT, R_FOOT = 31, 32  # the foot index: the toes
 
 NAMES = (
     "nose", "left eye (inner)", "left eye", "left eye (outer)", "right eye (inner)",

@@ -55,10 +55,20 @@ class RiseRule:
     shallow_rise: float  # shoulders rising less than this share of standing height: shallow
     lockout_window: int  # grid frames after lockout in which the arms are looked at
     partial_rise: float  # a shot opening this far below its peak, rising to it: under way
-    # The Signals series the rise is read on: the shoulders' height (a standing lift) or
-    # "bar_lowered" (a lifter lying down: the bar's way down from lockout, so the "rise"
-    # runs from lockout down to the chest and the span's `lockout` is the turn at the chest).
+    # The Signals series the rise is read on: the shoulders' height (a pull: the rise runs
+    # from the bottom up to lockout) or how far down from the top a rep goes, "sank" (the
+    # shoulders below standing: a squat) or "bar_lowered" (a lifter lying down: the bar
+    # below lockout): then the "rise" is the way down, the span runs from the top through
+    # the turn at the bottom (its `lockout`) back to the top (`lowering_first`).
     signal: str = "shoulder"
+    noun: str = "pull"  # what one rise is called in the sentences of rises not counted
+
+    @property
+    def lowering_first(self) -> bool:
+        """A rep that goes down first (a squat, a bench press): its span's start and end are
+        the top, its `lockout` the bottom; a pull's (or a curl's) start is the bottom, its
+        lockout the top."""
+        return self.signal in ("sank", "bar_lowered")
 
 
 @dataclass
@@ -74,6 +84,18 @@ class Signals:
     # the other series a lying lifter is read on (_arm_series).
     bar_lowered: np.ndarray | None = None
     arms: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def curled(self) -> np.ndarray:
+        """How near the hands are to the shoulders, rising as they come up (-hang): a
+        curl's rise is read on it."""
+        return -self.hang
+
+    @property
+    def sank(self) -> np.ndarray:
+        """How far the shoulders are below standing, in shares of their standing height (0
+        standing tall): a squat's rise is read on it, going down."""
+        return 1.0 - self.shoulder
 
 
 @dataclass
@@ -373,6 +395,7 @@ def _shot_reps(
         top = slice(lockout, (min(lockout + rule.lockout_window, end) if complete else end) + 1)
         elbow = _straightest_arm(world, top)
         evidence = {
+            "signal": rule.signal,  # what rise_from and rise_to are read on
             "rise_from": round(float(low), 2),
             "rise_to": round(float(peak), 2),
             "pull_s": round((lockout - start) / FPS, 2),
@@ -391,8 +414,8 @@ def _shot_reps(
                 candidate(
                     span,
                     "too_short",
-                    f"{when(lockout)}: a jump of the tracked pose, "
-                    f"not a pull (bottom to top in {(lockout - start) / FPS:.2f} s).",
+                    f"{when(lockout)}: a jump of the tracked pose, not a {rule.noun} "
+                    f"({(lockout - start) / FPS:.2f} s from one end of it to the other).",
                 )
             )
             continue
@@ -443,7 +466,7 @@ def _confidence(span: RepSpan, rule: RiseRule) -> float:
     if not span.complete:
         doubts.append(("its lowering is not in the clip", 0.8))
     if e["rise_to"] - e["rise_from"] < rule.shallow_rise:
-        doubts.append(("a shallow rise for a pull from the floor", 0.8))
+        doubts.append((f"a shallow {rule.noun}", 0.8))
     if e["pose_found_share"] < 0.9:
         doubts.append(("the lifter was not seen in every frame", e["pose_found_share"] / 0.9))
     e["doubts"] = [d for d, _ in doubts]
@@ -481,8 +504,8 @@ def _partial_start(
         lockout,
         lockout,
         "partial_start",
-        f"{when(first)}: the clip starts halfway up a pull; a pull whose start is not seen "
-        "is not counted.",
+        f"{when(first)}: the clip starts halfway through a {rule.noun}; a {rule.noun} whose "
+        "start is not seen is not counted.",
     )
 
 

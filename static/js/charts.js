@@ -226,7 +226,8 @@
     }, onSeek);
   }
 
-  /* Bar (wrist) height over time, in standing heights above the ankles. */
+  /* Bar height over time: the wrists' in standing heights above the ankles, or what the
+     lift reads it as (data.bar_unit). */
   function bar(svg, data, onSeek, readoutEl) {
     var pts = data.bar || [];
     var ts = pts.map(function (p) { return p[0]; }), vs = pts.map(function (p) { return p[1]; });
@@ -242,7 +243,7 @@
       readout: function (t) {
         var i = sampleAt(ts, t, gap);
         return [i < 0 || vs[i] === null ? ["muted", "no pose at " + t.toFixed(2) + " s"]
-          : ["rd-bar", "bar " + vs[i].toFixed(2) + " standing heights"]];
+          : ["rd-bar", "bar " + vs[i].toFixed(2) + " " + (data.bar_unit || "standing heights")]];
       }
     }, onSeek);
   }

@@ -77,7 +77,11 @@
       else if (chip) { ev.preventDefault(); self.toggle(chip.dataset.fault); }
     });
   }
-  Box.prototype.chips = function () { return Array.prototype.slice.call(this.el.querySelectorAll("[data-fault]")); };
+  // The chips shown (a rep's lift offers its own faults' tags: the others are hidden).
+  Box.prototype.chips = function () {
+    return Array.prototype.slice.call(this.el.querySelectorAll("[data-fault]"))
+      .filter(function (c) { return !c.hidden; });
+  };
   Box.prototype.faults = function () {
     return this.chips().filter(function (c) { return c.getAttribute("aria-pressed") === "true"; })
       .map(function (c) { return c.dataset.fault; });

@@ -11,6 +11,7 @@
   // The analysis drawn over the video (overlay.js): the landmarks of the item's session.
   var canvas = $("queue-overlay");
   var overlay = window.VideoOverlay && canvas ? VideoOverlay.attach(video, canvas, null) : null;
+  var allChips = Array.prototype.slice.call(boxEl.querySelectorAll("[data-fault]"));
   var noteInput = boxEl.querySelector("[data-label-note]");
   var pos = 0;
   var advanceTimer = null;
@@ -47,6 +48,7 @@
       (it.detector ? (it.joints.length ? " · " : "") + "judged by " + it.detector : "");
     $("queue-labelled-by").textContent = it.label ? "by " + (it.labelled_by || "you") : "";
     $("queue-image").src = it.image_url;
+    showChips(it.faults_offered);
     box.setRep(it.id, it);
     if (overlay) overlay.load(it.overlay_url || null);
     var src = new URL(it.video_url, window.location.href).href;
@@ -55,6 +57,17 @@
     var play = video.play();
     if (play && play.catch) play.catch(function () { /* autoplay refused: the loop still seeks */ });
     progress();
+  }
+
+  // The fault tags of the rep's lift, numbered for Shift + a number in the order shown.
+  function showChips(offered) {
+    var n = 0;
+    allChips.forEach(function (chip) {
+      chip.hidden = !!offered && offered.indexOf(chip.dataset.fault) < 0;
+      var kbd = chip.querySelector("kbd");
+      if (!chip.hidden) n += 1;
+      if (kbd) kbd.textContent = chip.hidden ? "" : Keys.shown("fault", n);
+    });
   }
 
   function go(delta) {
@@ -142,13 +155,9 @@
     if (ev.key === "Escape") { ev.preventDefault(); noteInput.blur(); }
   });
 
+  showChips(items[pos].faults_offered);  // the first rep's lift's tags, for the keys' help
   // Keys from the one map (keys.js): playback as on the review page, [ ] for the reps,
   // the labelling letters, Shift + a number for the fault tags (1 2 3 are the speeds).
-  var chips = Array.prototype.slice.call(boxEl.querySelectorAll("[data-fault]"));
-  chips.forEach(function (chip, i) {
-    var kbd = chip.querySelector("kbd");
-    if (kbd) kbd.textContent = Keys.shown("fault", i + 1);
-  });
   Keys.register({
     play: toggle,
     "frame-back": function () { step(-1); }, "frame-forward": function () { step(1); },
@@ -162,7 +171,7 @@
     anomalous: function () { box.submit("anomalous"); },
     fault: {
       run: function (n) { box.toggleNth(n - 1); },
-      detail: chips.map(function (c, i) {
+      detail: allChips.filter(function (c) { return !c.hidden; }).map(function (c, i) {
         return Keys.shown("fault", i + 1) + " " + (c.dataset.faultLabel || c.dataset.fault);
       }).join(", ")
     },

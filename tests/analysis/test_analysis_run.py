@@ -31,6 +31,8 @@ from uploads.services.uploads import session_upload
 
 SHORT_CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")  # 133 frames, 2 reps
 CURL = ("videos", "jrplatin+FormFit", "curl.mp4")
+# A lifter setting up and never pulling (the source cut the clip before the pull): no lift.
+NO_LIFT = ("videos", "BichraiX+AI-Deadlift-Analysis", "good", "good012.mp4")
 # The analyses here are about what follows the poses (jobs, files, rows, reruns): each
 # file's poses are computed once in the run (tests/pose_cache.py).
 pytestmark = pytest.mark.usefixtures("pose_cache")
@@ -196,12 +198,25 @@ def test_no_video_is_drawn_for_an_analysis_nobody_exported(
     assert not [key for key in stored_files(analysis.output_dir) if key.endswith(".mp4")]
 
 
-def test_a_curl_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(
+def test_a_curl_is_counted_and_each_rep_says_it_is_not_judged_for_form(
     athlete_a, django_capture_on_commit_callbacks
 ):
+    """One of the seeds' other exercises: recognised, its reps counted (the manifest's
+    notes: 5 curls), never failed, and no verdict claimed for form."""
     analysis = _upload(athlete_a, shared_path(*CURL), django_capture_on_commit_callbacks)
+    assert analysis.status == "done" and analysis.exercise_detected == "curl"
+    assert analysis.session.exercise == "curl" and analysis.rep_count == 5
+    reasons = set(analysis.reps.values_list("not_judged_reason", flat=True))
+    assert reasons == {"Curl reps are counted, not judged for form."}
+    assert not analysis.reps.exclude(verdict=None).exists()
+
+
+def test_a_clip_showing_no_lift_fails_with_a_sentence_keeps_the_upload_and_can_be_retried(
+    athlete_a, django_capture_on_commit_callbacks
+):
+    analysis = _upload(athlete_a, shared_path(*NO_LIFT), django_capture_on_commit_callbacks)
     assert analysis.status == "failed"
-    assert "not a deadlift" in analysis.error
+    assert "rep was seen" in analysis.error
     assert analysis.reps.count() == 0
     assert media_stat(analysis.session.video.name) is not None
 

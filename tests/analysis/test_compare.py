@@ -3,7 +3,7 @@
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import Rep
+from analysis.models import Analysis, Rep
 from tests.conftest import make_session
 
 
@@ -39,12 +39,18 @@ def test_b_can_come_from_another_session_of_the_athlete_and_choices_stay_theirs(
     first = make_session(athlete_a).analysis.reps.get(index=1)
     later = make_session(athlete_a).analysis.reps.get(index=2)
     make_session(athlete_b)  # another athlete's reps are never offered
+    squat = make_session(athlete_a)  # nor their reps of another lift: a squat is no pull
+    Analysis.objects.filter(pk=squat.analysis.pk).update(exercise_detected="squat")
     response = _get(coach_a, a=first.pk, b=later.pk)
     assert response.status_code == 200
     assert response.context["b"]["rep"].pk == later.pk
     offered = {c["id"] for c in response.context["choices"]}
-    own = set(Rep.objects.filter(analysis__session__athlete=athlete_a).values_list("pk", flat=True))
-    assert offered == own
+    own = Rep.objects.filter(analysis__session__athlete=athlete_a).exclude(analysis=squat.analysis)
+    assert offered == set(own.values_list("pk", flat=True))
+    response = _get(coach_a, a=squat.analysis.reps.get(index=1).pk)
+    assert {c["id"] for c in response.context["choices"]} == set(
+        squat.analysis.reps.values_list("pk", flat=True)
+    )
 
 
 def test_a_rep_the_user_may_not_see_is_a_404_on_either_side(athlete_a, athlete_b, coach_other):

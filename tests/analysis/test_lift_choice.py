@@ -103,7 +103,7 @@ def test_a_set_said_to_be_another_lift_says_so_and_is_analysed_as_it_in_one_clic
 def test_analyse_as_refuses_a_lift_not_judged_and_a_running_analysis(athlete_a, coach_other):
     session = make_session(athlete_a)
     with pytest.raises(ValidationError, match="Choose one of"):
-        analysis_analyse_as(analysis=session.analysis, lift="curl")
+        analysis_analyse_as(analysis=session.analysis, lift="push_up")
     Analysis.objects.filter(pk=session.analysis.pk).update(status="running")
     with pytest.raises(ValidationError, match="still in progress"):
         analysis_analyse_as(analysis=session.analysis, lift=lifts.DEFAULT.name)
@@ -113,7 +113,7 @@ def test_analyse_as_refuses_a_lift_not_judged_and_a_running_analysis(athlete_a, 
     url = f"/api/sessions/{session.pk}/analyse-as/"
     assert api.post(url, {"lift": lifts.DEFAULT.name}).status_code == 404
     api.force_authenticate(athlete_a)
-    assert api.post(url, {"lift": "curl"}).status_code == 400
+    assert api.post(url, {"lift": "push_up"}).status_code == 400
 
 
 def test_the_upload_offers_recognise_it_and_every_lift_judged(athlete_a):
@@ -132,4 +132,16 @@ def test_the_upload_offers_recognise_it_and_every_lift_judged(athlete_a):
     assert form.cleaned_data["exercise"] == ""  # left to be recognised
     upload_check_details(uploaded_by=athlete_a, athlete=athlete_a, exercise="", notes="")
     with pytest.raises(ValidationError, match="leave it empty"):
-        upload_check_details(uploaded_by=athlete_a, athlete=athlete_a, exercise="curl", notes="")
+        upload_check_details(uploaded_by=athlete_a, athlete=athlete_a, exercise="push_up", notes="")
+
+
+def test_a_sets_page_offers_the_fault_tags_of_its_lift(athlete_a, coach_a):
+    """A coach tags a squat with the squat's faults (and "other"), a pull with the pull's."""
+    session = make_session(athlete_a)
+    client = Client()
+    client.force_login(coach_a)
+    url = reverse("session_review", args=[session.pk])
+    for name in lifts.LIFTS:
+        Analysis.objects.filter(pk=session.analysis.pk).update(exercise_detected=name)
+        offered = {f["value"] for f in client.get(url).context["faults"]}
+        assert offered == {f.id for f in lifts.get(name).faults} | {"other"}, name

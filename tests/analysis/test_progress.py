@@ -187,3 +187,26 @@ def test_the_page_pages_the_progress_latest_first(athlete_a, coach_a, monkeypatc
     junk = client.get(url + "?progress=zzz")  # nonsense is the first page, not an error
     assert junk.status_code == 200 and len(junk.context["progress"]) == 2
     assert progress_points(progress_sessions(athlete_a, coach_a)[:0]) == []
+
+
+@pytest.mark.django_db
+def test_progress_is_per_lift_with_the_latest_sets_lift_first(athlete_a):
+    """Loads, 1RMs and tempos of a squat and a deadlift are not one line: the page shows one
+    lift's sets (the latest set's lift unless another is asked for) and offers the others."""
+    pull = _set(athlete_a, day=DAY, load="140.0")
+    squat = _set(athlete_a, day=DAY + dt.timedelta(days=1), load="100.0")
+    TrainingSession.objects.filter(pk=squat.pk).update(exercise="squat")
+    assert [p["session_id"] for p in athlete_progress(athlete_a, athlete_a, "squat")] == [squat.pk]
+    client = Client()
+    client.login(username="athlete_a", password=PERSONA_PASSWORD)
+    page = client.get(reverse("athlete_dashboard"))
+    assert [p["session_id"] for p in page.context["progress"]] == [squat.pk]
+    assert page.context["progress_lift"].name == "squat"
+    body = page.content.decode()
+    assert 'data-testid="progress-lifts"' in body and "?lift=deadlift#progress" in body
+    page = client.get(reverse("athlete_dashboard") + "?lift=deadlift")
+    assert [p["session_id"] for p in page.context["progress"]] == [pull.pk]
+    assert page.context["progress"][0]["e1rm_kg"] == pytest.approx(140 * 33 / 30, abs=0.1)
+    # A lift with no set of theirs (or none at all) shows the latest set's lift.
+    page = client.get(reverse("athlete_dashboard") + "?lift=bench_press")
+    assert page.context["progress_lift"].name == "squat"

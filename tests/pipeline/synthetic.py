@@ -139,6 +139,31 @@ def squat_pose(u: float, lean: float, thigh_bottom: float = DEEP_THIGH_DEG, x0: 
     return lm
 
 
+STANCE = 0.06  # half the ankles' distance apart, seen from the front
+
+
+def squat_front(side_pose: np.ndarray, u: float, fault: str = "") -> np.ndarray:
+    """The squat `side_pose` (squat_pose's) seen from the front: the same heights, the body's
+    left and right across the picture, its forward lean in depth. The knees spread a little
+    over turned-out feet as they bend; `fault` "knees_cave" draws them in at the bottom,
+    "shift" moves the hips (and all above them) over one foot."""
+    lm = side_pose.copy()
+    half = {11: 0.07, 13: 0.09, 15: 0.07, 17: 0.07, 19: 0.07, 21: 0.07, 23: 0.05,
+            25: STANCE * (1 + 0.3 * u), 27: STANCE, 29: STANCE, 31: STANCE}  # fmt: skip
+    if fault == "knees_cave":
+        half[25] = STANCE * (1 - 0.5 * u)
+    for i, h in half.items():
+        for side, sign in ((0, -1), (1, 1)):
+            lm[i + side, 2] = side_pose[i + side, 0] - 0.5  # forward: into the picture
+            lm[i + side, 0] = 0.5 + sign * h
+    if fault == "shift":
+        for i in (11, 12, 13, 14, 15, 16, 23, 24):
+            lm[i, 0] += 2 * STANCE * 0.4 * u  # 40% of the stance over to one side
+    for i in range(11):
+        lm[i, 0], lm[i, 2] = 0.5 + 0.005 * (i % 3), side_pose[i, 0] - 0.5
+    return lm
+
+
 def squat_set(reps: int, fault: str = ""):
     """Stand, then `reps` squats, then stand: a script of (duration_s, (u, lean) from,
     (u, lean) to) segments and the times the reps reach standing. `fault`: "shallow" (hips
@@ -163,9 +188,17 @@ def squat_set(reps: int, fault: str = ""):
     return script, tops
 
 
-def squat_track(script, fps: float = 30.0, thigh_bottom: float = DEEP_THIGH_DEG):
+def squat_track(
+    script,
+    fps: float = 30.0,
+    thigh_bottom: float = DEEP_THIGH_DEG,
+    front: str | None = None,
+    heels: bool = False,
+):
     """Follow a squat_set script: times, landmarks (N, 33, 4), found, and world landmarks
-    (N, 33, 3: the picture's coordinates with depth, y down, as MediaPipe's)."""
+    (N, 33, 3: the picture's coordinates with depth, y down, as MediaPipe's). `front`: seen
+    from the front (squat_front), "" for a clean squat or the fault it shows; `heels`: from
+    the side, the heels rising off the floor at the bottom."""
     total = sum(d for d, _, _ in script)
     times = np.arange(0, total, 1.0 / fps)
     lms = []
@@ -177,7 +210,12 @@ def squat_track(script, fps: float = 30.0, thigh_bottom: float = DEEP_THIGH_DEG)
                 u, lean = (a[j] + (b[j] - a[j]) * w for j in range(2))
                 break
             acc += d
-        lms.append(squat_pose(u, lean, thigh_bottom))
+        pose = squat_pose(u, lean, thigh_bottom)
+        if front is not None:
+            pose = squat_front(pose, u, front)
+        elif heels:
+            pose[29:31, 1] -= 0.08 * u  # the heels ~0.13 standing heights up at the bottom
+        lms.append(pose)
     lm = np.array(lms)
     world = lm[..., :3].copy()
     world -= (world[:, 23:24] + world[:, 24:25]) / 2

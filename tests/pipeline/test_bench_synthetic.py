@@ -101,3 +101,23 @@ def test_the_bench_is_registered_after_the_deadlift_which_stays_the_default():
     assert lifts.of_exercise("bench_press") is BENCH
     others = {f.key for lift in lifts.LIFTS.values() if lift is not BENCH for f in lift.faults}
     assert not others & {f.key for f in BENCH.faults}
+
+
+def test_a_bench_reps_tempo_is_down_then_up_and_its_bar_reads_on_the_press():
+    """A rep that goes down first: its eccentric is start -> chest, its concentric chest ->
+    lockout (kinematics reads the span's turn as the bottom); the chart's bar is the press's
+    height (1 at lockout), not a lying lifter's wrists in standing heights."""
+    from core.lifts.kinematics import rep_kinematics
+
+    _, lm, world = bench_set(3)
+    seg = segment_reps(lm, world)
+    angles = body_angles(world, lm)
+    for span in seg.spans:
+        k = rep_kinematics(span, lm, angles, seg.signals, 640, 360, BENCH)
+        assert k["eccentric_s"] == round((span.lockout - span.start) / 30, 3)
+        assert k["concentric_s"] == round((span.end - span.lockout) / 30, 3)
+        assert k["elbow_angle_lockout_deg"] > k["elbow_angle_bottom_deg"]
+    bar = BENCH.bar(seg.signals)
+    first = seg.spans[0]
+    assert bar[first.start] > 0.85 and bar[first.lockout] < 0.3
+    assert BENCH.facts == ("elbow",)  # the rep card shows the arms, no trunk "from upright"

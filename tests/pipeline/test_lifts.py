@@ -154,7 +154,7 @@ def test_each_squat_fault_is_named_on_a_synthetic_set_that_shows_it(fault, kind,
 def test_each_lift_is_the_likeliest_on_a_set_of_it_with_probabilities_that_add_up():
     """The probabilities come from the set's posture (lifts/posture.py), every registered lift
     and "other" beside it: a pull, a squat and a bench press each make their own lift the
-    likeliest and the others unlikely; a curl (arms only, standing) is likeliest none."""
+    likeliest and the others unlikely; so does a curl (arms only, standing)."""
     from core.lifts.recognise import segment_reps
     from core.video.timebase import resample
     from tests.pipeline.synthetic import deadlift_set, squat_set, squat_track, track
@@ -167,7 +167,7 @@ def test_each_lift_is_the_likeliest_on_a_set_of_it_with_probabilities_that_add_u
         "deadlift": (resample(*track(script)).landmarks, None),
         "squat": (squat, squat_world),
         "bench_press": (lm, world),
-        "other": (resample(*track([(6.0, 0.0, 0.0)], curl_cycles=4)).landmarks, None),
+        "curl": (resample(*track([(6.0, 0.0, 0.0)], curl_cycles=4)).landmarks, None),
     }
     for name, (lm, world) in sets.items():
         odds = segment_reps(lm, world).exercise.probabilities

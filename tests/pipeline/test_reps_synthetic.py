@@ -1,11 +1,24 @@
-"""Rep counting on synthetic landmark tracks with known boundaries."""
+"""Rep counting on synthetic landmark tracks with known boundaries, and a synthetic set per
+fault of the squat and the bench press (each registered fault named on a set that shows it,
+not on a clean one)."""
 
 import numpy as np
 import pytest
 
+from core import lifts
 from core.lifts.recognise import segment_reps
+from core.pipeline.steps import find_reps, reps_faults, reps_kinematics
+from core.result import VideoInfo
 from core.video.timebase import resample
-from tests.pipeline.synthetic import deadlift_set, squat_set, squat_track, track
+from tests.pipeline.synthetic import (
+    DEEP_THIGH_DEG,
+    SHALLOW_THIGH_DEG,
+    deadlift_set,
+    squat_set,
+    squat_track,
+    track,
+)
+from tests.pipeline.synthetic_bench import bench_set
 
 
 def count(times, lm, found):
@@ -104,8 +117,9 @@ def test_a_squat_set_is_counted_and_named_a_squat(reps):
     seg = segment_reps(resample(times, lm, found).landmarks, world)
     assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("squat", "squat", reps)
     assert seg.exercise.judged
-    assert np.allclose([s.lockout / 30 for s in seg.spans], tops, atol=0.35)
-    assert all(s.start < s.lockout < s.end for s in seg.spans)
+    # standing, the bottom (the turn), standing again: the rep ends as the lifter stands
+    assert np.allclose([s.end / 30 for s in seg.spans], tops, atol=0.35)
+    assert all(s.start < s.lockout < s.end and s.complete for s in seg.spans)
 
 
 def test_a_mirrored_squat_set_counts_the_same():
@@ -124,11 +138,89 @@ def test_a_deadlift_set_is_still_a_deadlift_with_the_squat_judged(reps):
     assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("deadlift", "deadlift", reps)
 
 
-def test_a_curl_is_not_a_deadlift():
+def test_a_curl_is_counted_as_a_curl_not_a_deadlift():
     seg = count(*track([(10, 0, 0)], curl_cycles=5))
-    assert seg.spans == [] and seg.exercise.name == "curl"
+    assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("curl", "curl", 5)
+    assert "not judged for form" in seg.exercise.message
 
 
 def test_waving_at_the_camera_and_standing_count_nothing():
     seg = count(*track([(5, 0, 0)], hands="wave"))
     assert seg.spans == [] and not seg.exercise.is_deadlift
+
+
+# ---- a synthetic set per fault of the squat and the bench press, from the registry ----------
+# Each fault of these lifts (core.lifts: their FaultSpecs) has a builder of a synthetic set
+# that shows it and one of a clean set from the same camera: (landmarks, world) each, on the
+# 30 fps grid. A fault declared without one fails the test below, with its name.
+def _squats(kind: str = "", thigh: float = DEEP_THIGH_DEG, **kw):
+    """A set of 3 squats (squat_set's `kind`), seen from the side or (`front`) the front."""
+    script, _ = squat_set(3, kind)
+    _, lm, _, world = squat_track(script, thigh_bottom=thigh, **kw)
+    return lm, world
+
+
+def _front_squats(fault: str = ""):
+    return _squats(front=fault)
+
+
+def _bench(**kw):
+    _, lm, world = bench_set(3, **kw)
+    return lm, world
+
+
+def _front_bench(**kw):
+    return _bench(view="front", **kw)
+
+
+FAULT_SETS = {
+    "squat": {
+        "above_parallel": (lambda: _squats(thigh=SHALLOW_THIGH_DEG), _squats),  # hips high
+        "hips_shoot_up": (lambda: _squats("hips_up"), _squats),  # the chest falls forward
+        "knees_cave": (lambda: _front_squats("knees_cave"), _front_squats),  # knees drawn in
+        "shift": (lambda: _front_squats("shift"), _front_squats),  # hips over one foot
+        "heels_lift": (lambda: _squats(heels=True), _squats),  # heels up at the bottom
+        "incomplete_lockout": (lambda: _squats("soft_top"), _squats),  # never standing tall
+    },
+    "bench_press": {
+        "bench_lockout_not_finished": (lambda: _bench(top=0.20), _bench),  # elbows stay bent
+        "bar_not_to_chest": (lambda: _bench(chest=0.16), _bench),  # stops above the chest
+        "one_side_lagging": (lambda: _front_bench(lag=0.3), _front_bench),  # right hand trails
+        "touch_too_low": (lambda: _bench(touch=0.20), _bench),  # on the belly
+        "touch_too_high": (lambda: _bench(touch=-0.01), _bench),  # toward the neck
+        "hips_off_bench": (lambda: _bench(bridge=0.08), _bench),  # hips up, bar down
+    },
+}
+REGISTERED = [(name, f.id) for name in FAULT_SETS for f in lifts.get(name).faults]
+
+
+def judged(lm, world):
+    """The pipeline's own steps on a 30 fps track: the reps (the registry's lift) and each
+    rep's kinematics and named faults (core/pipeline/steps.py)."""
+    n = len(lm)
+    info = VideoInfo(
+        path="synthetic", frames=n, fps=30.0, width=1000, height=1000, duration_s=n / 30
+    )
+    angles, seg = find_reps(lm, world)
+    kinematics = reps_kinematics(lm, angles, seg, info)
+    return seg, reps_faults(lm, world, angles, seg, kinematics, None)
+
+
+@pytest.mark.parametrize(("lift", "fault"), REGISTERED, ids=[f"{a}-{b}" for a, b in REGISTERED])
+def test_every_fault_has_a_synthetic_set_that_names_it_and_a_clean_one_that_does_not(lift, fault):
+    builders = FAULT_SETS[lift].get(fault)
+    assert builders, f"{lift}'s fault {fault!r} has no synthetic set: add one to FAULT_SETS"
+    showing, clean = builders
+    seg, checks = judged(*showing())
+    assert (seg.lift, seg.exercise.name, len(checks)) == (lift, lift, 3), seg.exercise.message
+    assert all(c.faults == [fault] for c in checks), [(c.faults, c.not_judged) for c in checks]
+    assert checks[0].evidence[fault]["says"] and checks[0].evidence[fault]["detected"]
+    seg, checks = judged(*clean())
+    assert (seg.lift, len(checks)) == (lift, 3), seg.exercise.message
+    for check in checks:  # measured on the clean set (not just left out), and not named
+        assert fault in check.evidence and not check.evidence[fault]["detected"], check.evidence
+        assert fault not in check.faults, check.faults
+
+
+def test_no_synthetic_set_is_kept_for_a_fault_no_longer_registered():
+    assert {(a, b) for a, c in FAULT_SETS.items() for b in c} == set(REGISTERED)

@@ -12,7 +12,14 @@ from __future__ import annotations
 
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
 from core.lifts.bench import measures
-from core.lifts.bench.reps import LOCKOUT, LOCKOUT_ELBOW_MIN_DEG, RISE, likely, recognise
+from core.lifts.bench.reps import (
+    LOCKOUT,
+    LOCKOUT_ELBOW_MIN_DEG,
+    RISE,
+    bar_height,
+    likely,
+    recognise,
+)
 
 __all__ = ["BENCH", "FAULTS"]
 
@@ -108,6 +115,10 @@ BENCH = Lift(
     lockout=LOCKOUT,
     likely=likely,
     in_view=("shoulders", "hips", "hands"),  # the legs may be out of the picture
+    bar=bar_height,
+    bar_reads="the bar's height above the shoulders: 1 = arms locked out, 0 = at the chest",
+    bar_unit="of the way up",
+    facts=("elbow",),
     no_reps=(
         "No complete bench press rep was found: the bar should go from lockout down to the "
         "chest and back up, with the lifter's arms and torso in view."

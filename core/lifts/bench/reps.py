@@ -27,12 +27,14 @@ RISE = RiseRule(
     edge_margin=0.10,  # rep start/end: within this share of the rep's range of lockout
     start_window=60,  # grid frames (2 s): a controlled descent takes 1-2 s
     descent_margin=0.25,  # pressed back up this share of the way: the press has begun
-    min_pull=6,  # grid frames (0.2 s): a faster descent is the tracked pose jumping
+    min_pull=10,  # grid frames (0.33 s): a faster descent is the tracked pose jumping (the
+    # shared clips lower the bar in 0.8-4 s; a mirrored copy of one briefly swaps the arms)
     stood_up_bend=360.0,  # never: the arms are bent at the chest by definition
     shallow_rise=0.5,  # down less than half the way: a doubt (the bar may not touch)
     lockout_window=15,  # grid frames (0.5 s) after the chest in which the arms are looked at
     partial_rise=0.05,
     signal="bar_lowered",
+    noun="press",
 )
 # A rep of a lifter lying down (posture.lying_frames, in Signals.arms["lying"]) in at least
 # this share of its seen frames.
@@ -129,3 +131,10 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
 def likely(p: Posture) -> float:
     """How likely a set's posture makes it this lift: lying down."""
     return p.lying_down
+
+
+def bar_height(sig: Signals) -> np.ndarray:
+    """The bar's height above the shoulders as a share of the press (1 at lockout, 0 with
+    the wrists at shoulder level): a lying lifter's wrists in standing heights say nothing."""
+    lowered = sig.bar_lowered if sig.bar_lowered is not None else np.full(len(sig.wrist), np.nan)
+    return 1.0 - lowered

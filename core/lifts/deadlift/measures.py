@@ -128,7 +128,7 @@ def incomplete_lockout(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
     return evidence(
         fault.rule,
         hip_top,
-        rep.span.lockout,
+        rep.top,
         f"At the top the hips opened to {hip_top:.0f}° and the knees to {knee_text} "
         f"(knees complete from {LOCKOUT_KNEE_MIN_DEG}°).",
     ) | {"detected": not kin.get("lockout_complete", True)}

@@ -54,6 +54,54 @@ FAULTS = (
                           "share", 0.08),),
         measure=measures.hips_shoot_up,
     ),
+    # Knees caving in (valgus), from the front: at the bottom the knees drawn together over
+    # the feet. Knees tracking over the toes keep their distance apart or widen it as they
+    # bend (the shared front squat: 1.28-1.38 of standing); a fault under 0.90, the knees
+    # drawn in by a tenth of their standing width (beyond the landmarks' noise).
+    FaultSpec(
+        id="knees_cave",
+        label="Knees cave in",
+        rule=Rule("knee_width_bottom_over_standing", 0.90, True, "share of standing"),
+        limit_format="{:.0%}",
+        cue="Push the knees out over the toes all the way down and up.",
+        key=13,
+        views=("front",),
+        baseline=(Measure("knees_cave", "knees apart at the bottom, of standing",
+                          "share", 0.05),),
+        measure=measures.knees_cave,
+    ),
+    # Shifting to one side, from the front: the hips drifting over one foot on the way
+    # down. A fault above a quarter of the stance's width (the shared front squat moves
+    # under a tenth).
+    FaultSpec(
+        id="shift",
+        label="Shifts to one side",
+        rule=Rule("hip_shift_bottom_stance_widths", 0.25, False, "stance widths"),
+        limit_format="{:.0%}",
+        cue="Sit straight down between the feet: weight even on both.",
+        key=14,
+        views=("front",),
+        baseline=(Measure("shift", "hips moved to one side at the bottom", "stance widths",
+                          0.05),),
+        measure=measures.shift,
+    ),
+    # Heels lifting, from the side: the heel rising off the floor against the toes at the
+    # bottom (weight on the toes). A foot flat on the floor keeps it, but the feet's
+    # landmarks are noisy: the shared side squats, heels down, read -0.003 to 0.061 (the
+    # most on a 202x360 phone clip). A fault above 0.07 standing heights (~12 cm): a heel
+    # clearly off the floor only.
+    FaultSpec(
+        id="heels_lift",
+        label="Heels lift",
+        rule=Rule("heel_rise_at_bottom_body_heights", 0.07, False, "standing heights"),
+        limit_format="{:.2f}",
+        cue="Keep the whole foot down: weight over mid-foot, heels pressing the floor.",
+        key=15,
+        views=("side", "oblique"),
+        baseline=(Measure("heels_lift", "heel raised at the bottom", "standing heights",
+                          0.01),),
+        measure=measures.heels_lift,
+    ),
     # Standing tall at the top: one fault with the deadlift's (its id, rule, cue and tag),
     # decided by kinematics' lockout_complete under the squat's LOCKOUT (reps.py).
     DEADLIFT.fault("incomplete_lockout"),

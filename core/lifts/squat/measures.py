@@ -4,10 +4,10 @@ clip's vertical, in standing heights, which read the same from the side and the 
 Each returns the fault's evidence on a rep, or None when the rep does not show it;
 core/lifts/faults.py: check_rep runs them and decide names the faults.
 
-Left out, for now: knees caving in and a shift to one side need the knees', ankles' and
-hips' positions across the body (left against right), and heels lifting the heel against
-the toe; a measure reads `RepData.angles` (kinematics.body_angles: joint angles and the
-midpoints' heights, both sides averaged), which carries none of them.
+Knees caving in, a shift to one side (from the front) and heels lifting (from the side)
+compare the bottom with the same lifter standing at the rep's start (kinematics'
+knee_width, hip_shift and heel_lift in the picture), so a stance, a camera a little off
+centre or a foot turned out is no fault.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import numpy as np
 
 from core.lifts.base import FaultSpec, RepData, evidence, finite
 
-BOTTOM_LOOK = 15  # grid frames (0.5 s) before the rep's start in which its deepest point is
 SHIN_SHARE = 0.5  # ankle-to-knee share of ankle-to-hip (Winter's anthropometric table:
 # shank 0.246 and thigh 0.245 of height, so the knee sits halfway up the straight leg)
 MIN_RISE = 0.05  # standing heights: hips rising less than this give no timing to compare
@@ -38,14 +37,13 @@ def _heights(a: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _deepest(rep: RepData) -> int | None:
-    """The grid frame where the hips are lowest, around the rep's start (the bottom)."""
+    """The grid frame where the hips are lowest over the rep (its bottom)."""
     hip, _ = _heights(rep.angles)
-    s, k = rep.span.start, rep.span.lockout
-    a = max(0, s - BOTTOM_LOOK)
-    seg = hip[a : k + 1]
+    s, e = rep.span.start, rep.span.end
+    seg = hip[s : e + 1]
     if not finite(seg):
         return None
-    return a + int(np.nanargmin(seg))
+    return s + int(np.nanargmin(seg))
 
 
 def depth(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
@@ -82,7 +80,7 @@ def hips_shoot_up(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
     a = rep.angles
     if (s := _deepest(rep)) is None:
         return None
-    k = rep.span.lockout
+    k = rep.top
     hip, sh = (x[s : k + 1] for x in _heights(a))
     early = max(3, len(hip) // 3)
     if not (finite(hip[:early]) and finite(sh[:early])):
@@ -101,4 +99,64 @@ def hips_shoot_up(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
         s + i,
         f"Out of the bottom, when the hips had risen {HIPS_AT:.0%} of the way, the shoulders "
         f"had risen {share:.0%} of theirs.",
+    )
+
+
+def _bottom_against_start(rep: RepData, series: str) -> tuple[float, float, int] | None:
+    """A picture series (kinematics._feet_and_knees) at the bottom and standing at the
+    rep's start (medians over 5 grid frames), and the bottom's frame; None unseen."""
+    if (i := _deepest(rep)) is None:
+        return None
+    x, s = rep.angles[series], rep.span.start
+    bottom, start = x[max(0, i - 2) : i + 3], x[max(0, s - 2) : s + 3]
+    if not (finite(bottom) and finite(start)):
+        return None
+    return float(np.nanmedian(bottom)), float(np.nanmedian(start)), i
+
+
+def knees_cave(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
+    """The knees' distance apart over the ankles' at the bottom, as a share of the same
+    standing (from the front): knees pushed out over the toes keep it or widen it."""
+    if (got := _bottom_against_start(rep, "knee_width")) is None:
+        return None
+    bottom, start, i = got
+    if start <= 0:
+        return None
+    share = bottom / start
+    return evidence(
+        fault.rule,
+        share,
+        i,
+        f"At the bottom the knees were {share:.0%} as far apart (over the feet) as standing.",
+    )
+
+
+def shift(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
+    """How far the hips moved to one side over the feet from standing to the bottom, in
+    stance widths (from the front)."""
+    if (got := _bottom_against_start(rep, "hip_shift")) is None:
+        return None
+    bottom, start, i = got
+    moved = abs(bottom - start)
+    return evidence(
+        fault.rule,
+        moved,
+        i,
+        f"At the bottom the hips had moved {moved:.0%} of the stance's width to one side.",
+    )
+
+
+def heels_lift(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
+    """How far the heel rose against the toes from standing to the bottom (from the side),
+    in standing heights."""
+    if (got := _bottom_against_start(rep, "heel_lift")) is None:
+        return None
+    bottom, start, i = got
+    rose = bottom - start
+    return evidence(
+        fault.rule,
+        rose,
+        i,
+        f"At the bottom the heel was {rose:+.3f} standing heights higher against the toes "
+        "than standing.",
     )

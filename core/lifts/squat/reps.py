@@ -1,7 +1,10 @@
 """What a squat rep is: standing, down through the bottom and back up to standing, seen as
-the shoulders' height above the ankles (in standing heights, 1 = standing tall: the same
-signal as a pull's), with the hands at the shoulders (a bar on the back or in the
-front rack), never hanging low; and what a complete lockout is at the top.
+how far the shoulders sank below their standing height above the ankles (Signals.sank, in
+shares of standing height: 0 standing tall; a pull reads the same heights going up), so a
+span runs from standing (`start`) through the bottom (`lockout`, the turn) to standing
+(`end`: a rep the clip ends before the lifter stood up is not counted); with the
+hands at the shoulders (a bar on the back or in the front rack), never hanging low; and
+what a complete lockout is at the top.
 
 The rise's numbers are read by the generic rise finder (core/reps/segment.py: find_rises),
 `recognise` by the generic recogniser (core/lifts/recognise.py), `LOCKOUT` by
@@ -22,22 +25,25 @@ from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders,
 from core.result import Exercise
 
 RISE = RiseRule(
-    # Standing: the clips stand at 0.96-1.00; 0.90 leaves room for a lifter who does not
-    # finish (judged as incomplete_lockout) while a squat's knees at 0.85 are still ~125°.
-    top_zone=0.90,
-    # Below parallel depth (~0.70) with room for a squat cut a little high (judged as
-    # above_parallel, not left uncounted); a quarter squat (~0.85) is not a rep.
-    bottom_zone=0.78,
-    edge_margin=0.10,  # rep start/end: within this share of the rep's range of the bottom
-    # grid frames (2.5 s) before the top zone to look for the bottom: a squat grinds out of
-    # the hole slower than a pull (squat_dillon.mp4: 2 s from the bottom to standing)
+    signal="sank",  # read going down: a rep runs from standing through the bottom to standing
+    noun="squat",
+    # The bottom: below parallel depth (shoulders ~0.70 of standing) with room for a squat
+    # cut a little high (judged as above_parallel, not left uncounted); a quarter squat
+    # (~0.85) is not a rep.
+    top_zone=0.22,
+    # Standing: the clips stand at 0.96-1.00 (sank 0-0.04); 0.12 leaves room for a lifter
+    # who does not finish (judged as incomplete_lockout) and for a pose's noise while a
+    # quarter squat (0.15) is still on its way down.
+    bottom_zone=0.12,
+    edge_margin=0.10,  # rep start/end: within this share of the rep's depth of standing
+    # grid frames (2.5 s) before the bottom to look for the standing start: a slow descent
     start_window=75,
-    descent_margin=0.25,  # came down this share of the rise again: a lowering has begun
-    min_pull=6,  # grid frames (0.2 s): a faster "rise" is the tracked pose jumping
-    stood_up_bend=8.0,  # as a pull's (the arms stay bent on the bar in a squat)
-    shallow_rise=0.25,  # a rise under a quarter of standing height: a doubt (half squat)
-    lockout_window=15,  # grid frames (0.5 s) after the top in which the arms are looked at
-    partial_rise=0.05,  # a shot opening this far below its peak, rising to it: under way
+    descent_margin=0.25,  # came back up this share of the way: the stand-up has begun
+    min_pull=6,  # grid frames (0.2 s): a faster descent is the tracked pose jumping
+    stood_up_bend=360.0,  # never: the arms stay bent on a bar at the shoulders
+    shallow_rise=0.25,  # down less than a quarter of standing height: a doubt (half squat)
+    lockout_window=15,  # grid frames (0.5 s) after the bottom in which the arms are looked at
+    partial_rise=0.05,  # a shot opening this far above the bottom, going down: under way
 )
 # Hands no lower under the shoulders than this (standing heights) over the rise (the
 # median): the bar at the shoulders (a pull's HANG_MIN, the other side of it). The
@@ -52,8 +58,8 @@ HANDS_SHARE = 90  # percentile of the rep's frames
 
 # A complete lockout: standing tall (hips open to 160 degrees, knees to 150, the same
 # position whatever was lifted; incomplete_lockout is one fault shared by the standing
-# lifts), shoulders back in the top zone.
-LOCKOUT = Lockout(160, 150, RISE.top_zone)
+# lifts), shoulders back up where standing starts.
+LOCKOUT = Lockout(160, 150, 1.0 - RISE.bottom_zone)
 
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
@@ -65,6 +71,16 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     squats = []
     others = []
     for span in rises.spans:
+        if not span.complete:  # a squat is done once the lifter stands: an unfinished one
+            others.append(
+                candidate(
+                    span,
+                    "not_finished",
+                    f"{when(span.lockout)}: the clip ends before the lifter stood back up; "
+                    "a squat counts once they stand.",
+                )
+            )
+            continue
         hang = hands_below_shoulders(sig, span)
         rep = sig.hang[span.start : span.end + 1]
         low = np.nanpercentile(rep, HANDS_SHARE) if np.isfinite(rep).any() else np.nan
