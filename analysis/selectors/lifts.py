@@ -27,7 +27,8 @@ def lift_odds(analysis: Analysis | None) -> list[tuple[str, int]]:
 def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, Any]:
     """`note`: the sentence when the athlete said one lift and the analysis saw another
     ("" otherwise); `analyse_as`: the lifts it may be analysed as instead, (value, label);
-    `odds`: how likely each lift looked (lift_odds)."""
+    `odds`: how likely each lift looked (lift_odds); `variant`: the variant of its lift it
+    was recognised as ("sumo deadlift"; "" for the lift itself), judged as the lift."""
     seen = ""
     finished = analysis is not None and analysis.status in (
         AnalysisStatus.DONE,
@@ -47,8 +48,11 @@ def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, 
         )
     current = analysis.lift_forced or seen if analysis is not None else ""
     choices = [(value, label) for value, label in Exercise.choices if value != current]
+    detected = analysis.exercise_detected if finished else ""
+    variant = detected if seen and detected != seen else ""  # a sumo deadlift, a paused bench
     return {
         "note": note,
         "analyse_as": choices if finished else [],
         "odds": lift_odds(analysis) if finished else [],
+        "variant": variant.replace("_", " "),
     }

@@ -91,6 +91,18 @@ def lying_frames(sig: Signals, world: np.ndarray | None) -> np.ndarray:
     return np.where(seen, lying.astype(float), np.nan)
 
 
+def stance_frames(world: np.ndarray | None, n: int) -> np.ndarray:
+    """Per grid frame, the feet's distance apart over the shoulders' (world landmarks, so
+    from any camera; NaN unseen): a conventional stance stands the ankles about a shoulder
+    width apart or less, a sumo stance well beyond it."""
+    if world is None or len(world) != n:
+        return np.full(n, np.nan)
+    with np.errstate(all="ignore"):
+        ankles = np.linalg.norm(world[:, L.L_ANKLE, :3] - world[:, L.R_ANKLE, :3], axis=-1)
+        shoulders = np.linalg.norm(world[:, L.L_SHOULDER, :3] - world[:, L.R_SHOULDER, :3], axis=-1)
+        return ankles / shoulders
+
+
 def posture(sig: Signals, world: np.ndarray | None) -> Posture:
     """The set's Posture (sig with the arms' series; world landmarks or None)."""
     lying = lying_frames(sig, world)

@@ -19,7 +19,7 @@ import numpy as np
 
 from core.lifts import LIFTS
 from core.lifts.base import Lift, Seen
-from core.lifts.posture import lying_frames, posture, probabilities
+from core.lifts.posture import lying_frames, posture, probabilities, stance_frames
 from core.reps.segment import (
     CandidateSpan,
     RepSpan,
@@ -58,7 +58,9 @@ def segment_reps(
     sig = compute_signals(lm, thumbs)  # once for every lift's rises, with the arms
     if not np.isfinite(sig.shoulder).any():
         return Segmentation([], Exercise("unknown", False, "No person was visible."), sig)
-    sig.arms["lying"] = lying_frames(sig, world)  # what a lift lying down tells its rises by
+    # What lifts tell their rises (and variants) by beside the arms: lying down, the stance.
+    sig.arms["lying"] = lying_frames(sig, world)
+    sig.arms["stance"] = stance_frames(world, len(sig.shoulder))
     found: dict[RiseRule, Rises] = {}
     for lift in judged:
         if lift.rise not in found:

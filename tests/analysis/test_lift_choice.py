@@ -145,3 +145,14 @@ def test_a_sets_page_offers_the_fault_tags_of_its_lift(athlete_a, coach_a):
         Analysis.objects.filter(pk=session.analysis.pk).update(exercise_detected=name)
         offered = {f["value"] for f in client.get(url).context["faults"]}
         assert offered == {f.id for f in lifts.get(name).faults} | {"other"}, name
+
+
+def test_a_variant_is_said_and_judged_as_its_lift(athlete_a):
+    session = make_session(athlete_a)
+    Analysis.objects.filter(pk=session.analysis.pk).update(exercise_detected="sumo_deadlift")
+    session.refresh_from_db()
+    assert lift_told(session, session.analysis)["variant"] == "sumo deadlift"
+    client = Client()
+    client.force_login(athlete_a)
+    page = client.get(reverse("session_review", args=[session.pk])).content.decode()
+    assert "Recognised as a sumo deadlift, judged as a deadlift." in page

@@ -65,14 +65,14 @@ def pose(
     return lm
 
 
-def bench_set(reps: int, lag: float = 0.0, bridge: float = 0.0, **kw):
-    """Unrack, `reps` reps (lockout, 1 s down to the chest, a touch, 0.8 s up, a breath at
-    lockout), rack: 30 fps times, landmarks (T, 33, 4), world (T, 33, 3). `lag`: seconds
-    the right hand trails the left; `bridge`: the hips rise this high with the bar down;
-    `kw` for `pose`."""
+def bench_set(reps: int, lag: float = 0.0, bridge: float = 0.0, pause: float = 0.15, **kw):
+    """Unrack, `reps` reps (lockout, 1 s down to the chest, a touch of `pause` seconds, 0.8 s
+    up, a breath at lockout), rack: 30 fps times, landmarks (T, 33, 4), world (T, 33, 3).
+    `lag`: seconds the right hand trails the left; `bridge`: the hips rise this high with
+    the bar down; `kw` for `pose`."""
     script = [(1.0, 0.0, 0.0)]  # the lifter holds the bar at lockout after the unrack
     for _ in range(reps):
-        script += [(1.0, 0.0, 1.0), (0.15, 1.0, 1.0), (0.8, 1.0, 0.0), (0.5, 0.0, 0.0)]
+        script += [(1.0, 0.0, 1.0), (pause, 1.0, 1.0), (0.8, 1.0, 0.0), (0.5, 0.0, 0.0)]
     script += [(1.0, 0.0, 0.0)]
     total = sum(d for d, _, _ in script)
     times = np.arange(0, total, 1 / 30)

@@ -151,6 +151,32 @@ def test_each_squat_fault_is_named_on_a_synthetic_set_that_shows_it(fault, kind,
         assert check.evidence[fault]["says"]
 
 
+def test_the_sumo_deadlift_and_the_paused_bench_are_told_as_variants_and_judged_alike():
+    """A pull with the feet twice the shoulders' width apart is a sumo deadlift; a bench
+    press holding the bar on the chest for over a second is a paused bench press. Both are
+    counted and judged as their lift (of_exercise)."""
+    from core.lifts.recognise import segment_reps
+    from core.video.timebase import resample
+    from tests.pipeline.synthetic import deadlift_set, track
+    from tests.pipeline.synthetic_bench import bench_set
+
+    script, _ = deadlift_set(3)
+    lm = resample(*track(script)).landmarks
+    world = lm[..., :3].copy()
+    assert segment_reps(lm, world).exercise.name == "deadlift"
+    shoulders = abs(world[0, 11, 2] - world[0, 12, 2])
+    world[:, 27, 2], world[:, 28, 2] = -1.25 * shoulders, 1.25 * shoulders  # 2.5 widths
+    seg = segment_reps(lm, world)
+    assert (seg.exercise.name, seg.lift, len(seg.spans)) == ("sumo_deadlift", "deadlift", 3)
+    assert lifts.of_exercise("sumo_deadlift") is lifts.get("deadlift")
+    _, lm, world = bench_set(3)
+    assert segment_reps(lm, world).exercise.name == "bench_press"  # a touch: 0.15 s
+    _, lm, world = bench_set(3, pause=1.5)
+    seg = segment_reps(lm, world)
+    assert (seg.exercise.name, seg.lift, len(seg.spans)) == ("paused_bench_press", "bench_press", 3)
+    assert lifts.of_exercise("paused_bench_press") is lifts.get("bench_press")
+
+
 def test_each_lift_is_the_likeliest_on_a_set_of_it_with_probabilities_that_add_up():
     """The probabilities come from the set's posture (lifts/posture.py), every registered lift
     and "other" beside it: a pull, a squat and a bench press each make their own lift the

@@ -39,6 +39,10 @@ RISE = RiseRule(
 # A rep of a lifter lying down (posture.lying_frames, in Signals.arms["lying"]) in at least
 # this share of its seen frames.
 LYING_SHARE = 0.5
+# A paused bench press holds the bar still on the chest (a competition pause lasts until the
+# "press" command, about a second): within 5% of the rep's depth of its lowest for at least
+# this many grid frames (1 s). The shared touch-and-go reps stay there 0.1-0.7 s.
+PAUSE_FRAMES = 30
 # The straighter arm's elbow in the picture this open at the top: the press is finished
 # (kinematics' lockout_complete reads a standing lift's hips; the bench's lockout is a fault's).
 LOCKOUT_ELBOW_MIN_DEG = 140.0
@@ -122,10 +126,29 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     if not reps:
         return Seen([], None, refused)
     extra = f" {len(refused)} other movement(s) were not." if refused else ""
+    paused = [_paused(sig.bar_lowered, span) for span in reps]
+    if sum(paused) > len(reps) / 2:
+        exercise = Exercise(
+            "paused_bench_press",
+            True,
+            f"Paused bench press (a variant: the bar held on the chest), {len(reps)} reps.{extra}",
+        )
+        return Seen(reps, exercise, refused)
     exercise = Exercise(
         "bench_press", True, f"Bench press, {len(reps)} reps (lying, to the chest).{extra}"
     )
     return Seen(reps, exercise, refused)
+
+
+def _paused(lowered: np.ndarray | None, span: RepSpan) -> bool:
+    """The bar held at the chest for PAUSE_FRAMES or longer in this rep."""
+    if lowered is None:
+        return False
+    rep = lowered[span.start : span.end + 1]
+    if not np.isfinite(rep).any():
+        return False
+    top, low = np.nanmin(rep), np.nanmax(rep)
+    return int(np.sum(rep >= low - 0.05 * (low - top))) >= PAUSE_FRAMES
 
 
 def likely(p: Posture) -> float:

@@ -116,7 +116,7 @@ DEADLIFT = Lift(
     recognise=recognise,
     lockout=LOCKOUT,
     likely=likely,
-    variants=("romanian_deadlift",),
+    variants=("romanian_deadlift", "sumo_deadlift"),
     no_reps=(
         "No complete deadlift rep was found: the bar should start on the floor and reach "
         "lockout, with the whole body in view."

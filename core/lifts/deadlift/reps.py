@@ -31,6 +31,11 @@ RISE = RiseRule(
 )
 HANG_MIN = 0.20  # hands this far (standing heights) below the shoulders: holding a bar low
 KNEE_STRAIGHT_DEG = 145  # bottom knee angle above which the pull is a Romanian deadlift
+# The ankles this many shoulder widths apart over the pulls (posture.stance_frames, the
+# median over each pull, then over the set's): a sumo stance. The shared conventional and
+# kettlebell pulls stand 0.4-1.6 apart; a sumo puller's feet are about twice the
+# shoulders' width apart.
+SUMO_STANCE = 1.8
 
 LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
 LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
@@ -71,6 +76,17 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
         return Seen(deadlifts, exercise, not_pulls)
     squats = len(not_pulls)
     extra = f" {squats} other rise(s) did not look like a deadlift." if squats else ""
+    stance = sig.arms.get("stance")
+    pulls = [] if stance is None else [stance[s.start : s.lockout + 1] for s in deadlifts]
+    wide = [float(np.nanmedian(p)) for p in pulls if np.isfinite(p).any()]
+    if wide and np.median(wide) >= SUMO_STANCE:
+        exercise = Exercise(
+            "sumo_deadlift",
+            True,
+            f"Sumo deadlift (a variant: feet {np.median(wide):.1f} shoulder widths apart), "
+            f"{len(deadlifts)} reps.{extra}",
+        )
+        return Seen(deadlifts, exercise, not_pulls)
     exercise = Exercise("deadlift", True, f"Deadlift, {len(deadlifts)} reps.{extra}")
     return Seen(deadlifts, exercise, not_pulls)
 
