@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coach_platform.context.site",
             ],
         },
     },
@@ -273,7 +274,7 @@ REST_FRAMEWORK = {
 # resumable upload): each costs a worker about a minute (uploads/services/uploads.py).
 UPLOADS_PER_HOUR = int(os.environ.get("UPLOADS_PER_HOUR", 30))
 SPECTACULAR_SETTINGS = {
-    "TITLE": "Deadlift coaching platform API",
+    "TITLE": "Barbell coaching platform API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # A verdict and a label share their choices: one name for the schema's enum; a rep's
@@ -362,7 +363,7 @@ ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 # request to build them from). The header's unread count is asked for every N seconds.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The product's name in e-mails and exports (the lifts it judges are the registry's).
-SITE_NAME = os.environ.get("SITE_NAME", "Deadlift coach")
+SITE_NAME = os.environ.get("SITE_NAME", "Barbell coach")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

@@ -70,7 +70,7 @@ def reap_before_start(production: bool) -> None:
 def banner(production: bool) -> str:
     lines = [
         "",
-        f"  Deadlift coach is running at http://{HOST}:{PORT}/",
+        f"  Barbell coach is running at http://{HOST}:{PORT}/",
         f"  API docs: http://{HOST}:{PORT}/api/docs/",
     ]
     if not production:

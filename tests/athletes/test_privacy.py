@@ -212,7 +212,7 @@ def test_the_athlete_downloads_everything_of_theirs_as_a_zip(
     response = _client(athlete).get(reverse("my_data_export"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
-    assert response["Content-Disposition"].startswith('attachment; filename="deadlift-coach-')
+    assert response["Content-Disposition"].startswith('attachment; filename="barbell-coach-')
     assert response["X-Content-Type-Options"] == "nosniff"
     archive = _zip(response)
     folder = f"sessions/{session_a.performed_at.isoformat()}-session-{session_a.pk}"
