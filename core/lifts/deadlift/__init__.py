@@ -13,14 +13,13 @@ from core.lifts.base import FaultSpec, Lift, Measure, Rule
 from core.lifts.deadlift import measures
 from core.lifts.deadlift.reps import (
     LOCKOUT,
-    LOCKOUT_HIP_MIN_DEG,
-    LOCKOUT_KNEE_MIN_DEG,
     RISE,
     likely,
     recognise,
 )
+from core.lifts.standing import INCOMPLETE_LOCKOUT
 
-__all__ = ["DEADLIFT", "FAULTS", "LOCKOUT_HIP_MIN_DEG", "LOCKOUT_KNEE_MIN_DEG"]
+__all__ = ["DEADLIFT", "FAULTS"]
 
 FAULTS = (
     # Hips and shoulders rise together off the floor (the back angle holds); hips first
@@ -70,19 +69,7 @@ FAULTS = (
                           0.012),),
         measure=measures.rounded_back,
     ),
-    # Decided by kinematics' lockout_complete (hips and knees open, shoulders up: LOCKOUT in
-    # reps.py); not learnt. Not judged when the clip ends at the top.
-    FaultSpec(
-        id="incomplete_lockout",
-        label="Incomplete lockout",
-        rule=Rule("hip_angle_lockout_deg", LOCKOUT_HIP_MIN_DEG, True, "degrees"),
-        limit_format="{:.0f}°",
-        cue="Squeeze the glutes and stand tall at the top.",
-        key=5,
-        learnable=False,
-        baseline=(Measure("incomplete_lockout", "hip angle at lockout", "°", 5.0),),
-        measure=measures.incomplete_lockout,
-    ),
+    INCOMPLETE_LOCKOUT,  # standing tall at the top (standing.py), shared with the squat
     # The hands (bar) farther forward of mid-foot than a bar touching the legs can be
     # (~50 cm for a 1.7 m lifter). No labelled drift set: correct reps 0.11-0.16, other
     # lifters' good reps up to 0.32, the two clear drifts of their bad ones 0.42 and 0.49.

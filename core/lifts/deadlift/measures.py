@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 
 from core.lifts.base import FaultSpec, RepData, evidence, finite
-from core.lifts.deadlift.reps import LOCKOUT_KNEE_MIN_DEG
 from core.video.timebase import FPS
 
 KNEE_BENT_DEG = 110  # knee-dominant also needs knees bent at the bottom (not a half rep)
@@ -114,24 +113,6 @@ def rounded_back(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
         f"Off the floor the back's outline bulged {bulge:.1%} of the trunk's length above "
         "straight.",
     )
-
-
-def incomplete_lockout(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:
-    """The hips' and knees' opening at the top, decided by kinematics' lockout_complete
-    (None when the clip ends at the top: not seen)."""
-    kin = rep.kinematics
-    hip_top = kin.get("hip_angle_lockout_deg")
-    if hip_top is None or kin.get("lockout_complete") is None:
-        return None
-    knee_top = kin.get("knee_angle_lockout_deg")
-    knee_text = f"{knee_top:.0f}°" if knee_top is not None else "unseen"
-    return evidence(
-        fault.rule,
-        hip_top,
-        rep.top,
-        f"At the top the hips opened to {hip_top:.0f}° and the knees to {knee_text} "
-        f"(knees complete from {LOCKOUT_KNEE_MIN_DEG}°).",
-    ) | {"detected": not kin.get("lockout_complete", True)}
 
 
 def bar_drift(rep: RepData, fault: FaultSpec) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.lifts import standing
 from core.lifts.base import Lockout, Seen
 from core.lifts.posture import Posture
 from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders, when
@@ -37,9 +38,8 @@ KNEE_STRAIGHT_DEG = 145  # bottom knee angle above which the pull is a Romanian 
 # shoulders' width apart.
 SUMO_STANCE = 1.8
 
-LOCKOUT_HIP_MIN_DEG = 160  # hips this open at the top count as a complete lockout
-LOCKOUT_KNEE_MIN_DEG = 150  # and knees this straight
-LOCKOUT = Lockout(LOCKOUT_HIP_MIN_DEG, LOCKOUT_KNEE_MIN_DEG, RISE.top_zone)
+# A complete lockout: standing tall (standing.py), the shoulders in the top zone.
+LOCKOUT = Lockout(standing.HIP_MIN_DEG, standing.KNEE_MIN_DEG, RISE.top_zone)
 
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:

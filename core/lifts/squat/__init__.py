@@ -12,9 +12,9 @@ squatting to depth without an obvious fault.
 from __future__ import annotations
 
 from core.lifts.base import FaultSpec, Lift, Measure, Rule
-from core.lifts.deadlift import DEADLIFT
 from core.lifts.squat import measures
 from core.lifts.squat.reps import LOCKOUT, RISE, likely, recognise
+from core.lifts.standing import INCOMPLETE_LOCKOUT
 
 __all__ = ["FAULTS", "SQUAT"]
 
@@ -102,9 +102,9 @@ FAULTS = (
                           0.01),),
         measure=measures.heels_lift,
     ),
-    # Standing tall at the top: one fault with the deadlift's (its id, rule, cue and tag),
-    # decided by kinematics' lockout_complete under the squat's LOCKOUT (reps.py).
-    DEADLIFT.fault("incomplete_lockout"),
+    # Standing tall at the top: one fault with the deadlift's (standing.py), decided by
+    # kinematics' lockout_complete under the squat's LOCKOUT (reps.py).
+    INCOMPLETE_LOCKOUT,
 )  # fmt: skip
 
 SQUAT = Lift(

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from core.lifts import standing
 from core.lifts.base import Lockout, Seen
 from core.lifts.posture import Posture
 from core.reps.segment import RiseRule, Rises, candidate, hands_below_shoulders, when
@@ -56,10 +57,9 @@ HANDS_AT_SHOULDERS = 0.20
 HANDS_NEVER_BELOW = 0.30
 HANDS_SHARE = 90  # percentile of the rep's frames
 
-# A complete lockout: standing tall (hips open to 160 degrees, knees to 150, the same
-# position whatever was lifted; incomplete_lockout is one fault shared by the standing
-# lifts), shoulders back up where standing starts.
-LOCKOUT = Lockout(160, 150, 1.0 - RISE.bottom_zone)
+# A complete lockout: standing tall as at a pull's top (standing.py: one fault of the
+# standing lifts), the shoulders back up where standing starts.
+LOCKOUT = Lockout(standing.HIP_MIN_DEG, standing.KNEE_MIN_DEG, 1.0 - RISE.bottom_zone)
 
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
