@@ -166,7 +166,9 @@ class Lift:
     `bar`, the bar's height per grid frame as its chart shows it, said by `bar_reads`
     (its values' unit: `bar_unit`);
     `facts`, the kinematics its rep card shows (STANDING_FACTS, "elbow"); `form_judged`
-    False: its reps are counted, not judged for form (no faults, no detector)."""
+    False: its reps are counted, not judged for form (no faults, no detector); `lying`, its
+    lifter lies down (a bench press): recognise.py hands it only rises of a lifter lying
+    down, and a standing lift only the others."""
 
     name: str
     label: str
@@ -183,6 +185,7 @@ class Lift:
     bar_unit: str = "standing heights"
     facts: tuple[str, ...] = STANDING_FACTS
     form_judged: bool = True
+    lying: bool = False
 
     def fault(self, fault_id: str) -> FaultSpec:
         return next(f for f in self.faults if f.id == fault_id)

@@ -41,6 +41,12 @@ HANDS_LOW = 0.20
 # second): a pull's bottom looks lying in the picture (a hinged trunk near horizontal), in at
 # most a third of the shared deadlift sets' frames (0.34); the bench sets lie in 0.98-1.00.
 LYING_SET = (0.40, 0.80)
+# A rep lying down in at least this share of its seen frames may be a lying lift's (a bench
+# press); one lying in nearly all of them (LYING_THROUGHOUT) is never a standing lift's. A
+# pull's bent-over frames look lying in the picture (a hips-first pull cut at its lockout
+# lies in over half of them) but it stands at its lockout.
+LYING_SHARE = 0.5
+LYING_THROUGHOUT = 0.9
 # The hands' travel against the shoulders over a set (standing heights, 5th to 95th
 # percentile): a pull's and a squat's hands ride with the shoulders (under 0.15 on the
 # shared clips); a curl brings them from hanging (~0.35 below) up to the shoulders.
@@ -89,6 +95,15 @@ def lying_frames(sig: Signals, world: np.ndarray | None) -> np.ndarray:
         level = (depth >= LYING_WORLD_DEG[0]) & (depth <= LYING_WORLD_DEG[1])
         lying = (picture < LYING_PICTURE_DEG) | (level & ~(picture > UPRIGHT_PICTURE_DEG))
     return np.where(seen, lying.astype(float), np.nan)
+
+
+def lying_during(sig: Signals, start: int, end: int) -> float | None:
+    """The share of grid frames start..end (inclusive) the lifter lies down in (lying_frames,
+    kept in sig.arms["lying"]), None where it is unknown."""
+    lying = sig.arms.get("lying")
+    seg = lying[start : end + 1] if lying is not None else np.empty(0)
+    seg = seg[np.isfinite(seg)]
+    return float(seg.mean()) if len(seg) else None
 
 
 def stance_frames(world: np.ndarray | None, n: int) -> np.ndarray:

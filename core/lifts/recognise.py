@@ -14,12 +14,21 @@ it here, so what a rep is stays with its lift.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import numpy as np
 
 from core.lifts import LIFTS
 from core.lifts.base import Lift, Seen
-from core.lifts.posture import lying_frames, posture, probabilities, stance_frames
+from core.lifts.posture import (
+    LYING_SHARE,
+    LYING_THROUGHOUT,
+    lying_during,
+    lying_frames,
+    posture,
+    probabilities,
+    stance_frames,
+)
 from core.reps.segment import (
     CandidateSpan,
     RepSpan,
@@ -27,9 +36,11 @@ from core.reps.segment import (
     Rises,
     Segmentation,
     Signals,
+    candidate,
     compute_signals,
     find_rises,
     hands_below_shoulders,
+    when,
 )
 from core.result import Exercise
 
@@ -70,8 +81,9 @@ def segment_reps(
     odds = probabilities({name: lift.likely(seen_posture) for name, lift in pool.items()})
     first: tuple[Rises, Seen] | None = None
     for lift in judged:
-        rises = found[lift.rise]
+        rises, refused = _in_posture(found[lift.rise], lift)
         seen = lift.recognise(rises, knee_angles)
+        seen.rejected = sorted(seen.rejected + refused, key=lambda c: c.start)
         if seen.spans and seen.exercise is not None:
             seen.exercise.probabilities = odds
             return _told(rises, seen.spans, seen.exercise, seen.rejected, lift.name)
@@ -80,6 +92,33 @@ def segment_reps(
     exercise = _not_judged(rises, judged)
     exercise.probabilities = odds
     return _told(rises, [], exercise, seen.rejected, "")
+
+
+def _in_posture(rises: Rises, lift: Lift) -> tuple[Rises, list[CandidateSpan]]:
+    """The rises a lift may claim by its lifter's posture: a lying lift's (`Lift.lying`)
+    those of a lifter lying down, a standing lift's all but those lying throughout (unknown:
+    standing); and the rest refused with a sentence."""
+    kept, refused = [], []
+    for span in rises.spans:
+        share = lying_during(rises.signals, span.start, span.end)
+        if lift.lying:
+            fits = share is not None and share >= LYING_SHARE
+        else:
+            fits = share is None or share < LYING_THROUGHOUT
+        if fits:
+            kept.append(span)
+            continue
+        body = "not lying down" if lift.lying and share is not None else "lying down"
+        body = "unseen" if share is None else body
+        refused.append(
+            candidate(
+                span,
+                "posture",
+                f"{when(span.lockout)}: a movement with the body {body}: not a "
+                f"{lift.label.lower()}.",
+            )
+        )
+    return replace(rises, spans=kept), refused
 
 
 def _told(

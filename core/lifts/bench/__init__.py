@@ -116,6 +116,7 @@ BENCH = Lift(
     likely=likely,
     in_view=("shoulders", "hips", "hands"),  # the legs may be out of the picture
     variants=("paused_bench_press",),
+    lying=True,
     bar=bar_height,
     bar_reads="the bar's height above the shoulders: 1 = arms locked out, 0 = at the chest",
     bar_unit="of the way up",

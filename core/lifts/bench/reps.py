@@ -18,7 +18,7 @@ import numpy as np
 
 from core.lifts.base import Lockout, Seen
 from core.lifts.posture import Posture
-from core.reps.segment import RepSpan, RiseRule, Rises, Signals, candidate, when
+from core.reps.segment import RepSpan, RiseRule, Rises, Signals
 from core.result import Exercise
 
 RISE = RiseRule(
@@ -36,9 +36,6 @@ RISE = RiseRule(
     signal="bar_lowered",
     noun="press",
 )
-# A rep of a lifter lying down (posture.lying_frames, in Signals.arms["lying"]) in at least
-# this share of its seen frames.
-LYING_SHARE = 0.5
 # A paused bench press holds the bar still on the chest (a competition pause lasts until the
 # "press" command, about a second): within 5% of the rep's depth of its lowest for at least
 # this many grid frames (1 s). The shared touch-and-go reps stay there 0.1-0.7 s.
@@ -99,45 +96,24 @@ def arms_of(sig: Signals, span: RepSpan) -> dict[str, float | int | None]:
 
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
-    """The rises (lowerings to the chest and back) of a lifter lying down are bench press
-    reps; a standing body's arms moving (a curl, an overhead press, a pull's hands) are
-    not."""
+    """The rises (lowerings to the chest and back) are bench press reps: recognise.py hands
+    a lying lift only those of a lifter lying down (`Lift.lying`), so a standing body's arms
+    moving (a curl, an overhead press, a pull's hands) never reach here."""
     sig = rises.signals
-    tilt, lying = sig.arms.get("tilt"), sig.arms.get("lying")
-    reps, refused = [], []
-    for span in rises.spans:
-        share = _at(lying, span.start, span.end + 1, np.mean) if lying is not None else None
+    tilt = sig.arms.get("tilt")
+    reps = list(rises.spans)
+    if not reps:
+        return Seen([])
+    for span in reps:
         angle = _at(tilt, span.start, span.end + 1, np.median) if tilt is not None else None
-        if share is None or share < LYING_SHARE:
-            seen = "unseen" if angle is None else f"{angle:.0f}° from horizontal"
-            refused.append(
-                candidate(
-                    span,
-                    "not_lying",
-                    f"{when(span.lockout)}: the arms bent and straightened with the body not "
-                    f"lying down (the torso {seen}): not a bench press.",
-                )
-            )
-            continue
         if angle is not None:
             span.evidence["torso_from_horizontal_deg"] = round(angle, 1)
         span.evidence["bench"] = arms_of(sig, span)
-        reps.append(span)
-    if not reps:
-        return Seen([], None, refused)
-    extra = f" {len(refused)} other movement(s) were not." if refused else ""
-    paused = [_paused(sig.bar_lowered, span) for span in reps]
-    if sum(paused) > len(reps) / 2:
-        exercise = Exercise(
-            "paused_bench_press",
-            True,
-            f"Paused bench press (a variant: the bar held on the chest), {len(reps)} reps.{extra}",
-        )
-        return Seen(reps, exercise, refused)
-    exercise = Exercise(
-        "bench_press", True, f"Bench press, {len(reps)} reps (lying, to the chest).{extra}"
-    )
-    return Seen(reps, exercise, refused)
+    if sum(_paused(sig.bar_lowered, span) for span in reps) > len(reps) / 2:
+        said = f"Paused bench press (a variant: the bar held on the chest), {len(reps)} reps."
+        return Seen(reps, Exercise("paused_bench_press", True, said))
+    said = f"Bench press, {len(reps)} reps (lying, to the chest)."
+    return Seen(reps, Exercise("bench_press", True, said))
 
 
 def _paused(lowered: np.ndarray | None, span: RepSpan) -> bool:

@@ -43,13 +43,11 @@ LOCKOUT = Lockout(0.0, 0.0, float("-inf"))  # no lockout is judged
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     """Rises of the hands to the shoulders by a lifter standing still (not lying down)."""
     sig = rises.signals
-    lying = sig.arms.get("lying")
     reps, refused = [], []
-    for span in rises.spans:
+    for span in rises.spans:  # of a lifter not lying down (recognise.py: Lift.lying)
         shoulders = sig.shoulder[span.start : span.end + 1]
-        down = lying[span.start : span.end + 1] if lying is not None else np.zeros(1)
         still = np.isfinite(shoulders).any() and np.nanmin(shoulders) >= STANDING_MIN
-        if not still or np.nanmean(down) >= 0.5:
+        if not still:
             refused.append(
                 candidate(
                     span,
