@@ -1,6 +1,7 @@
 """Footage made from the shared clips with PyAV, for tests and scripts/eval_rep_counts.py:
-pieces of real videos (cut at given times, another clip spliced in front) re-encoded into one
-H.264 file in a temporary folder. Nothing made here is kept."""
+pieces of real videos (cut at given times, another clip spliced in front), their frames
+optionally transformed (mirrored, shrunk inside a black frame), re-encoded into one H.264
+file in a temporary folder. Nothing made here is kept."""
 
 from __future__ import annotations
 
@@ -67,6 +68,31 @@ def write_clip(
             for packet in stream.encode():
                 out.mux(packet)
     return written
+
+
+def mirrored(image: np.ndarray) -> np.ndarray:
+    """The picture flipped left-right: the lifter faces the other way."""
+    return image[:, ::-1]
+
+
+def shrunk(scale: float) -> Callable[[np.ndarray], np.ndarray]:
+    """A transform: the picture shrunk to `scale` of its width and height, centred in a black
+    frame of the same size (a lifter filmed from further away, the frame the same)."""
+    import cv2
+
+    def shrink(image: np.ndarray) -> np.ndarray:
+        h, w = image.shape[:2]
+        small = cv2.resize(
+            image,
+            (max(1, round(w * scale)), max(1, round(h * scale))),
+            interpolation=cv2.INTER_AREA,
+        )
+        out = np.zeros_like(image)
+        top, left = (h - small.shape[0]) // 2, (w - small.shape[1]) // 2
+        out[top : top + small.shape[0], left : left + small.shape[1]] = small
+        return out
+
+    return shrink
 
 
 # ---- footage more than one test uses, written once per run (tests/conftest.py: derived_clip) ---
