@@ -146,7 +146,7 @@ def _may_correct(analysis, user) -> bool:
 _RISES = {
     "shoulder": ("rose", "{:.2f} → {:.2f} of standing shoulder height", "arms at the top",
                  "lowering"),
-    "sank": ("went down", "shoulders {:.2f} → {:.2f} of standing height below standing",
+    "sank": ("went down", "shoulders {:.2f} → {:.2f} of their standing height lower",
              "arms at the bottom", "standing back up"),
     "bar_lowered": ("lowered", "bar {:.2f} → {:.2f} of the way from lockout to the shoulders",
                     "arms at the chest", "pressing back up"),
