@@ -102,15 +102,17 @@ def queue_count(user: AnyUser) -> int:
     return review_queue(user).count()
 
 
-def personal_baseline(athlete_id: int | None):
-    """The athlete's PersonalBaseline (detector/personal.py) from their counted reps a
-    coach marked good, or None (no athlete, or fewer than its minimum)."""
+def personal_baseline(athlete_id: int | None, lift: str | None = None):
+    """The athlete's PersonalBaseline (detector/personal.py) in `lift` (a registry name, the
+    default lift's when None) from their counted reps of it a coach marked good, or None
+    (no athlete, or fewer than its minimum): a squat is compared with their good squats."""
     from core.detector.personal import PersonalBaseline, rep_measures
 
     if athlete_id is None:
         return None
     good = (
         Rep.objects.counted()
+        .of_lift(lift or lifts.DEFAULT.name)
         .filter(analysis__session__athlete_id=athlete_id, label=Label.GOOD)
         .exclude(fault_evidence={})
         .values_list("fault_evidence", flat=True)

@@ -199,7 +199,9 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     for comment in comments:
         if comment.rep_id:
             by_rep.setdefault(comment.rep_id, []).append(comment)
-    baseline = personal_baseline(session.athlete_id)
+    baseline = personal_baseline(
+        session.athlete_id, lifts.of_exercise(analysis.exercise_detected).name
+    )
     for rep in reps:
         rep.personal = personal_comparison(rep, baseline)
         rep.comment_count = len(by_rep.get(rep.pk, []))

@@ -7,7 +7,7 @@ import itertools
 from django.test import Client
 from django.urls import reverse
 
-from analysis.models import Outcome, Rep
+from analysis.models import Analysis, Outcome, Rep
 from analysis.selectors.export import analysis_reps_csv
 from core import lifts
 from core.result import detector_abstains
@@ -145,6 +145,9 @@ def test_once_a_coach_marked_three_reps_good_later_reps_are_compared_with_them(a
     page = client.get(reverse("session_review", args=[later.pk])).content.decode()
     assert page.count("unusual for this athlete") == 1 and "usual for this athlete" in page
     assert "trunk lean at the bottom: 20° against 50°" in page
+    # A baseline is the lift's: their good pulls are no measure of a squat of theirs.
+    Analysis.objects.filter(pk=later.analysis.pk).update(exercise_detected="squat")
+    assert client.get(f"/api/reps/{odd.pk}/").json()["personal"] is None
 
 
 class _FlagsAll:

@@ -125,9 +125,10 @@ class RepSerializer(RepLabelStateSerializer):
         """Compared with the athlete's own good reps (selectors.reps.personal_comparison)."""
         athlete = obj.analysis.session.athlete_id if obj.analysis_id else None
         baselines = self.context.setdefault("baselines", {})
-        if athlete not in baselines:
-            baselines[athlete] = personal_baseline(athlete)
-        return personal_comparison(obj, baselines[athlete])
+        key = (athlete, obj.lift)
+        if key not in baselines:
+            baselines[key] = personal_baseline(athlete, obj.lift)
+        return personal_comparison(obj, baselines[key])
 
     def get_fault_evidence(self, obj) -> dict[str, Any]:
         return {name: {**e, "cue": CUES.get(name, "")} for name, e in obj.fault_evidence.items()}
