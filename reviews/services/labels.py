@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Fault, Label, Rep
-from analysis.selectors.reps import rep_labelable_queryset
+from analysis.selectors.reps import fault_choices, rep_labelable_queryset
+from core import lifts
 from notifications.models import NotificationKind
 from notifications.services import notify, set_name
 from reviews.models import RepLabel
@@ -33,11 +34,15 @@ def rep_label(*, rep: Rep, author, label: str, faults: Iterable[str] = (), note:
     if label not in Label.values:
         raise ValidationError({"label": f"Label must be one of: {', '.join(Label.values)}."})
     faults = list(dict.fromkeys(faults))  # unique, in the order given
-    unknown = [f for f in faults if f not in Fault.values]
+    offered = [f["value"] for f in fault_choices(rep.lift)]  # the rep's lift's tags
+    unknown = [f for f in faults if f not in offered]
     if unknown:
-        choices = ", ".join(Fault.values)
+        lift = lifts.get(rep.lift).label.lower()
         raise ValidationError(
-            {"faults": f"Unknown fault {', '.join(unknown)}; choose from {choices}."}
+            {
+                "faults": f"Unknown fault {', '.join(unknown)} for a {lift}; choose from "
+                f"{', '.join(offered)}."
+            }
         )
     note = (note or "").strip()
     if Fault.OTHER in faults and not note:

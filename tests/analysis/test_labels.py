@@ -136,3 +136,18 @@ def test_an_admin_excludes_a_rep_with_a_reason_and_the_history_is_kept(
     client.force_authenticate(admin_user)
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "lifter cut off"}).json()["excluded"] is True
+
+
+def test_a_rep_is_tagged_with_its_own_lifts_faults(session_a, coach_a):
+    """A squat's rep takes the squat's fault tags (and "other"), not a pull's."""
+    from analysis.models import Analysis
+
+    rep = session_a.analysis.reps.first()
+    Analysis.objects.filter(pk=session_a.analysis.pk).update(exercise_detected="squat")
+    rep = Rep.objects.get(pk=rep.pk)
+    with pytest.raises(
+        ValidationError, match="rounded_back for a squat; choose from .*above_parallel"
+    ):
+        rep_label(rep=rep, author=coach_a, label="anomalous", faults=["rounded_back"])
+    rep_label(rep=rep, author=coach_a, label="anomalous", faults=["above_parallel"])
+    assert Rep.objects.get(pk=rep.pk).faults == ["above_parallel"]
