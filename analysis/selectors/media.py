@@ -132,6 +132,7 @@ def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
         "duration_s": duration,
         "bar": bar,
         "bar_unit": lifts.of_exercise(analysis.exercise_detected).bar_unit,
+        "angle_names": list(lifts.of_exercise(analysis.exercise_detected).chart_angles),
         "angles": analysis_angle_data(analysis, times),
         "reps": [
             {

@@ -165,7 +165,8 @@ class Lift:
     picture and seen (a bench press is judged on the arms and torso, the legs may be out);
     `bar`, the bar's height per grid frame as its chart shows it, said by `bar_reads`
     (its values' unit: `bar_unit`);
-    `facts`, the kinematics its rep card shows (STANDING_FACTS, "elbow"); `form_judged`
+    `facts`, the kinematics its rep card shows (STANDING_FACTS, "elbow"); `chart_angles`,
+    the joints its angle chart draws (reps.angle_series' columns); `form_judged`
     False: its reps are counted, not judged for form (no faults, no detector); `lying`, its
     lifter lies down (a bench press): recognise.py hands it only rises of a lifter lying
     down, and a standing lift only the others."""
@@ -184,6 +185,7 @@ class Lift:
     bar_reads: str = "wrist height in standing heights"
     bar_unit: str = "standing heights"
     facts: tuple[str, ...] = STANDING_FACTS
+    chart_angles: tuple[str, ...] = ("hip", "knee", "trunk")
     form_judged: bool = True
     lying: bool = False
 

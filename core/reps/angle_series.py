@@ -1,4 +1,4 @@
-"""Hip, knee and trunk angle and bar height over a set, on the played video's clock: what the
+"""Hip, knee, trunk and elbow angle and bar height over a set, on the played video's clock: what the
 review page's graphs draw under the video.
 
 From the 30 fps track kept beside the report (respan.TRACK_FILE). The angles are in the
@@ -16,10 +16,11 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from core.pose import bodyframe
+from core.pose import landmarks as L
 from core.reps.segment import compute_signals
 
 MAX_POINTS = 600  # a graph is at most ~1000 px wide: more points draw nothing more
-ANGLES = ("hip", "knee", "trunk")
+ANGLES = ("hip", "knee", "trunk", "elbow")
 
 
 @dataclass
@@ -31,6 +32,7 @@ class AngleSeries:
     hip: list[float | None] = field(default_factory=list)
     knee: list[float | None] = field(default_factory=list)
     trunk: list[float | None] = field(default_factory=list)
+    elbow: list[float | None] = field(default_factory=list)  # the straighter arm's
     bar: list[float | None] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, list]:
@@ -62,6 +64,10 @@ def angle_series(
     if m == 0 or len(times) == 0 or world.shape[0] != m or source.shape != (m,):
         return AngleSeries()
     angles = bodyframe.body_angles(bodyframe.to_body_frame(world))
+    elbow = np.fmax(
+        L.joint_angle(world[:, L.L_SHOULDER], world[:, L.L_ELBOW], world[:, L.L_WRIST]),
+        L.joint_angle(world[:, L.R_SHOULDER], world[:, L.R_ELBOW], world[:, L.R_WRIST]),
+    )
     cuts = shots if shots else [(0, m)]
     bar = compute_signals(landmarks, cuts=cuts).wrist
     # The first track frame of each input frame: equal times would draw vertical steps.
@@ -74,5 +80,6 @@ def angle_series(
         hip=_rounded(angles["hip"][keep], 1),
         knee=_rounded(angles["knee"][keep], 1),
         trunk=_rounded(angles["trunk"][keep], 1),
+        elbow=_rounded(elbow[keep], 1),
         bar=_rounded(bar[keep], 3),
     )

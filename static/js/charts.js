@@ -206,12 +206,13 @@
 
   function deg(v) { return v === null || v === undefined ? "–" : Math.round(v) + "°"; }
 
-  /* Hip, knee and trunk angle over the set, in the lifter's own frame (the same from any
-     camera): hip and knee 180° = straight, trunk 0° = upright. */
+  /* The lift's joint angles over the set (data.angle_names: hip, knee and trunk for a
+     standing lift, the elbows for a press), the same from any camera: 180° = straight,
+     trunk 0° = upright. */
   function angles(svg, data, onSeek, readoutEl) {
-    var a = data.angles || { t: [], hip: [], knee: [], trunk: [] };
+    var a = data.angles || { t: [], hip: [], knee: [], trunk: [], elbow: [] };
     var gap = 3 * medianStep(a.t);
-    var names = ["hip", "knee", "trunk"];
+    var names = data.angle_names || ["hip", "knee", "trunk"];
     return timeChart(svg, data, {
       height: 230, ymin: 0, ymax: 180, ticks: 4,
       fmtY: function (v) { return Math.round(v) + "°"; },
@@ -220,7 +221,7 @@
       readoutEl: readoutEl,
       readout: function (t) {
         var i = sampleAt(a.t, t, gap);
-        if (i < 0 || a.hip[i] === null) return [["muted", "no pose at " + t.toFixed(2) + " s"]];
+        if (i < 0 || (a[names[0]] || [])[i] == null) return [["muted", "no pose at " + t.toFixed(2) + " s"]];
         return names.map(function (n) { return ["rd-" + n, n + " " + deg(a[n][i])]; });
       }
     }, onSeek);

@@ -154,8 +154,10 @@ def test_the_angle_graph_comes_from_the_kept_track_on_the_played_clock(session_a
     analysis.save()
     client = Client()
     client.force_login(athlete_a)
-    angles = _chart(client, session_a)["angles"]
-    assert set(angles) == {"t", "hip", "knee", "trunk", "bar"}
+    chart = _chart(client, session_a)
+    angles = chart["angles"]
+    assert set(angles) == {"t", "hip", "knee", "trunk", "elbow", "bar"}
+    assert chart["angle_names"] == ["hip", "knee", "trunk"]  # what a pull's chart draws
     # The upload plays with its first frame at 0.034 s: the graphs are on that clock.
     assert angles["t"][:2] == [0.034, 0.067] and len(angles["t"]) == 90
     assert angles["knee"][0] == 180.0 and angles["hip"][80] == pytest.approx(135.0, abs=0.1)

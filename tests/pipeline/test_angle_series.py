@@ -55,7 +55,7 @@ def test_straight_legs_read_180_and_a_hinge_reads_its_angle():
     s = angle_series(lm, world, np.arange(40), times)
     assert len(s.t) == len(s.hip) == len(s.knee) == len(s.trunk) == len(s.bar) == 40
     assert s.t[:3] == [0.0, 0.033, 0.067]
-    assert s.knee == [180.0] * 40
+    assert s.knee == [180.0] * 40 and s.elbow == [180.0] * 40  # arms hanging straight
     assert s.hip[:20] == [180.0] * 20 and s.trunk[:20] == [0.0] * 20
     assert s.hip[-1] == pytest.approx(135.0, abs=0.1)
     assert s.trunk[-1] == pytest.approx(45.0, abs=0.1)
@@ -93,7 +93,7 @@ def test_a_long_set_is_thinned_to_the_cap_keeping_both_ends():
     assert len(s.t) == MAX_POINTS
     assert s.t[0] == 0.0 and s.t[-1] == round((n - 1) / 30, 3)
     assert all(b > a for a, b in zip(s.t, s.t[1:], strict=False))
-    assert set(s.as_dict()) == {"t", "hip", "knee", "trunk", "bar"}
+    assert set(s.as_dict()) == {"t", "hip", "knee", "trunk", "elbow", "bar"}
 
 
 def test_an_empty_or_mismatched_track_gives_no_series():

@@ -121,6 +121,7 @@ BENCH = Lift(
     bar_reads="the bar's height above the shoulders: 1 = arms locked out, 0 = at the chest",
     bar_unit="of the way up",
     facts=("elbow",),
+    chart_angles=("elbow", "hip"),
     no_reps=(
         "No complete bench press rep was found: the bar should go from lockout down to the "
         "chest and back up, with the lifter's arms and torso in view."

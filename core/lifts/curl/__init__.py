@@ -22,5 +22,6 @@ CURL = Lift(
     ),
     in_view=("shoulders", "hands"),
     facts=("elbow",),
+    chart_angles=("elbow",),
     form_judged=False,
 )
