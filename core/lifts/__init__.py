@@ -54,13 +54,14 @@ from core.lifts.base import FaultSpec, Lift, Measure, Rule
 from core.lifts.bench import BENCH
 from core.lifts.curl import CURL
 from core.lifts.deadlift import DEADLIFT
+from core.lifts.press import PRESS
 from core.lifts.squat import SQUAT
 
 # In the order a clip is recognised (recognise.py: the first lift with reps in it wins).
 # The bench before the squat: a lying lifter's arms move the shoulders' signal enough for
-# the squat's rise, and the bench claims only a body lying down. The curl last: counted, not
-# judged for form, and only once no lift judged has reps in the clip.
-LIFTS: dict[str, Lift] = {lift.name: lift for lift in (DEADLIFT, BENCH, SQUAT, CURL)}
+# the squat's rise, and the bench claims only a body lying down. The curl and the overhead
+# press last: counted, not judged for form, and only once no lift judged has reps in it.
+LIFTS: dict[str, Lift] = {lift.name: lift for lift in (DEADLIFT, BENCH, SQUAT, CURL, PRESS)}
 # The lift of whatever names none: a stored analysis, a detector's report, a call that
 # passes no lift. Every record before a second lift is of it: it never changes.
 DEFAULT: Lift = DEADLIFT

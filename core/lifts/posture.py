@@ -51,6 +51,10 @@ LYING_THROUGHOUT = 0.9
 # percentile): a pull's and a squat's hands ride with the shoulders (under 0.15 on the
 # shared clips); a curl brings them from hanging (~0.35 below) up to the shoulders.
 ARMS_TRAVEL = (0.15, 0.25)
+OVERHEAD = 0.25  # the hands this far above the shoulders (standing heights): overhead
+# A set with the hands overhead in this share of its upright frames or more presses (a curl
+# or a pull never has them there).
+OVERHEAD_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class Posture:
     hands_low: float = 0.0
     hands_high: float = 0.0
     arms_travel: float = 0.0
+    hands_overhead: float = 0.0
 
     @property
     def lying_down(self) -> float:
@@ -126,10 +131,11 @@ def posture(sig: Signals, world: np.ndarray | None) -> Posture:
         return Posture()
     upright = seen & (lying == 0) & np.isfinite(sig.shoulder)
     down = 0.0
-    low = high = travel = 0.0
+    low = high = travel = overhead = 0.0
     if upright.sum() >= 5:
         hang = sig.hang[upright & np.isfinite(sig.hang)]
         if len(hang) >= 5:
+            overhead = float(np.clip(np.mean(hang <= -OVERHEAD) / OVERHEAD_SHARE, 0.0, 1.0))
             lo, hi = ARMS_TRAVEL
             spread = float(np.percentile(hang, 95) - np.percentile(hang, 5))
             travel = float(np.clip((spread - lo) / (hi - lo), 0.0, 1.0))
@@ -139,7 +145,7 @@ def posture(sig: Signals, world: np.ndarray | None) -> Posture:
         if bottom.any():
             low = float(np.mean(sig.hang[bottom] >= HANDS_LOW))
             high = 1.0 - low
-    return Posture(float(np.mean(lying[seen])), down, low, high, travel)
+    return Posture(float(np.mean(lying[seen])), down, low, high, travel, overhead)
 
 
 def probabilities(likely: dict[str, float]) -> dict[str, float]:

@@ -15,13 +15,17 @@ NOSE_UP = 0.08
 
 
 def pose(h: float, hands: str = "bar", curl: float = 0.0, x0: float = 0.0, s: float = 1.0):
-    """33 x 4 landmarks. hands: 'bar' (arms hang), 'shoulders' (back squat), 'wave'."""
+    """33 x 4 landmarks. hands: 'bar' (arms hang; `curl` of the way up to the shoulders),
+    'shoulders' (back squat), 'wave', 'press' (`curl` of the way from the shoulders to
+    arms' length overhead)."""
     p = {k: np.array(STAND[k]) * (1 - h) + np.array(BOTTOM[k]) * h for k in STAND}
     sh = p["sh"]
     if hands == "shoulders":
         wrist = sh + (0.0, -0.01)
     elif hands == "wave":
         wrist = sh + (0.05, -0.15)
+    elif hands == "press":
+        wrist = sh + (0.0, -0.01 - ARM * curl)
     else:
         wrist = sh + (0.0, ARM * (1 - curl) + 0.04 * curl)
     elbow = (sh + wrist) / 2 + (0.02, 0)

@@ -144,6 +144,13 @@ def test_a_curl_is_counted_as_a_curl_not_a_deadlift():
     assert "not judged for form" in seg.exercise.message
 
 
+def test_an_overhead_press_is_counted_as_one_not_a_curl():
+    seg = count(*track([(10, 0, 0)], hands="press", curl_cycles=4))
+    assert (seg.lift, seg.exercise.name, len(seg.spans)) == ("overhead_press", "overhead_press", 4)
+    assert "not judged for form" in seg.exercise.message
+    assert next(iter(seg.exercise.probabilities)) == "overhead_press"
+
+
 def test_waving_at_the_camera_and_standing_count_nothing():
     seg = count(*track([(5, 0, 0)], hands="wave"))
     assert seg.spans == [] and not seg.exercise.is_deadlift

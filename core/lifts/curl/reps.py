@@ -66,4 +66,4 @@ def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
 def likely(p: Posture) -> float:
     """How likely a set's posture makes it a curl: standing still, the hands travelling
     up to the shoulders and down."""
-    return (1.0 - p.lying_down) * (1.0 - p.down) * p.arms_travel
+    return (1.0 - p.lying_down) * (1.0 - p.down) * p.arms_travel * (1.0 - p.hands_overhead)
