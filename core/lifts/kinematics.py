@@ -9,6 +9,7 @@ own frame (bodyframe.py), where a camera's tilt does not read as a lean.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -70,7 +71,8 @@ def _feet_and_knees(lm: np.ndarray) -> dict[str, np.ndarray]:
     `heel_lift`, how far the better-seen heel is above its toes in standing heights (from
     the side: the heel coming off the floor)."""
     xy = lm[..., :2]
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a track with no pose: all NaN
         ankles = np.abs(xy[:, L.L_ANKLE, 0] - xy[:, L.R_ANKLE, 0])
         knees = np.abs(xy[:, L.L_KNEE, 0] - xy[:, L.R_KNEE, 0])
         hips_x = (xy[:, L.L_HIP, 0] + xy[:, L.R_HIP, 0]) / 2

@@ -3,9 +3,10 @@ set's rises are its reps (`Lift.recognise`, on reps.segment.find_rises under its
 the first with reps names the exercise, with every lift's probability from the set's
 posture (posture.py and `Lift.likely`: shown to people, beside the reps' own evidence,
 which decides: a rise's hands tell a pull from a squat better than a whole set's posture
-does on a badly tracked clip). When none has any,
-the clip is told for what it looks like instead, against the lifts judged: a squat (the
-shoulders rose with the hands at them), a curl (the arms moved alone), or nothing.
+does on a badly tracked clip). A lift is handed only the rises its lifter's posture allows
+(`Lift.lying`). When none has reps, the clip is told for what it looks like instead,
+against the lifts asked: a squat (the shoulders rose with the hands at them), a curl (the
+arms moved alone), or nothing.
 
 The rise finder knows no lift (reps come before lifts); the lift's knowledge is handed to
 it here, so what a rep is stays with its lift.
