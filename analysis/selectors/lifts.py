@@ -18,10 +18,17 @@ def _label(name: str) -> str:
 def lift_odds(analysis: Analysis | None) -> list[tuple[str, int]]:
     """How likely each lift looked, (label, whole percent), likeliest first; "something
     else" for none of them; lifts under 1% left out. Empty before an analysis said it."""
-    odds = analysis.lift_probabilities if analysis is not None else {}
+    odds = lift_probabilities(analysis)
     named = {name: ("something else" if name == "other" else _label(name)) for name in odds}
     shown = [(named[name], round(100 * p)) for name, p in odds.items()]
     return [(label, pct) for label, pct in shown if pct >= 1]
+
+
+def lift_probabilities(analysis: Analysis | None) -> dict[str, float]:
+    """The analysis' probability per lift (and "other"), likeliest first: stored as JSON,
+    whose keys a database may reorder (PostgreSQL's jsonb does)."""
+    odds = analysis.lift_probabilities if analysis is not None else {}
+    return dict(sorted(odds.items(), key=lambda kv: -kv[1]))
 
 
 def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, Any]:

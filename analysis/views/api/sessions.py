@@ -17,7 +17,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from analysis.selectors.lifts import lift_told
+from analysis.selectors.lifts import lift_probabilities, lift_told
 from analysis.selectors.media import playback_url, result_video_url
 from analysis.services.analyses import analysis_analyse_as, analysis_can_retry, analysis_retry
 from analysis.services.rep_counts import candidate_count, rep_count_authorize
@@ -130,8 +130,7 @@ class SessionSerializer(serializers.ModelSerializer):
         return [{"lift": value, "label": label} for value, label in told["analyse_as"]]
 
     def get_lift_probabilities(self, obj) -> dict[str, float]:
-        analysis = self._analysis(obj)
-        return dict(analysis.lift_probabilities) if analysis else {}
+        return lift_probabilities(self._analysis(obj))
 
     def get_can_retry(self, obj) -> bool:
         """Whether `POST .../retry/` would queue the analysis again (the page's rule)."""
