@@ -62,7 +62,10 @@ class Posture:
     """Shares of the set's seen frames (0..1): `lying` down; `down`, how far the shoulders
     went down (0: never under DOWN_FROM, 1: to DOWN_TO or lower); among the frames with the
     shoulders down and the body upright, `hands_low` (a bar hanging) and `hands_high` (at
-    the shoulders or above)."""
+    the shoulders or above); `arms_travel`, how far the hands move up and down against the
+    shoulders while upright (0: under ARMS_TRAVEL[0] standing heights, 1: ARMS_TRAVEL[1]);
+    `hands_overhead`, how surely they go overhead (1: in OVERHEAD_SHARE of the upright
+    frames or more)."""
 
     lying: float = 0.0
     down: float = 0.0
