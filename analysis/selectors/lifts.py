@@ -35,7 +35,7 @@ def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, 
     """`note`: the sentence when the athlete said one lift and the analysis saw another
     ("" otherwise); `analyse_as`: the lifts it may be analysed as instead, (value, label);
     `odds`: how likely each lift looked (lift_odds); `variant`: the variant of its lift it
-    was recognised as ("sumo deadlift"; "" for the lift itself), judged as the lift."""
+    was recognised as (a variant's name, spaced; "" for the lift itself), judged as the lift."""
     seen = ""
     finished = analysis is not None and analysis.status in (
         AnalysisStatus.DONE,
@@ -56,7 +56,7 @@ def lift_told(session: TrainingSession, analysis: Analysis | None) -> dict[str, 
     current = analysis.lift_forced or seen if analysis is not None else ""
     choices = [(value, label) for value, label in Exercise.choices if value != current]
     detected = analysis.exercise_detected if finished else ""
-    variant = detected if seen and detected != seen else ""  # a sumo deadlift, a paused bench
+    variant = detected if seen and detected != seen else ""  # a variant of its lift
     return {
         "note": note,
         "analyse_as": choices if finished else [],

@@ -24,7 +24,7 @@ from core.reps.segment import Signals
 # head end and in a portrait phone picture) ...
 LYING_PICTURE_DEG = 25.0
 # ... or, in the world landmarks, this far from vertical (the shared benches read 86-93
-# degrees, deadlift sets 7-72 over the set, their median; the deepest hinge of a
+# degrees, the shared pulls 7-72 over the set, their median; the deepest hinge of a
 # stiff-legged pull's bottom briefly more) while the picture does not show it upright (a
 # bench filmed from the feet foreshortens the torso; a camera pitched down at a small,
 # far lifter tilts the world landmarks' vertical, and the picture still shows them upright).
@@ -39,7 +39,7 @@ DOWN_ZONE = 0.85  # frames at or under this are "down" (where the hands are read
 HANDS_LOW = 0.20
 # A set lies down when this share of its frames do (none below the first, all from the
 # second): a pull's bottom looks lying in the picture (a hinged trunk near horizontal), in at
-# most a third of the shared deadlift sets' frames (0.34); the bench sets lie in 0.98-1.00.
+# most a third of the shared pulls' frames (0.34); the bench sets lie in 0.98-1.00.
 LYING_SET = (0.40, 0.80)
 # A rep lying down in at least this share of its seen frames may be a lying lift's (a bench
 # press); one lying in nearly all of them (LYING_THROUGHOUT) is never a standing lift's. A

@@ -1,5 +1,5 @@
 """What the standing lifts share: standing tall at the top. One fault, with one id, rule, cue
-and tag, whichever standing lift it is named on (the deadlift's and the squat's), and the
+and tag, whichever standing lift it is named on (a pull's and a squat's), and the
 joint angles a complete lockout opens to (their `Lockout`s).
 """
 

@@ -40,27 +40,34 @@ STANDING_MIN = 0.88
 LOCKOUT = Lockout(0.0, 0.0, float("-inf"))  # no lockout is judged
 
 
-def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
-    """Rises of the hands to the shoulders by a lifter standing still (not lying down)."""
+def standing_still(rises: Rises, name: str, label: str) -> Seen:
+    """The rises of an arms-only exercise counted, not judged (the curl, the overhead
+    press): those of a lifter standing still (the shoulders never under STANDING_MIN; a
+    lifter lying down never reaches here: recognise.py, Lift.lying), the others refused."""
     sig = rises.signals
     reps, refused = [], []
-    for span in rises.spans:  # of a lifter not lying down (recognise.py: Lift.lying)
+    noun = label.lower()
+    for span in rises.spans:
         shoulders = sig.shoulder[span.start : span.end + 1]
-        still = np.isfinite(shoulders).any() and np.nanmin(shoulders) >= STANDING_MIN
-        if not still:
-            refused.append(
-                candidate(
-                    span,
-                    "not_a_curl",
-                    f"{when(span.lockout)}: the hands came up while the body moved: not a curl.",
-                )
-            )
+        if np.isfinite(shoulders).any() and np.nanmin(shoulders) >= STANDING_MIN:
+            reps.append(span)
             continue
-        reps.append(span)
+        refused.append(
+            candidate(
+                span,
+                f"not_a_{name}",
+                f"{when(span.lockout)}: the arms moved while the body did: not a {noun}.",
+            )
+        )
     if not reps:
         return Seen([], None, refused)
-    exercise = Exercise("curl", True, f"Curl, {len(reps)} reps: counted, not judged for form.")
-    return Seen(reps, exercise, refused)
+    said = f"{label}, {len(reps)} reps: counted, not judged for form."
+    return Seen(reps, Exercise(name, True, said), refused)
+
+
+def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
+    """Rises of the hands to the shoulders by a lifter standing still."""
+    return standing_still(rises, "curl", "Curl")
 
 
 def likely(p: Posture) -> float:

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from core.lifts.base import Lift
-from core.lifts.press.reps import LOCKOUT, RISE, likely, recognise
+from core.lifts.curl.reps import LOCKOUT  # none judged, as the curl's
+from core.lifts.press.reps import RISE, likely, recognise
 
 __all__ = ["PRESS"]
 

@@ -10,48 +10,29 @@ them), checked on a synthetic set.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from core.lifts.base import Lockout, Seen
-from core.lifts.curl.reps import STANDING_MIN
+from core.lifts.base import Seen
+from core.lifts.curl.reps import RISE as CURL_RISE
+from core.lifts.curl.reps import standing_still
 from core.lifts.posture import Posture
-from core.reps.segment import RiseRule, Rises, candidate, when
-from core.result import Exercise
+from core.reps.segment import Rises
 
-RISE = RiseRule(
-    signal="curled",
+RISE = replace(
+    CURL_RISE,  # read as the curl's, on the hands' height against the shoulders, higher up
     noun="press",
     top_zone=0.30,  # the wrists this far above the shoulders (standing heights): overhead
     bottom_zone=0.08,  # at most this far above them: the bar in the rack
-    edge_margin=0.10,
-    start_window=45,  # grid frames (1.5 s) before the top to look for the start
-    descent_margin=0.25,
-    min_pull=6,  # grid frames (0.2 s): a faster press is the tracked pose jumping
-    stood_up_bend=360.0,  # never: the arms bend by definition
     shallow_rise=0.25,
-    lockout_window=15,
-    partial_rise=0.05,
 )
-LOCKOUT = Lockout(0.0, 0.0, float("-inf"))  # no lockout is judged
 
 
 def recognise(rises: Rises, knee_angles: np.ndarray | None) -> Seen:
     """Rises of the bar from the shoulders to overhead by a lifter standing still (a push
     press's dip is not a press: the shoulders go down)."""
-    sig = rises.signals
-    reps, refused = [], []
-    for span in rises.spans:
-        shoulders = sig.shoulder[span.start : span.end + 1]
-        if np.isfinite(shoulders).any() and np.nanmin(shoulders) >= STANDING_MIN:
-            reps.append(span)
-            continue
-        refused.append(
-            candidate(span, "not_a_press", f"{when(span.lockout)}: the body moved: not a press.")
-        )
-    if not reps:
-        return Seen([], None, refused)
-    said = f"Overhead press, {len(reps)} reps: counted, not judged for form."
-    return Seen(reps, Exercise("overhead_press", True, said), refused)
+    return standing_still(rises, "overhead_press", "Overhead press")
 
 
 def likely(p: Posture) -> float:

@@ -102,7 +102,7 @@ FAULTS = (
                           0.01),),
         measure=measures.heels_lift,
     ),
-    # Standing tall at the top: one fault with the deadlift's (standing.py), decided by
+    # Standing tall at the top: one fault of the standing lifts (standing.py), decided by
     # kinematics' lockout_complete under the squat's LOCKOUT (reps.py).
     INCOMPLETE_LOCKOUT,
 )  # fmt: skip
