@@ -10,6 +10,8 @@ analysis (no video), only an image and a label.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils import timezone
 from coach_platform.jobs import Job, JobStatus
 from core import lifts
 from core import result as outcomes
+from core.lifts.faults import explained
 
 SOURCE_PLATFORM = "platform"  # reps found in uploaded sets; imports carry their own name
 
@@ -122,6 +125,7 @@ _FIRST = len(lifts.DEFAULT.faults)
 Fault = models.TextChoices(
     "Fault", [*_TAGS[:_FIRST], ("OTHER", ("other", "Other")), *_TAGS[_FIRST:]]
 )
+FAULT_NAMES = {value: str(label).lower() for value, label in Fault.choices}  # as sentences read
 
 
 class Outcome(models.TextChoices):
@@ -300,6 +304,11 @@ class Rep(models.Model):
         if self.label == Label.ANOMALOUS:
             return Outcome.FAULTS
         return self.model_outcome
+
+    @property
+    def evidence_explained(self) -> dict[str, dict[str, Any]]:
+        """Every fault checked, as people read it: cue, drill, close to the line (faults.py)."""
+        return explained(self.fault_evidence or {})
 
     @property
     def outcome_faults(self) -> list[str]:

@@ -9,6 +9,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/video/", sessions.session_video, name="session_video"),
     path("sessions/<int:session_id>/comments/", sessions.comment_add, name="comment_add"),
     path(
+        "sessions/<int:session_id>/comments/<int:comment_id>/audio",
+        sessions.comment_audio,
+        name="comment_audio",
+    ),
+    path(
         "sessions/<int:session_id>/reviewed/",
         sessions.session_reviewed,
         name="session_reviewed",
@@ -16,6 +21,8 @@ urlpatterns = [
     path("sessions/<int:session_id>/", sessions.session_review, name="session_review"),
     path("sessions/<int:session_id>/status/", sessions.session_status, name="session_status"),
     path("sessions/<int:session_id>/retry/", sessions.session_retry, name="session_retry"),
+    path("sessions/<int:session_id>/edit/", sessions.session_edit_view, name="session_edit"),
+    path("sessions/<int:session_id>/delete/", sessions.session_delete_view, name="session_delete"),
     path(
         "sessions/<int:session_id>/analyse-as/",
         sessions.session_analyse_as,
@@ -43,5 +50,6 @@ urlpatterns = [
     path("reps/<int:rep_id>/<str:kind>.npy", reps.rep_array, name="rep_array"),
     path("queue/", reps.review_queue_page, name="review_queue"),
     path("compare/", compare.rep_compare, name="rep_compare"),
+    path("compare/overlay.json", compare.rep_compare_overlay, name="rep_compare_overlay"),
     path("me/data/export.zip", data.my_data_export, name="my_data_export"),
 ]

@@ -8,6 +8,7 @@ the account it was made for (refused when someone else is logged in)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +24,8 @@ from athletes.email_change import (
     user_email_change_request,
     user_email_confirmation_send,
 )
+from athletes.forms import JoinForm
+from athletes.joining import join_account_create, join_link_open
 from athletes.selectors import email_status
 from coach_platform.redirects import back_url
 
@@ -102,3 +105,35 @@ def account_email_confirm(request: HttpRequest, token: str) -> HttpResponse:
         context["problem"] = " ".join(error.messages)
         return render(request, "athletes/email_confirm.html", context, status=400)
     return render(request, "athletes/email_confirm.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    """A coach's invitation link: make an athlete account on their roster, then in."""
+    if request.user.is_authenticated:
+        context = {"problem": "You are logged in: this link is for someone without an account."}
+        return render(request, "athletes/join.html", context, status=403)
+    try:
+        link = join_link_open(token)
+    except ValidationError as error:
+        return render(request, "athletes/join.html", {"problem": error.messages[0]}, status=400)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = join_account_create(
+                token=token, username=data["username"], password=data["password"]
+            )
+        except ValidationError as error:
+            form.add_error(None, " ".join(error.messages))
+        else:
+            auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                f"Welcome, {user.username}: {link.coach.username} is your coach. Upload a set "
+                "to get each rep judged.",
+            )
+            return redirect("athlete_dashboard")
+    context = {"form": form, "link": link, "token": token}
+    return render(request, "athletes/join.html", context, status=400 if form.errors else 200)

@@ -179,7 +179,7 @@ def _open(token: str, *, by: AnyUser | None, lock: bool) -> tuple[EmailLink, Pro
 # --- mail ---------------------------------------------------------------------------------------
 
 
-def _mail_after_commit(subject: str, body: str, to: str) -> None:
+def mail_after_commit(subject: str, body: str, to: str) -> None:
     """Sent once the change is stored; a broken mail server is logged, the change stays."""
 
     def send() -> None:
@@ -202,7 +202,7 @@ def _mail_link(to: str, link: str, *, is_change: bool) -> None:
         if is_change
         else f"asked to confirm this address as the one of their {settings.SITE_NAME} account"
     )
-    _mail_after_commit(
+    mail_after_commit(
         f"{settings.SITE_NAME}: confirm your e-mail address",
         f"Hello,\n\nSomeone (we hope you) {what}. Open this link within {days} days to "
         f"confirm it:\n\n{link}\n\n"
@@ -216,7 +216,7 @@ def _mail_old_address(user: AnyUser, old: str, *, removed: bool) -> None:
         return
     when = timezone.localtime().strftime("%d %b %Y, %H:%M")
     what = "removed" if removed else "changed to another address"
-    _mail_after_commit(
+    mail_after_commit(
         f"{settings.SITE_NAME}: your e-mail address was " + ("removed" if removed else "changed"),
         f"Hello {user.username},\n\nThe e-mail address of your {settings.SITE_NAME} account was "
         f"{what} on {when}. This address gets no more messages from the account.\n\n"

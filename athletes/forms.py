@@ -65,3 +65,17 @@ class ConfirmedAddressPasswordResetForm(PasswordResetForm):
                 f"password-reset:{user.pk}", 1, RESET_MAIL_INTERVAL_SECONDS
             ):
                 yield user
+
+
+class JoinForm(forms.Form):
+    """A new athlete's account from a coach's invitation link (athletes.joining)."""
+
+    username = forms.CharField(max_length=150)
+    password = forms.CharField(widget=forms.PasswordInput, strip=False)
+    password_again = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password_again"):
+            raise forms.ValidationError("The two passwords differ.")
+        return data

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from athletes.email_change import TAKEN, email_clean
+from athletes.joining import join_invite
 from athletes.models import CoachAssignment, InvitationStatus, Profile, Role, RosterInvitation
 from athletes.selectors import user_can_review, user_role
 
@@ -86,7 +87,8 @@ def athlete_account_create(
 
 
 def roster_invite(*, coach, who: str) -> RosterInvitation | None:
-    """Invite the athlete whose username or e-mail is `who` to the coach's roster.
+    """Invite the athlete whose username or e-mail is `who` to the coach's roster; an
+    address no account uses is mailed a link to join with a new account (athletes.joining).
 
     The coach learns nothing from the answer: whether `who` names no one, a coach, an
     athlete already on the roster or one already invited, the caller says the same sentence.
@@ -99,6 +101,8 @@ def roster_invite(*, coach, who: str) -> RosterInvitation | None:
         Q(username__iexact=who) | (Q(email__iexact=who) & ~Q(email=""))
     ).filter(Q(profile__role=Role.ATHLETE), is_staff=False, is_active=True)
     athlete = matches.order_by("pk").first()
+    if athlete is None and "@" in who:  # no athlete: an address no account uses gets a link
+        join_invite(coach=coach, email=who)
     if athlete is None or athlete.pk == coach.pk:
         return None
     if CoachAssignment.objects.filter(coach=coach, athlete=athlete).exists():

@@ -19,6 +19,7 @@ urlpatterns = [
         account_views.account_email_confirm,
         name="account_email_confirm",
     ),
+    path("join/<str:token>/", account_views.join, name="join"),
     path("roster/", views.roster, name="roster"),
     path("roster/<int:athlete_id>/remove/", views.roster_remove, name="roster_remove"),
     path(

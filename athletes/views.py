@@ -67,7 +67,8 @@ def roster(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"If an athlete account matches “{who}”, they have an invitation from you "
-                "and join your roster when they accept it.",
+                "and join your roster when they accept it; an e-mail address no account uses "
+                "is sent a link to make one on your roster.",
             )
             return redirect("roster")
     elif action == "create" and create_form.is_valid():

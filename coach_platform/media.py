@@ -28,6 +28,9 @@ CONTENT_TYPES = {
     ".webm": "video/webm",
     ".mkv": "video/x-matroska",
     ".avi": "video/x-msvideo",
+    # Voice-overs, stored as the server wrote them (core/video/audio.py: AUDIO_STORED).
+    ".weba": "audio/webm",
+    ".m4a": "audio/mp4",
     ".png": "image/png",
     ".json": "application/json",
     ".csv": "text/csv; charset=utf-8",

@@ -140,6 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Login lock-out (django-axes): every login path (pages, admin, API token) counts failures
 # per username and address; after LOGIN_FAILURE_LIMIT the pair is locked for a while.
+AXES_VERBOSE = False  # no banner on every start; lock-outs are still logged
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -223,6 +224,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", 500 * 1024 * 1024))
 # Longer videos are refused at upload (probed before anything is stored): a set is minutes.
 VIDEO_MAX_SECONDS = int(os.environ.get("VIDEO_MAX_SECONDS", 300))
+# A coach's voice-over on a set (reviews/services/voice_overs.py): at most this large and long
+# (a browser's Opus is ~4 MB for 5 minutes), and this many recordings per person an hour.
+VOICE_OVER_MAX_BYTES = int(os.environ.get("VOICE_OVER_MAX_BYTES", 10 * 1024 * 1024))
+VOICE_OVER_MAX_SECONDS = int(os.environ.get("VOICE_OVER_MAX_SECONDS", 300))
+VOICE_OVERS_PER_HOUR = int(os.environ.get("VOICE_OVERS_PER_HOUR", 60))
 # The size limit is enforced while the body streams in, before memory or temporary file.
 FILE_UPLOAD_HANDLERS = [
     "coach_platform.uploads.SizeLimitUploadHandler",
@@ -382,4 +388,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The worker's routine lines (a task taken, the reaper's schedule) at INFO; `make run`
+    # asks for WARNING (scripts/run_platform.py): quiet when nothing is wrong.
+    "loggers": {"django-q": {"level": os.environ.get("Q_LOG_LEVEL", "INFO")}},
 }

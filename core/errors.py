@@ -15,3 +15,8 @@ class NoPersonVisible(PipelineError):
 
 class VideoTooLong(PipelineError):
     """The video runs past the longest a set may last (its header may not have said so)."""
+
+
+class AudioUnreadable(PipelineError):
+    """A file given as a sound recording is not one: not a container or codec a browser
+    records, a video, no sound, or not decodable."""

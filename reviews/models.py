@@ -36,6 +36,11 @@ class Comment(models.Model):
     # An annotation is a comment with a drawing on the paused frame: a list of shapes in
     # picture fractions (see services/comments.py for the checked shape format).
     drawing = models.JSONField(null=True, blank=True)
+    # A voice-over: the author's recording, pinned to the video time, as a media key the server
+    # chose (sessions/<folder>/comments/<random>.weba or .m4a; services/voice_overs.py) with
+    # its length; "" for none. The file goes with the row (a receiver there).
+    audio = models.CharField(max_length=500, blank=True, default="")
+    audio_duration_s = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

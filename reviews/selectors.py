@@ -75,3 +75,10 @@ def comment_list(session: TrainingSession, user: AnyUser) -> list[Comment]:
             marker is None or comment.created_at > marker.last_seen_at
         )
     return comments
+
+
+def comment_audio_key(session: TrainingSession, comment_id: int) -> str | None:
+    """The stored recording of comment `comment_id` of `session` (which the caller found
+    through the visibility selectors, or a live share link); None when there is none."""
+    key = session.comments.filter(pk=comment_id).values_list("audio", flat=True).first()
+    return key or None

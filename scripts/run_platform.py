@@ -12,14 +12,39 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
+# What TensorFlow's native libraries print on import on a machine without a GPU (their CUDA
+# plugins registering twice, before absl's logging starts, so no log level reaches them):
+# harmless, and alarming to a newcomer. Every other line of the worker is passed on.
+NOISE = (
+    "Unable to register cu",
+    "computation placer already registered",
+    "All log messages before absl::InitializeLog",
+    "oneDNN custom operations are on",
+    "This TensorFlow binary is optimized",
+    "To enable the following instructions",
+    "AXES: BEGIN",
+    # Django's development server's own warning: `make run` is the local way by design.
+    "WARNING: This is a development server",
+    "For more information on production servers see",
+)
+
+
+def forward(stream, out) -> None:
+    """Copy a child's output to ours, without the known noise (NOISE)."""
+    for line in iter(stream.readline, ""):
+        if not any(marker in line for marker in NOISE):
+            out.write(line)
+            out.flush()
 
 
 def worker() -> None:
@@ -67,6 +92,17 @@ def reap_before_start(production: bool) -> None:
         print(f"{counts['analyses_requeued']} queued analysis job(s) enqueued again.")
 
 
+def web_ready(web: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until the web server accepts connections (or exits, or `timeout` passes)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with socket.create_connection((HOST, int(PORT)), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+
+
 def banner(production: bool) -> str:
     lines = [
         "",
@@ -91,6 +127,9 @@ def main() -> int:
         worker()
         return 0
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
+    # The worker's routine lines (a task picked up, the reaper's schedule each minute) only
+    # when asked for: Q_LOG_LEVEL=INFO; warnings and errors always show.
+    env.setdefault("Q_LOG_LEVEL", "WARNING")
     python = sys.executable
     # `--production` (make serve): gunicorn with gunicorn.conf.py, static files by whitenoise.
     production = "--production" in sys.argv
@@ -99,10 +138,16 @@ def main() -> int:
         command = [python, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py")]
     else:
         command = [python, "manage.py", "runserver", f"{HOST}:{PORT}", "--noreload"]
-    web = subprocess.Popen(command, cwd=ROOT, env=env)
-    work = subprocess.Popen([python, str(Path(__file__).resolve()), "--worker"], cwd=ROOT, env=env)
-    children = [web, work]
-    time.sleep(1.5)
+    children = []
+    for cmd in (command, [python, str(Path(__file__).resolve()), "--worker"]):
+        child = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True, errors="replace",
+        )  # fmt: skip
+        for stream, out in ((child.stdout, sys.stdout), (child.stderr, sys.stderr)):
+            threading.Thread(target=forward, args=(stream, out), daemon=True).start()
+        children.append(child)
+    web_ready(children[0])  # the banner last, when the address answers: what people read
     print(banner(production), flush=True)
     stopping = False
 

@@ -56,6 +56,10 @@ class TrainingSession(models.Model):
     performed_at = models.DateField(default=timezone.localdate)
     load_kg = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     notes = models.TextField(blank=True, max_length=NOTES_MAX_LENGTH)
+    # The span of the video the set is analysed on, in seconds of the video's own time
+    # (null: from its start, to its end); the video itself is kept whole.
+    trim_start_s = models.FloatField(null=True, blank=True)
+    trim_end_s = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(

@@ -12,4 +12,9 @@ urlpatterns = [
     path("s/<str:token>/", views.shared_session, name="shared_session"),
     path("s/<str:token>/video", views.shared_video, name="shared_video"),
     path("s/<str:token>/overlay.json", views.shared_overlay, name="shared_overlay"),
+    path(
+        "s/<str:token>/comments/<int:comment_id>/audio",
+        views.shared_comment_audio,
+        name="shared_comment_audio",
+    ),
 ]

@@ -21,6 +21,7 @@ from rest_framework import serializers
 
 from analysis.models import AnalysisStatus
 from analysis.selectors.media import analysis_chart_data, analysis_overlay_data, playback_url
+from analysis.selectors.summary import set_summary
 from analysis.views.common import media_file_response, session_or_404
 from athletes.selectors import display_name
 from coach_platform.pagination import page_of
@@ -28,6 +29,7 @@ from coach_platform.redirects import back_url
 from coach_platform.throttles import AddressRateThrottle
 from core import lifts
 from reviews.api import CommentSerializer
+from reviews.selectors import comment_audio_key
 from sharing.models import ShareLink
 from sharing.selectors import (
     share_link_list,
@@ -61,6 +63,10 @@ class SharedCommentSerializer(CommentSerializer):
 
     def get_author(self, comment) -> str:
         return display_name(comment.author)
+
+    def audio_path(self, comment) -> str:
+        """The voice-over under the link's token (the page's context names it)."""
+        return reverse("shared_comment_audio", args=[self.context["share_token"], comment.pk])
 
 
 # --- the share page (logged in) --------------------------------------------------------------
@@ -143,7 +149,7 @@ def _shared(scope: str) -> Callable:
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
-        def wrapper(request: HttpRequest, token: str) -> HttpResponse:
+        def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:
             throttle = AddressRateThrottle(f"share-{scope}", SHARE_RATES[scope])
             if not throttle.allow_request(request, None):
                 response = HttpResponse(
@@ -157,7 +163,7 @@ def _shared(scope: str) -> Callable:
             if link is None:
                 return _gone(request)
             try:
-                return _private(view(request, link))
+                return _private(view(request, link, **kwargs))
             except Http404:
                 return _gone(request)
 
@@ -185,8 +191,11 @@ def shared_session(request: HttpRequest, link: ShareLink) -> HttpResponse:
         "analysis": analysis,
         "done": done,
         "reps": reps,
+        "summary": set_summary(list(reps)) if done else None,
         "comments": comments,
-        "comments_data": SharedCommentSerializer(comments.object_list, many=True).data,
+        "comments_data": SharedCommentSerializer(
+            comments.object_list, many=True, context={"share_token": link.token}
+        ).data,
         "chart": analysis_chart_data(analysis, reps) if done else {},
         "lift_judged": lifts.of_exercise(analysis.exercise_detected if analysis else ""),
         "plays": done and playback_url(analysis) is not None,
@@ -203,6 +212,15 @@ def shared_session(request: HttpRequest, link: ShareLink) -> HttpResponse:
 def shared_video(request: HttpRequest, link: ShareLink) -> HttpResponse:
     """The video the page plays, with HTTP Range (seeking); byte ranges are no new view."""
     return media_file_response(request, shared_video_key(link.session))
+
+
+@_shared("video")
+def shared_comment_audio(request: HttpRequest, link: ShareLink, comment_id: int) -> HttpResponse:
+    """A comment's voice-over on the shared page, with HTTP Range, as the video is."""
+    key = comment_audio_key(link.session, comment_id)
+    if key is None:
+        raise Http404
+    return media_file_response(request, key)
 
 
 @_shared("overlay")

@@ -50,12 +50,15 @@ def _digest(path: Path) -> str:
     return h.hexdigest()
 
 
-def _key(video_path, duration_s: float, processes: int) -> str:
-    """The bytes and the segments they are posed in (all that decides a pass)."""
+def _key(video_path, duration_s: float, processes: int, keep=None) -> str:
+    """The bytes, the segments they are posed in and the span kept (a trimmed set's): all
+    that decides a pass."""
     from core.pipeline.pose_segments import WARM_S, plan_segments
 
     starts = plan_segments(duration_s, processes)
-    return hashlib.sha256(f"{_digest(Path(video_path))} {starts} {WARM_S}".encode()).hexdigest()
+    kept = "" if keep is None else f" keep={list(keep)}"
+    what = f"{_digest(Path(video_path))} {starts} {WARM_S}{kept}"
+    return hashlib.sha256(what.encode()).hexdigest()
 
 
 def _log(folder: Path, what: str, key: str, video_path, seconds: float) -> None:
@@ -70,9 +73,11 @@ def caching(real, folder: Path, posed: str = "posed"):
 
     folder = Path(folder)
 
-    def pose_pass(video_path, duration_s, processes, timer=None, on_decoded=None, max_seconds=None):
+    def pose_pass(
+        video_path, duration_s, processes, timer=None, on_decoded=None, max_seconds=None, keep=None
+    ):
         started = time.perf_counter()
-        key = _key(video_path, duration_s, processes)
+        key = _key(video_path, duration_s, processes, keep)
         kept = folder / f"{key}.pickle"
         if kept.exists():
             with kept.open("rb") as f:
@@ -93,7 +98,8 @@ def caching(real, folder: Path, posed: str = "posed"):
             claim.write_text(str(os.getpid()))
         try:
             before = dict(timer.ms) if timer is not None else {}
-            poses = real(video_path, duration_s, processes, timer, on_decoded, max_seconds)
+            span = {"keep": keep} if keep is not None else {}
+            poses = real(video_path, duration_s, processes, timer, on_decoded, max_seconds, **span)
             ms = {k: v - before.get(k, 0.0) for k, v in timer.ms.items()} if timer else {}
             partial = kept.with_suffix(f".{os.getpid()}.partial")
             with partial.open("wb") as f:

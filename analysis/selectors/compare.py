@@ -15,7 +15,7 @@ from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis.models import Rep
+from analysis.models import AnalysisStatus, Label, Outcome, Rep
 from analysis.selectors.media import watch_url
 from analysis.selectors.reps import rep_visible_queryset
 from athletes.selectors import AnyUser
@@ -56,6 +56,58 @@ def compare_partner(rep: Rep) -> Rep | None:
         others.filter(score__isnull=False).order_by("score").first()
         or others.order_by("index").first()
     )
+
+
+# Why the reference (side B) is the rep it is: the page says it in these words.
+REFERENCE_CHOSEN = "chosen"
+REFERENCE_LABELLED = "labelled"
+REFERENCE_MODEL = "model"
+REFERENCE_SAME_SET = "same_set"
+BEST_RULE = (
+    "the athlete's best rep of the same lift: a rep a coach labelled good, else one the "
+    "model judged good, the one with the lowest detector score (newest set on a tie), "
+    "from the sets you may see"
+)
+
+
+def compare_reference(user: AnyUser, rep: Rep) -> tuple[Rep | None, str]:
+    """The reference for `rep` when none was chosen, and why (REFERENCE_*): the athlete's
+    best other rep of the same lift among the reps `user` may see (`BEST_RULE`): a counted rep
+    a coach labelled good, else one the model judged good (its outcome, unlabelled), the
+    lowest detector score first; without any, another rep of its set (`compare_partner`)."""
+    if rep.analysis_id is None:
+        return None, REFERENCE_SAME_SET
+    pool = (
+        compare_reps_queryset(user)
+        .counted()
+        .of_lift(rep.lift)
+        .filter(
+            analysis__session__athlete_id=rep.analysis.session.athlete_id,
+            analysis__status=AnalysisStatus.DONE,
+        )
+        .exclude(pk=rep.pk)
+        .with_outcomes()
+        .filter(outcome_sql=Outcome.GOOD)
+        .order_by(
+            F("score").asc(nulls_last=True),
+            F("analysis__session__performed_at").desc(),
+            F("analysis__session__created_at").desc(),
+            "index",
+            "pk",
+        )
+    )
+    best = pool.filter(label=Label.GOOD).first()
+    if best is not None:
+        return best, REFERENCE_LABELLED
+    best = pool.filter(label__isnull=True).first()
+    if best is not None:
+        return best, REFERENCE_MODEL
+    return compare_partner(rep), REFERENCE_SAME_SET
+
+
+def compare_same_lift(a: Rep, b: Rep) -> bool:
+    """Whether B is a rep of A's lift (the rule `compare_choices` offers reps by)."""
+    return Rep.objects.of_lift(a.lift).filter(pk=b.pk).exists()
 
 
 def rep_names(reps: Iterable[Rep]) -> dict[int, str]:

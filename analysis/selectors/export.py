@@ -23,14 +23,16 @@ KINEMATICS = [key for key, *_ in MEASURES] + [
     "asymmetry_wrist_height_body_heights",
     "lockout_complete",
 ]
-# Who and what first (a spreadsheet of many sets stays readable), then the rep's judgement,
-# then its measurements.
+# Who and what first (a spreadsheet of many sets stays readable), then the rep's judgement in
+# the pages' words (what people see, the platform's outcome before a coach's label, the form
+# check's named faults, the movement model's verdict, the coach's label), then measurements.
 HEADER = (
     ["athlete", "date", "uploaded_at", "exercise", "load_kg"]
     + ["rep", "start_s", "lockout_s", "end_s"]
-    + ["outcome", "outcome_faults", "model_outcome", "detected_faults", "not_judged_reason"]
-    + ["verdict", "score", "threshold", "deviating_joints", "detector_version"]
-    + ["coach_label", "faults", "label_note", "labelled_by"]
+    + ["outcome", "outcome_faults", "platform_outcome", "form_check_faults", "not_judged_reason"]
+    + ["movement_model", "movement_model_score", "movement_model_threshold", "unusual_joints"]
+    + ["model_version"]
+    + ["coach_label", "coach_faults", "label_note", "labelled_by"]
     + KINEMATICS
 )
 
@@ -78,7 +80,8 @@ def rep_rows(reps: Iterable[Rep]) -> Iterable[list[Any]]:
         row += [rep.index] + [_round(t, 2) for t in (rep.start_s, rep.lockout_s, rep.end_s)]
         row += [rep.outcome.value, rep.outcome_faults, rep.model_outcome.value]
         row += [rep.detected_faults, rep.not_judged_reason]
-        row += [rep.verdict, _round(rep.score, 3), _round(rep.threshold, 3), rep.joints]
+        movement = {"anomalous": "unusual", "good": "usual"}.get(rep.verdict or "", "")
+        row += [movement, _round(rep.score, 3), _round(rep.threshold, 3), rep.joints]
         row += [rep.detector_version.name if rep.detector_version else None]
         row += [rep.label, rep.faults, rep.label_note]
         row += [rep.labelled_by.username if rep.labelled_by else None]

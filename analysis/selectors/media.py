@@ -159,6 +159,21 @@ def analysis_chart_data(analysis: Analysis, reps: list[Rep]) -> dict[str, Any]:
 OVERLAY_SCALE = 10_000  # landmark coordinates sent as integers in 1/10000 of the picture
 
 
+def overlay_landmarks(analysis: Analysis):
+    """The analysis' kept landmarks per input frame, (frames, 33, 2) x, y in fractions of the
+    picture (NaN without a pose), or None when it kept none (older analyses)."""
+    import numpy as np
+
+    from core.pipeline.steps import OVERLAY_LANDMARKS
+
+    if not analysis.output_dir:
+        return None
+    path = media_path(f"{analysis.output_dir}/{OVERLAY_LANDMARKS}")
+    if path is None:
+        return None
+    return np.load(path)[:, :, :2]
+
+
 def analysis_overlay_data(analysis: Analysis) -> dict[str, Any] | None:
     """What the review page's canvas draws over the playing video, per input frame: the
     skeleton's points, the stage and its probability, with the counted reps' frames and
@@ -169,15 +184,11 @@ def analysis_overlay_data(analysis: Analysis) -> dict[str, Any] | None:
     import numpy as np
 
     from core.images.overlay import verdict_style
-    from core.pipeline.steps import OVERLAY_LANDMARKS
     from core.pose.landmarks import SKELETON_EDGES
 
-    if not analysis.output_dir:
+    landmarks = overlay_landmarks(analysis)
+    if landmarks is None:
         return None
-    path = media_path(f"{analysis.output_dir}/{OVERLAY_LANDMARKS}")
-    if path is None:
-        return None
-    landmarks = np.load(path)[:, :, :2]
     found = np.isfinite(landmarks).all(axis=(1, 2))
     scaled = np.rint(np.nan_to_num(landmarks) * OVERLAY_SCALE).astype(int).reshape(len(found), -1)
     points = [row.tolist() if ok else None for row, ok in zip(scaled, found, strict=True)]

@@ -130,14 +130,27 @@ def analysis_analyse_as(*, analysis: Analysis, lift: str) -> Analysis:
     if lift not in Exercise.values:
         raise ValidationError({"lift": f"Choose one of: {', '.join(Exercise.values)}."})
     analysis.refresh_from_db()
-    busy = analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
-    if busy and not analysis_can_retry(analysis):
-        raise ValidationError({"status": MESSAGE_IN_PROGRESS})
+    _refuse_busy(analysis)
     with transaction.atomic():
         TrainingSession.objects.filter(pk=analysis.session_id).update(
             exercise=lift, exercise_chosen=True
         )
         return _queue_again(analysis, lift_forced=lift)
+
+
+def analysis_analyse_again(*, analysis: Analysis) -> Analysis:
+    """Analyse the set again as it stands now (its kept span changed): the rule of
+    `analysis_analyse_as`, the lift as it was (said, or left to be recognised)."""
+    analysis.refresh_from_db()
+    _refuse_busy(analysis)
+    return _queue_again(analysis)
+
+
+def _refuse_busy(analysis: Analysis) -> None:
+    """A queued or running analysis is not started over, unless its worker is gone."""
+    busy = analysis.status in (AnalysisStatus.QUEUED, AnalysisStatus.RUNNING)
+    if busy and not analysis_can_retry(analysis):
+        raise ValidationError({"status": MESSAGE_IN_PROGRESS})
 
 
 def _queue_again(analysis: Analysis, **fields: Any) -> Analysis:
@@ -260,7 +273,7 @@ def analysis_run_next() -> Analysis | None:
     return _analysis_execute(*claim)
 
 
-def _analysis_execute(analysis_id: int, attempt: int) -> Analysis:
+def _analysis_execute(analysis_id: int, attempt: int) -> Analysis | None:
     try:
         with job_heartbeat(Analysis, analysis_id, status=AnalysisStatus.RUNNING, attempts=attempt):
             return _analysis_compute(analysis_id, attempt)
@@ -278,10 +291,13 @@ def _tasks_top_up() -> None:
         _requeue_lost(timezone.now())
 
 
-def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
+def _analysis_compute(analysis_id: int, attempt: int) -> Analysis | None:
     """Run the pipeline into a new folder and store what it found (see the module's doc)."""
     started = time.monotonic()
-    analysis = Analysis.objects.select_related("session").get(pk=analysis_id)
+    analysis = Analysis.objects.select_related("session").filter(pk=analysis_id).first()
+    if analysis is None:  # the set was deleted since the claim
+        logger.info("analysis %s is gone (its set was deleted): nothing to do", analysis_id)
+        return None
     session = analysis.session
     # Beside the current result, never over it; the upload lives in another folder. Written
     # in the local mirror and stored (media_publish) before a row points at it.
@@ -314,21 +330,26 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
             fault_thresholds=thresholds,
             pose_processes=settings.POSE_PROCESSES,
             lift=analysis.lift_forced or None,
+            keep=_kept_span(session),
         )
     except Exception as error:
         shutil.rmtree(out_dir, ignore_errors=True)
         if _is_pipeline_error(error):
             logger.info("analysis %s refused the video: %s", analysis_id, error)
-            return _analysis_fail(analysis_id, attempt, str(error))
+            return _analysis_fail(analysis_id, attempt, str(error), folder=session.folder)
         logger.exception("analysis %s crashed", analysis_id)
-        return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED)
+        return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED, folder=session.folder)
 
     if not result.exercise.judged:
         message = result.exercise.message
-        return _analysis_fail(analysis_id, attempt, message, result=result, out_dir=out_dir)
+        return _analysis_fail(
+            analysis_id, attempt, message, result=result, out_dir=out_dir, folder=session.folder
+        )
     if not result.reps:
         message = lifts.of_exercise(result.exercise.name).no_reps
-        return _analysis_fail(analysis_id, attempt, message, result=result, out_dir=out_dir)
+        return _analysis_fail(
+            analysis_id, attempt, message, result=result, out_dir=out_dir, folder=session.folder
+        )
 
     try:
         media_publish(out_dir)
@@ -338,11 +359,11 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
         logger.warning(
             "analysis %s attempt %s was given up on; result discarded", analysis_id, attempt
         )
-        return Analysis.objects.get(pk=analysis_id)
+        return _after_lost(analysis_id, session.folder)
     except Exception:
         media_remove(media_key(out_dir))
         logger.exception("analysis %s: storing the result failed", analysis_id)
-        return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED)
+        return _analysis_fail(analysis_id, attempt, MESSAGE_CRASHED, folder=session.folder)
     logger.info(
         "analysis %s done: %d reps in %.1f s, timings_ms=%s",
         analysis_id,
@@ -351,6 +372,13 @@ def _analysis_compute(analysis_id: int, attempt: int) -> Analysis:
         analysis.timings_ms,
     )
     return analysis
+
+
+def _kept_span(session: TrainingSession) -> tuple[float | None, float | None] | None:
+    """The span of the video the set is analysed on (the athlete's trim), or None: all."""
+    if session.trim_start_s is None and session.trim_end_s is None:
+        return None
+    return session.trim_start_s, session.trim_end_s
 
 
 def _is_pipeline_error(error: Exception) -> bool:
@@ -390,13 +418,20 @@ def _has_result(analysis: Analysis) -> bool:
 
 
 def _analysis_fail(
-    analysis_id: int, attempt: int, message: str, *, result=None, out_dir: Path | None = None
-) -> Analysis:
+    analysis_id: int,
+    attempt: int,
+    message: str,
+    *,
+    result=None,
+    out_dir: Path | None = None,
+    folder: str = "",
+) -> Analysis | None:
     """Mark this run failed with a sentence. The new folder is kept only for a first result's
     report.json (what was found instead of a lift it judges); over a previous result it is removed
     and the previous files and paths stay as they were."""
     fields: dict[str, Any] = {}
     keep = None
+    lost = False
     with transaction.atomic():
         analysis = _claimed(analysis_id, attempt).select_for_update().first()
         if analysis is not None and result is not None and not _has_result(analysis):
@@ -416,15 +451,29 @@ def _analysis_fail(
             job_fail(_claimed(analysis_id, attempt), analysis_id, message, **fields)
             notify_analysis_finished(analysis_id)
             if keep is not None:  # earlier failures' reports go once this one is stored
-                folder = analysis.session.folder
-                transaction.on_commit(lambda: _remove_output_dirs(folder, keep=keep))
+                kept_in = analysis.session.folder
+                transaction.on_commit(lambda: _remove_output_dirs(kept_in, keep=keep))
         else:
             logger.warning(
                 "analysis %s attempt %s was given up on; failure not stored", analysis_id, attempt
             )
+            lost = True
+    if lost:  # outside the transaction: the set's deletion may be what it waits for
+        return _after_lost(analysis_id, folder, out_dir)
     if keep is None and out_dir is not None:
         media_remove(media_key(out_dir))
-    return Analysis.objects.get(pk=analysis_id)
+    return Analysis.objects.filter(pk=analysis_id).first()
+
+
+def _after_lost(analysis_id: int, folder: str, out_dir: Path | None = None) -> Analysis | None:
+    """A run that lost its claim (reaped, retried elsewhere, or its set deleted): what it
+    wrote goes; when the set itself is gone, so does whatever is left of its folder (the
+    deletion removed it once, before this late worker wrote into it again)."""
+    if out_dir is not None:
+        media_remove(media_key(out_dir))
+    if folder and "/" not in folder and not TrainingSession.objects.filter(folder=folder).exists():
+        media_remove(f"sessions/{folder}")
+    return Analysis.objects.filter(pk=analysis_id).first()
 
 
 def _keep_files(rep: Rep, out_dir: Path) -> None:

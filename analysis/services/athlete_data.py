@@ -45,9 +45,11 @@ sessions/<date>-session-<id>/
         with fault tags, note and the full history of label changes; whether the rep
         counts: "counted": false is a rep your coach marked "not a rep", with who and
         when in "count_corrections") and the comments on the session (author, time, text,
-        drawing; a comment about one rep names its number).
+        drawing, voice-over; a comment about one rep names its number).
     video.<ext>
         The video exactly as it was uploaded (its original file name is in session.json).
+    comments/comment-<id>.weba (or .m4a)
+        Each voice-over: the recording a comment carries, played at its video time.
     reps/rep-<number>.png
         Each rep's SkeleMotion image: the movement of your skeleton over the rep, the
         picture the detector judges. It shows no face and no background.
@@ -205,6 +207,18 @@ def _write_file(zf: zipfile.ZipFile, relative: str, arcname: str) -> str | None:
     return arcname
 
 
+def _voice_over(zf: zipfile.ZipFile, comment, folder: str) -> dict[str, Any]:
+    """A comment's recording into the zip (its stored suffix when it is sound, else .bin):
+    its file name there (None when it was missing) and length."""
+    suffix = Path(comment.audio).suffix.lower()
+    suffix = suffix if served_type(comment.audio)[0].startswith("audio/") else ".bin"
+    written = _write_file(zf, comment.audio, f"{folder}/comments/comment-{comment.pk}{suffix}")
+    return {
+        "file": written.split("/", 2)[-1] if written else None,
+        "duration_s": comment.audio_duration_s,
+    }
+
+
 def _write_session(zf: zipfile.ZipFile, session: TrainingSession) -> None:
     folder = f"sessions/{session.performed_at.isoformat()}-session-{session.pk}"
     video = _write_file(
@@ -232,6 +246,7 @@ def _write_session(zf: zipfile.ZipFile, session: TrainingSession) -> None:
             "rep": c.rep.index if c.rep else None,
             "video_time_s": c.video_time_s,
             "drawing": c.drawing,  # shapes in fractions of the picture; angles with degrees
+            **({"voice_over": _voice_over(zf, c, folder)} if c.audio else {}),
         }
         for c in session.comments.select_related("author", "rep")
     ]

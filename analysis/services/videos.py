@@ -15,7 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from analysis.models import Analysis, AnalysisStatus, Export, Playback
-from coach_platform.storage import media_file, media_key, media_path, media_publish, media_stat
+from coach_platform.storage import (
+    media_file,
+    media_key,
+    media_path,
+    media_publish,
+    media_remove,
+    media_stat,
+)
 
 logger = logging.getLogger(__name__)
 PLAYABLE_NAME = "playable.mp4"
@@ -56,7 +63,9 @@ def analysis_playable_make(analysis_id: int) -> str:
         state, relative = Playback.FAILED, ""
     else:
         state, relative = Playback.COPY, media_key(dest)
-    Analysis.objects.filter(pk=analysis_id).update(playback=state, playable_video=relative)
+    stored = Analysis.objects.filter(pk=analysis_id).update(playback=state, playable_video=relative)
+    if not stored and relative:  # the set was deleted meanwhile: its copy goes too
+        media_remove(relative)
     return state
 
 
@@ -88,6 +97,8 @@ def analysis_export_make(analysis_id: int) -> str:
         update["result_video"] = drawn
     # Only if the analysis still writes to the folder it was drawn in (no re-run since).
     Analysis.objects.filter(pk=analysis_id, output_dir=analysis.output_dir).update(**update)
+    if drawn and not Analysis.objects.filter(pk=analysis_id).exists():
+        media_remove(analysis.output_dir)  # the set was deleted meanwhile: what it drew goes
     return update["export"]
 
 

@@ -70,7 +70,8 @@ class QueueItemSerializer(RepLabelStateSerializer):
         fields = [
             "id", "athlete", "session_id", "session_url", "date", "index", "image_url",
             "video_url", "overlay_url", "start_s", "end_s", "verdict", "score", "threshold",
-            "detector", "joints", "headline", "faults_offered", *LABEL_STATE_FIELDS,
+            "detector", "joints", "headline", "faults_offered", "detected_faults",
+            "not_judged_reason", "detector_abstained", *LABEL_STATE_FIELDS,
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -10,10 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from analysis.forms import SessionFilterForm
-from analysis.models import AnalysisStatus, Export, Outcome
+from analysis.forms import SessionFilterForm, SetFixForm
+from analysis.models import AnalysisStatus, Export, Outcome, Playback
 from analysis.selectors.export import analysis_reps_csv
 from analysis.selectors.lifts import lift_told
 from analysis.selectors.media import (
@@ -35,8 +36,11 @@ from analysis.selectors.sessions import (
     progress_points,
     progress_sessions,
 )
+from analysis.selectors.summary import set_summary
+from analysis.selectors.trends import fault_trends, team_overview
 from analysis.services.analyses import analysis_analyse_as, analysis_can_retry, analysis_retry
 from analysis.services.rep_counts import candidate_count, rep_count_authorize
+from analysis.services.set_edits import session_edit
 from analysis.services.videos import analysis_export_request
 from analysis.views.api.sessions import SessionSerializer
 from analysis.views.common import analysis_or_404, media_file_response, session_or_404
@@ -55,9 +59,11 @@ from coach_platform.pagination import page_of
 from core import lifts
 from reviews.api import CommentSerializer
 from reviews.forms import CommentForm
-from reviews.selectors import comment_list, session_list
+from reviews.selectors import comment_audio_key, comment_list, session_list
 from reviews.services.comments import comment_create, session_mark_seen
-from sets.services import session_mark_reviewed
+from sets.models import LOAD_MAX_KG, Exercise
+from sets.selectors import session_can_delete, session_can_edit
+from sets.services import MESSAGE_DELETE_FORBIDDEN, session_delete, session_mark_reviewed
 
 
 def _errors(error: ValidationError) -> str:
@@ -65,6 +71,9 @@ def _errors(error: ValidationError) -> str:
 
 
 # --- dashboards ----------------------------------------------------------------------------
+TEAM_PAGE_SIZE = 20  # athletes per page of the coach's team table
+
+
 @login_required
 def coach_dashboard(request: HttpRequest) -> HttpResponse:
     if user_role(request.user) == Role.ATHLETE:
@@ -77,8 +86,11 @@ def coach_dashboard(request: HttpRequest) -> HttpResponse:
         "date_to": cleaned.get("date_to"),
         "status": cleaned.get("status") or None,
     }
+    team = page_of(request, roster_list(request.user), per_page=TEAM_PAGE_SIZE, param="tpage")
     context = {
         "roster": roster_list(request.user),
+        "team": team,
+        "team_rows": team_overview(request.user, list(team.object_list)),
         "queue": page_of(
             request, session_list(request.user, awaiting_review=True, **criteria), param="qpage"
         ),
@@ -107,6 +119,7 @@ def _athlete_page(request: HttpRequest, athlete) -> HttpResponse:
         "progress_page": progress_page,
         "progress_lift": lifts.get(lift) if lift else None,
         "progress_lifts": [lifts.get(name) for name in shown],
+        "trends": fault_trends(athlete, request.user, lift),
         "is_self": athlete.pk == request.user.pk,
     }
     if context["is_self"]:
@@ -227,6 +240,9 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
         "fps": analysis.video_info.get("fps") or 30,
         "can_retry": analysis_can_retry(analysis),
         "can_mark_reviewed": user_can_review(request.user),
+        # Coaches and admins: the drawing tools and the "Details" switch (the numbers).
+        "is_coach": user_can_review(request.user),
+        "summary": set_summary(counted),
         "any_judged": any(r.model_outcome != Outcome.NOT_JUDGED for r in counted),
         "not_judged_count": sum(bool(r.not_judged_reason) for r in counted),
         "can_label": bool(labelable),
@@ -235,6 +251,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     }
     # The shown page's comments as the API has them, for static/js/annotations.js.
     context["comments_data"] = CommentSerializer(context["comments"], many=True).data
+    context.update(_fix_set_context(request, session, analysis))
     response = render(request, "analysis/review.html", context)
     session_mark_seen(session=session, user=request.user)  # after: this render shows "new"
     return response
@@ -269,6 +286,78 @@ def session_analyse_as(request: HttpRequest, session_id: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _errors(error))
     return redirect("session_review", session_id=session_id)
+
+
+def _fix_set_context(request: HttpRequest, session, analysis) -> dict:
+    """What the page head's "Edit set", "Trim" and "Delete set" need (_fix_set.html)."""
+    copy = analysis.playback == Playback.COPY  # its first frame at 0, as the overlay says
+    return {
+        "can_edit": session_can_edit(request.user, session),
+        "can_delete": session_can_delete(request.user, session),
+        "exercise_choices": Exercise.choices,
+        "load_max": LOAD_MAX_KG,
+        "today": timezone.localdate(),
+        "video_start_s": 0.0 if copy else (analysis.video_info or {}).get("start_s", 0.0),
+        "video_duration_s": (analysis.video_info or {}).get("duration_s"),
+    }
+
+
+# --- fixing a set: its details, its span; deleting it ----------------------------------------
+@login_required
+@require_POST
+def session_edit_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The "Edit set" and "Trim" forms: the API's PATCH, as a form (one service)."""
+    session = session_or_404(request, session_id)
+    form = SetFixForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("session_review", session_id=session_id)
+    try:
+        done = session_edit(session=session, user=request.user, changes=form.changes())
+    except (PermissionDenied, ValidationError) as error:
+        sentence = _errors(error) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, sentence)
+        return redirect("session_review", session_id=session_id)
+    if done.lift:
+        label = dict(Exercise.choices)[done.lift].lower()
+        messages.success(request, f"Saved. The set is analysed again as a {label}.")
+    elif done.analysed_again:
+        messages.success(request, "Saved. The set is analysed again on the span you kept.")
+    elif done.changed:
+        names = {"load_kg": "load", "performed_at": "date"}
+        messages.success(request, f"Saved the {' and '.join(names[f] for f in done.changed)}.")
+    else:
+        messages.info(request, "Nothing changed.")
+    return redirect("session_review", session_id=session_id)
+
+
+@login_required
+def session_delete_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The "Delete set" button: a confirmation page (GET), then the deletion (POST with
+    confirm=yes); to the dashboard with a message. Whoever sees the set but may not delete
+    it is told so."""
+    session = session_or_404(request, session_id)
+    if not session_can_delete(request.user, session):
+        messages.error(request, MESSAGE_DELETE_FORBIDDEN)
+        return redirect("session_review", session_id=session_id)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        day = session.performed_at
+        name = f"{(session.get_exercise_display() or 'set').lower()} of {day.day} {day:%b %Y}"
+        try:
+            session_delete(session=session, user=request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("session_review", session_id=session_id)
+        messages.success(request, f"Deleted the {name}, with its video and analysis.")
+        return redirect(
+            "athlete_dashboard" if user_role(request.user) == Role.ATHLETE else "coach_dashboard"
+        )
+    context = {
+        "session": session,
+        "analysis": getattr(session, "analysis", None),
+        "comment_count": session.comments.count(),
+    }
+    return render(request, "analysis/session_delete.html", context)
 
 
 @login_required
@@ -343,6 +432,16 @@ def session_video(request: HttpRequest, session_id: int) -> HttpResponse:
     under another suffix by an older version (`original.html`) is only ever a download."""
     session = session_or_404(request, session_id)
     return media_file_response(request, session.video.name)
+
+
+@media_login_required
+def comment_audio(request: HttpRequest, session_id: int, comment_id: int) -> HttpResponse:
+    """A comment's voice-over, to whoever may see the set (the video's selector), typed by
+    the name the server stored it under (audio/webm, audio/mp4), with HTTP Range."""
+    key = comment_audio_key(session_or_404(request, session_id), comment_id)
+    if key is None:
+        raise Http404
+    return media_file_response(request, key)
 
 
 @media_login_required

@@ -102,7 +102,8 @@ MeasureFn = Callable[[RepData, "FaultSpec"], "dict[str, Any] | None"]
 class FaultSpec:
     """A named fault of a lift. `key`: its place among the coach's fault tags (shift+key on
     the review pages); `learnable`: training may learn its threshold from coaches' tags;
-    `limit_format`: how the threshold reads in the sentence ("a fault below 22%");
+    `limit_format`: how the threshold reads in the sentence ("a fault below 22%"); `cue`,
+    what to do in one sentence, and `drill`, an exercise that practises it;
     `measure`: what measures it on a rep (run only from its `views`); `requires`: a further
     condition on its evidence for it to be named (a knee-dominant start: bent knees too),
     whatever the threshold."""
@@ -113,6 +114,7 @@ class FaultSpec:
     limit_format: str
     cue: str
     key: int
+    drill: str = ""  # the exercise a coach sets to fix it: sets, reps, load
     views: tuple[str, ...] = VIEWS
     learnable: bool = True
     baseline: tuple[Measure, ...] = ()

@@ -34,6 +34,7 @@ for _lift in LIFTS.values():
 FAULTS = tuple(_SPECS)
 DEFAULT_RULES: dict[str, Rule] = {f.id: f.rule for f in _SPECS.values()}
 CUES: dict[str, str] = {f.id: f.cue for f in _SPECS.values()}  # what to do, per fault id
+DRILLS: dict[str, str] = {f.id: f.drill for f in _SPECS.values()}  # how to practise it
 
 # Not judged: the measures need the body in the picture and the pose held.
 MIN_POSED_SHARE = 0.7
@@ -98,6 +99,44 @@ def not_judged_reason(lm: np.ndarray, parts: tuple[str, ...] = tuple(KEY_JOINTS)
 
 LEARNABLE = tuple(f.id for f in _SPECS.values() if f.learnable)
 LIMIT_FORMAT = {f.id: f.limit_format for f in _SPECS.values()}  # the threshold in a sentence
+
+
+# A measure within this share of its threshold, on the good side, reads "close to the line":
+# the pose's noise on a measure is of that order (a few degrees, a few hundredths), so a coach
+# should look at it rather than read "ok".
+CLOSE_MARGIN = 0.1
+
+
+def close_to_line(e: dict[str, Any]) -> bool:
+    """Whether a checked fault's measure, not a fault, is within CLOSE_MARGIN of its
+    threshold."""
+    value, threshold = e.get("value"), e.get("threshold")
+    if e.get("detected") or isinstance(value, bool) or isinstance(threshold, bool):
+        return False
+    if not isinstance(value, int | float) or not isinstance(threshold, int | float):
+        return False
+    return abs(value - threshold) <= CLOSE_MARGIN * abs(threshold)
+
+
+def past_line(e: dict[str, Any]) -> float:
+    """How far a measure is past its threshold, in shares of it (positive: on the fault's
+    side), for finding a set's worst rep of a fault; 0 when it cannot say."""
+    value, threshold = e.get("value"), e.get("threshold")
+    if not isinstance(value, int | float) or not isinstance(threshold, int | float):
+        return 0.0
+    past = (threshold - value) if e.get("fault_if") == "below" else (value - threshold)
+    return float(past) / (abs(threshold) or 1.0)
+
+
+def explained(evidence: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """A rep's stored evidence as people read it: each checked fault with its cue, drill and
+    whether it is close to the line; the faults first, then the close calls, then the rest."""
+    out = {
+        name: {**e, "cue": CUES.get(name, ""), "drill": DRILLS.get(name, ""),
+               "close": close_to_line(e)}
+        for name, e in evidence.items()
+    }  # fmt: skip
+    return dict(sorted(out.items(), key=lambda kv: (not kv[1].get("detected"), not kv[1]["close"])))
 
 
 def rules_with(thresholds: dict[str, float] | None) -> dict[str, Rule]:

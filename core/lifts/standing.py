@@ -39,6 +39,7 @@ INCOMPLETE_LOCKOUT = FaultSpec(
     rule=Rule("hip_angle_lockout_deg", HIP_MIN_DEG, True, "degrees"),
     limit_format="{:.0f}°",
     cue="Squeeze the glutes and stand tall at the top.",
+    drill="Hip thrusts: 3 sets of 8, holding the top for 1 s with the glutes squeezed.",
     key=5,
     learnable=False,
     baseline=(Measure("incomplete_lockout", "hip angle at lockout", "°", 5.0),),

@@ -37,6 +37,7 @@ def main() -> None:
                 max_seconds=job["max_seconds"],
                 span=(start, float("inf") if end is None else end),
                 warm_s=job["warm_s"],
+                pose_until=float("inf") if job.get("pose_until") is None else job["pose_until"],
             )
             with open(job["out"], "wb") as f:
                 pickle.dump(part, f, protocol=pickle.HIGHEST_PROTOCOL)

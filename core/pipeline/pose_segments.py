@@ -115,15 +115,26 @@ def parallel_pose_pass(
     timer: Timer | None = None,
     on_decoded: Callable[[int], None] | None = None,
     max_seconds: float | None = None,
+    keep: tuple[float | None, float | None] | None = None,
 ) -> PosePass:
     """steps.pose_pass over `processes` cores. `duration_s` (the header's) only places the
     cuts: the last segment runs to the end of what decodes, however long. A segment whose
     helper fails is posed here after the first, so a lost helper costs time, not results.
-    `on_decoded` hears this process's count times the segments (they keep the same pace)."""
+    `on_decoded` hears this process's count times the segments (they keep the same pace).
+
+    `keep` (start, end seconds; None: the video's start, its end) poses only that span of a
+    trimmed set, cut into segments as a whole video of its length would be: frames before
+    it are decoded and not posed, frames after it decoded to the end of the video and not
+    posed, so frame numbers and times stay the video's own."""
     timer = timer or Timer()
-    starts = plan_segments(duration_s, processes)
+    first, last = _kept(keep)
+    until = last if duration_s <= 0 else min(last, duration_s)
+    starts = [first + s for s in plan_segments(max(until - first, 0.0), processes)]
     if len(starts) == 1:
-        return pose_pass(video_path, timer, on_decoded, max_seconds)
+        if keep is None:
+            return pose_pass(video_path, timer, on_decoded, max_seconds)
+        span = (first, float("inf"))
+        return pose_pass(video_path, timer, on_decoded, max_seconds, span=span, pose_until=last)
 
     def progress(n: int) -> None:
         if on_decoded is not None:
@@ -138,6 +149,8 @@ def parallel_pose_pass(
                 "span": [start, end if end != float("inf") else None],
                 "warm_s": WARM_S,
                 "max_seconds": max_seconds,
+                # The last segment poses up to the kept span's end (JSON has no infinity).
+                "pose_until": last if end == float("inf") and last != float("inf") else None,
                 "out": str(Path(tmp) / f"segment-{k}.pickle"),
             }
             for k, (start, end) in enumerate(spans)
@@ -175,13 +188,22 @@ def _segment(
         )
     if "crash" in answer:
         logger.warning("pose helper failed (%s): segment posed in this process", answer["crash"])
-        part = pose_pass(video_path, timer, None, max_seconds, span=span, warm_s=WARM_S)
+        until = float("inf") if job.get("pose_until") is None else job["pose_until"]
+        part = pose_pass(
+            video_path, timer, None, max_seconds, span=span, warm_s=WARM_S, pose_until=until
+        )
         part.posed_again = 1
         return part
     for name, ms in answer["timings_ms"].items():
         timer.ms[name] = timer.ms.get(name, 0.0) + ms
     with open(job["out"], "rb") as f:
         return pickle.load(f)  # written by our own helper, in our own temporary folder
+
+
+def _kept(keep: tuple[float | None, float | None] | None) -> tuple[float, float]:
+    """A kept span with its open ends filled in: (start, end) seconds."""
+    start, end = keep or (None, None)
+    return (0.0 if start is None else float(start), float("inf") if end is None else float(end))
 
 
 def default_processes() -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from core import lifts
+from core.errors import VideoUnreadable
 from core.images.overlay import RepMark, write_overlay_video
 from core.pipeline.pose_segments import default_processes, parallel_pose_pass
 from core.pipeline.respan import save_track
@@ -60,6 +61,7 @@ def analyze_video(
     fault_thresholds: dict[str, float] | None = None,
     pose_processes: int | None = None,
     lift: str | None = None,
+    keep: tuple[float | None, float | None] | None = None,
 ) -> AnalysisResult:
     """Analyse a set: writes report.json, reps/ and the per-frame landmarks (what the
     video's drawing is made from) under `out_dir`.
@@ -70,6 +72,10 @@ def analyze_video(
     version's learnt ones (faults.decide); a clip that shows no lift the platform judges
     (core/lifts' registry) returns normally with `exercise.judged` False and no reps.
     `lift` (a registry name) analyses the set as that lift only: someone said what it is.
+    `keep` (start, end seconds; None: the video's start, its end) analyses only that span of
+    the video (the set trimmed): nothing outside it is posed, so no rep is found there, and
+    every frame number and time stays the whole video's (the player's clock): the overlay
+    draws nothing outside the span.
     `timings_ms` holds milliseconds per cost centre (see steps.Timer).
     """
     started = time.perf_counter()
@@ -90,12 +96,22 @@ def analyze_video(
             timer,
             lambda n: on_progress(min(POSE_SHARE, POSE_SHARE * n / expected)),
             max_seconds=max_seconds,
+            **({"keep": keep} if keep is not None else {}),
         )
+    if keep is not None and not poses.posed and poses.shape is not None:
+        raise VideoUnreadable("The kept span holds no frame of the video: trim within it.")
     info, warnings = check_input(poses, probe, expected)
 
     # 2. Time base: from here on everything counts in 30 fps grid frames.
     with timer("timebase"):
         track = time_base(poses)
+        if keep is not None:  # outside the kept span nothing was posed: nothing to draw
+            times = np.asarray(poses.frame_times)
+            start, end = keep
+            outside = times < (start or 0.0)
+            if end is not None:
+                outside |= times >= end
+            track.frame_landmarks[outside] = np.nan
     lm30 = track.landmarks
     # 3. Reps, and the stage of every grid frame.
     angles, seg = find_reps(lm30, track.world, timer, track.thumbs, lift=lift)

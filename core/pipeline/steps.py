@@ -110,6 +110,7 @@ def pose_pass(
     max_seconds: float | None = None,
     span: tuple[float, float] | None = None,
     warm_s: float = 0.0,
+    pose_until: float = float("inf"),
 ) -> PosePass:
     """Decode every frame; estimate pose on those that reach the next 30 fps grid point (so
     nothing is estimated twice) and count people twice a second. Charges "decode", "pose"
@@ -120,6 +121,8 @@ def pose_pass(
     from the first one, so the segment's frames, indices and people counts are exactly
     those a whole pass would give; pose starts `warm_s` early so the tracker has settled
     by `start`, and the pass stops at `end`. `frame_times` covers every frame up to there.
+    Frames from `pose_until` on are decoded (counted in `frame_times`) but not posed: the end
+    of a set's kept span (a trimmed set) with the video's frames still all there.
 
     A frame later than `max_seconds` stops the pass with VideoTooLong: the limit holds on
     the frames themselves, also for files whose header gives no duration."""
@@ -144,7 +147,7 @@ def pose_pass(
                 break
             frame_times.append(frame.time_s)
             shape, rotation = (*frame.size[::-1], 3), frame.rotation
-            if frame.time_s >= next_t:
+            if next_t <= frame.time_s < pose_until:
                 next_t = frame.time_s + 0.75 / FPS
                 count = frame.time_s >= next_count
                 if count:

@@ -8,12 +8,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
 from athletes.selectors import coaches_of
+from coach_platform.storage import media_remove
 from notifications.models import Notification, NotificationKind
 from notifications.services import notify, people, set_name
 from reviews.models import COMMENT_MAX_LENGTH, Comment, SessionReadMarker
+from reviews.services.voice_overs import voice_over_check_rate, voice_over_store
 from sets.models import TrainingSession
 
 # A drawing (an annotation) is a list of shapes on the paused frame, each
@@ -166,9 +169,11 @@ def comment_create(
     rep=None,
     video_time_s: float | None = None,
     drawing: Any = None,
+    audio: UploadedFile | None = None,
 ) -> Comment:
     """A comment, or an annotation (a comment with a drawing, pinned to a video time; its
-    text may be blank)."""
+    text may be blank), or a voice-over (a comment with a recording, `audio`, pinned to a
+    video time, with or without a drawing; services/voice_overs.py checks and stores it)."""
     body = (body or "").strip()
     if drawing is not None:
         if video_time_s is None:
@@ -177,7 +182,11 @@ def comment_create(
             )
         width, height = _picture_size(session)
         drawing = drawing_clean(drawing, width=width, height=height)
-    if not body and drawing is None:
+    if audio is not None and video_time_s is None:
+        raise ValidationError(
+            {"video_time_s": "A voice-over is pinned to a video time: the time it starts at."}
+        )
+    if not body and drawing is None and audio is None:
         raise ValidationError({"body": "A comment needs some text."})
     if len(body) > COMMENT_MAX_LENGTH:
         raise ValidationError(
@@ -190,14 +199,25 @@ def comment_create(
         raise ValidationError({"rep": "That rep belongs to another session."})
     if video_time_s is not None:
         video_time_s = _video_time(session, video_time_s)
-    comment = Comment.objects.create(
-        session=session,
-        rep=rep,
-        author=author,
-        body=body,
-        video_time_s=video_time_s,
-        drawing=drawing,
-    )
+    stored = None
+    if audio is not None:  # last: everything else is checked before a file is written
+        voice_over_check_rate(author)
+        stored = voice_over_store(session=session, audio=audio)
+    try:
+        comment = Comment.objects.create(
+            session=session,
+            rep=rep,
+            author=author,
+            body=body,
+            video_time_s=video_time_s,
+            drawing=drawing,
+            audio=stored.key if stored else "",
+            audio_duration_s=stored.duration_s if stored else None,
+        )
+    except Exception:
+        if stored:
+            media_remove(stored.key)
+        raise
     # Writing a comment means the author has read the thread so far.
     session_mark_seen(session=session, user=author)
     notify_comment(comment)
@@ -215,6 +235,8 @@ def notify_comment(comment: Comment) -> int:
         (c.author for c in earlier),
     )
     what = "drew on" if comment.drawing else "commented on"
+    if comment.audio:
+        what = "recorded a voice-over on"
     where = f" rep {comment.rep.index} of" if comment.rep_id else ""
     who = author.username if author else "Someone"
     body = " ".join(comment.body.split())

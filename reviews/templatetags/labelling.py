@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from django import template
 
-from analysis.models import Fault
+from analysis.models import FAULT_NAMES
 from analysis.selectors.reps import queue_count
 from athletes.selectors import AnyUser, user_can_review
-from core.lifts.faults import CUES
 
 register = template.Library()
-FAULT_NAMES = {value: str(label).lower() for value, label in Fault.choices}
 
 
 @register.simple_tag
@@ -31,9 +29,3 @@ def fault_names(faults: list[str] | None) -> str:
 def fault_name(fault: str) -> str:
     """ "rounded_back" -> "Rounded back"."""
     return FAULT_NAMES.get(fault, fault).capitalize()
-
-
-@register.filter
-def fault_cue(fault: str) -> str:
-    """What a coach would tell the athlete to do about a named fault ("" for none)."""
-    return CUES.get(fault, "")

@@ -9,7 +9,8 @@
 
    With a #comment-form (the review page) it also posts: the form's comments and the drawing
    toolbar's annotations go to the form's data-api-url without a page reload, and appear in
-   #comment-list. Without one (a read-only page) it only shows. */
+   #comment-list. Without one (a read-only page) it only shows. `window.Annotations` lets
+   voice-over.js list what it posts and take the drawing being made along with a recording. */
 (function () {
   "use strict";
 
@@ -70,6 +71,14 @@
       li.appendChild(p);
     }
     if (c.body) li.appendChild(el("p", { "class": "comment-body" }, c.body));
+    if (c.audio_url) {  // a voice-over: voice-over.js plays it when the video reaches its time
+      var voice = el("div", { "class": "voice-over" });
+      var secs = c.audio_duration_s ? " · " + Number(c.audio_duration_s).toFixed(1) + " s" : "";
+      voice.appendChild(el("span", { "class": "voice-over-label small" }, "Voice-over" + secs));
+      voice.appendChild(el("audio", { controls: "", preload: "metadata", src: c.audio_url,
+                                      "data-voice-over": String(c.id), "data-testid": "voice-over" }));
+      li.appendChild(voice);
+    }
     return li;
   }
 
@@ -85,7 +94,8 @@
   }
 
   // --- posting ---------------------------------------------------------------------------
-  function errorText(body, status) {
+  // A refused post in a sentence (`what` was not saved: "comment", "voice-over").
+  function errorText(body, status, what) {
     if (body && typeof body === "object") {
       var parts = [];
       Object.keys(body).forEach(function (k) {
@@ -94,7 +104,7 @@
       });
       if (parts.length) return parts.join(" ");
     }
-    return status === 404 ? "This session is no longer there." : "The comment could not be saved; try again.";
+    return status === 404 ? "This session is no longer there." : "The " + (what || "comment") + " could not be saved; try again.";
   }
 
   function post(payload) {
@@ -126,6 +136,14 @@
   }
 
   var player = video && wrap ? playerPart() : null;
+  window.Annotations = {
+    added: added,
+    errorText: errorText,
+    // The drawing being made on the paused frame (a copy; null when there is none), and
+    // clearing it once it was saved with a voice-over.
+    drawing: function () { return player && player.drawing ? player.drawing() : null; },
+    clearDrawing: function () { if (player && player.clearDrawing) player.clearDrawing(); }
+  };
 
   if (form && form.dataset.apiUrl) {
     var error = document.getElementById("comment-error");
@@ -193,17 +211,37 @@
     }
 
     // --- drawing shapes ---
-    function label(text, x, y, unit) {
+    var placed = [];  // the degree labels of this render, in CSS px of the picture
+    // What a degree label keeps off: the lifter's head and the overlay's boxes on the frame
+    // (overlay.js' layout), and the labels already put down.
+    function obstacles() {
+      var o = window.ReviewOverlay, out = [];
+      if (o && o.layout) out = (o.layout.head ? [o.layout.head] : []).concat(o.layout.labels || []);
+      return out.concat(placed);
+    }
+    // The label at `off` from the vertex `v` along the angle's bisector `mid` when that is
+    // clear (VideoOverlay.placeLabels), else turned about the vertex, then further out.
+    function label(text, v, mid, off, unit) {
       var fs = Math.round(Math.max(12, Math.min(18, 13 * unit)));
       ctx.font = "700 " + fs + "px system-ui, sans-serif";
       ctx.textBaseline = "middle";
       var w = ctx.measureText(text).width + fs * 0.8, h = fs * 1.5;
-      x = Math.max(2, Math.min(box.w - w - 2, x - w / 2));
-      y = Math.max(2, Math.min(box.h - h - 2, y - h / 2));
+      var candidates = [];
+      [1, 1.6, 2.3].forEach(function (far) {
+        [0, 0.5, -0.5, 1, -1, 1.6, -1.6, Math.PI].forEach(function (turn) {
+          var x = v[0] + Math.cos(mid + turn) * off * far, y = v[1] + Math.sin(mid + turn) * off * far;
+          candidates.push({ x: Math.max(2, Math.min(box.w - w - 2, x - w / 2)),
+                            y: Math.max(2, Math.min(box.h - h - 2, y - h / 2)), w: w, h: h });
+        });
+      });
+      var b = window.VideoOverlay && VideoOverlay.placeLabels
+        ? VideoOverlay.placeLabels([candidates], obstacles(), [])[0] : candidates[0];
+      placed.push(b);
+      canvas.dataset.labels = JSON.stringify(placed);  // what tests read
       ctx.fillStyle = "rgba(15, 23, 42, 0.85)";
-      ctx.fillRect(x, y, w, h);
+      ctx.fillRect(b.x, b.y, w, h);
       ctx.fillStyle = "#fff";
-      ctx.fillText(text, x + fs * 0.4, y + h / 2);
+      ctx.fillText(text, b.x + fs * 0.4, b.y + h / 2);
     }
 
     function drawShape(s, unit, degrees) {
@@ -237,8 +275,7 @@
           ctx.arc(v[0], v[1], rad, a1, a1 + sweep, sweep < 0);
           ctx.stroke();
           ctx.shadowBlur = 0;
-          var mid = a1 + sweep / 2, off = rad + 20 * unit;
-          label(degreesText(degrees), v[0] + Math.cos(mid) * off, v[1] + Math.sin(mid) * off, unit);
+          label(degreesText(degrees), v, a1 + sweep / 2, rad + 20 * unit, unit);
         }
       } else {
         ctx.moveTo(pts[0][0], pts[0][1]);
@@ -289,6 +326,8 @@
       if (!fit()) return;
       ctx.setTransform(box.dpr, 0, 0, box.dpr, 0, 0);
       ctx.clearRect(0, 0, box.w, box.h);
+      placed = [];
+      canvas.dataset.labels = "[]";
       var unit = Math.max(0.7, Math.min(box.w, box.h) / 360);
       var degrees = [];
       shown.forEach(function (c) {
@@ -322,8 +361,8 @@
     }
     function marker(c) {
       if (!scrubWrap || c.video_time_s === null || c.video_time_s === undefined) return;
-      var what = c.drawing ? "Drawing" : "Comment";
-      var m = el("button", { type: "button", "class": "comment-marker" + (c.drawing ? " is-drawing" : ""),
+      var what = c.drawing ? "Drawing" : (c.audio_url ? "Voice-over" : "Comment");
+      var m = el("button", { type: "button", "class": "comment-marker" + (c.drawing ? " is-drawing" : "") + (c.audio_url ? " is-voice" : ""),
                              "data-at": String(c.video_time_s), "data-show-comment": String(c.id),
                              "data-testid": "comment-marker",
                              title: what + " at " + Number(c.video_time_s).toFixed(2) + " s" + (c.body ? ": " + c.body.slice(0, 80) : ""),
@@ -351,7 +390,7 @@
       var target = ev.target.closest("[data-show-comment]");
       if (!target) {  // anywhere on an annotation in the list shows it
         var item = ev.target.closest("li.annotation[data-comment-id]");
-        if (item && !ev.target.closest("a, button, input, select, textarea")) showComment(item.dataset.commentId, true);
+        if (item && !ev.target.closest("a, button, input, select, textarea, audio")) showComment(item.dataset.commentId, true);
         return;
       }
       ev.preventDefault();
@@ -387,6 +426,9 @@
     if (!toolbar) return api;
     toolbar.hidden = false;
     var colour = document.getElementById("draw-colour");
+    // The default colour, apart from the skeleton's (overlay.js' palette); a colour the coach
+    // chose (or the browser restored) stays.
+    if (window.VideoOverlay && VideoOverlay.palette) colour.defaultValue = VideoOverlay.palette.drawing;
     var note = document.getElementById("draw-note");
     var repSelect = document.getElementById("draw-rep");
     var saveBtn = toolbar.querySelector("[data-draw=save]");
@@ -486,6 +528,18 @@
       if (readout) readout.textContent = "";
       render(true);
     });
+    api.drawing = function () {
+      return shapes.length ? JSON.parse(JSON.stringify(shapes)) : null;
+    };
+    api.clearDrawing = function () {
+      shapes = [];
+      pending = null;
+      tool = null;
+      note.value = "";
+      if (readout) readout.textContent = "";
+      toolState();
+      render(true);
+    };
     saveBtn.addEventListener("click", function () {
       if (!video.paused) { say("Pause the video to save a drawing."); return; }
       if (!shapes.length) { say("Draw something first: choose a tool and draw on the picture."); return; }

@@ -7,7 +7,24 @@
 (function () {
   "use strict";
 
-  var COLOURS = { good: "#1f9d55", faults: "#d64545", unusual: "#c98a00", not_judged: "#6b7280" };
+  // The one home of the colours drawn over and beside the video (VideoOverlay.palette): the
+  // skeleton (white bones, yellow joints), the bar path (sky blue), the boxes (outcome
+  // colours, the counter's slate); a coach's drawing (annotations.js' default) in magenta,
+  // which none of those is; the compare page's two reps (compare-overlay.js), orange and
+  // blue, told apart also by people who do not tell red from green.
+  var PALETTE = {
+    bones: "rgba(255, 255, 255, 0.9)", joints: "#ffc800", bar: "#35c2ff",
+    counter: "rgba(30, 50, 70, 0.85)",
+    outcomes: { good: "#1f9d55", faults: "#d64545", unusual: "#c98a00", not_judged: "#6b7280" },
+    drawing: "#ff2bd6",
+    compare: { a: "#ff8a1f", b: "#3fb6ff", background: "#111827", floor: "rgba(255, 255, 255, 0.35)",
+               text: "#e5e7eb" }
+  };
+  var COLOURS = PALETTE.outcomes;
+  // Label boxes keep this far (CSS px) from the head and from each other.
+  var LABEL_GAP = 4;
+  var FACE = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];  // nose, eyes, ears, mouth
+  var BODY = [11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32];
   // Stored times are rounded to 0.1 ms; any larger margin would count a clock just before a
   // frame (where the browser still shows the previous one, measured) as that frame.
   var EPS = 0.001;
@@ -43,6 +60,78 @@
     return { w: w, h: h, dpr: dpr };
   }
 
+  // --- where labels go (pure: boxes {x, y, w, h} in, boxes out; VideoOverlay exports them,
+  // annotations.js places its angles' degrees with them, tests call them) ---------------------
+  function overlaps(a, b, gap) {
+    gap = gap || 0;
+    return a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap;
+  }
+  function overlapArea(a, b) {
+    var w = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x);
+    var h = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y);
+    return w > 0 && h > 0 ? w * h : 0;
+  }
+
+  // Greedy: each label in turn takes its first candidate (in its order of preference) that
+  // covers neither a `blocked` box (the head) nor a label placed before it, nor an `avoid` box
+  // (the body) when one does not; with none clear, the one covering the least of them. Each
+  // candidate is a box (with anything else it carries, e.g. its lines); returns the chosen.
+  function placeLabels(labels, blocked, avoid, gap) {
+    var placed = [];
+    gap = gap === undefined ? LABEL_GAP : gap;
+    labels.forEach(function (candidates) {
+      var hard = (blocked || []).concat(placed);
+      function clear(c, list) { return list.every(function (o) { return !overlaps(c, o, gap); }); }
+      var pick = candidates.filter(function (c) { return clear(c, hard) && clear(c, avoid || []); })[0] ||
+                 candidates.filter(function (c) { return clear(c, hard); })[0];
+      if (!pick) {
+        var least = Infinity;
+        candidates.forEach(function (c) {
+          var covered = hard.reduce(function (sum, o) { return sum + overlapArea(c, o); }, 0);
+          if (covered < least) { least = covered; pick = c; }
+        });
+      }
+      placed.push(pick);
+    });
+    return placed;
+  }
+
+  // Where a w x h box may go in an area (w, h) inside `pad`, in order of preference: the
+  // corners of the top (`side` "left" or "right" first), along the top edge from that side,
+  // the bottom's corners and edge, then down the sides.
+  function edgeSlots(w, h, area, pad, side) {
+    var L = pad, R = area.w - w - pad, T = pad, B = area.h - h - pad;
+    if (R < L || B < T) return [{ x: Math.max(0, L), y: Math.max(0, T), w: w, h: h }];
+    var step = Math.max(4, Math.round(h / 2)), xs = [], ys = [];
+    for (var x = L; x <= R; x += step) xs.push(x);
+    for (var y = T; y <= B; y += step) ys.push(y);
+    var near = side === "right" ? R : L, far = side === "right" ? L : R;
+    if (side === "right") xs.reverse();
+    var out = [[near, T], [far, T]]
+      .concat(xs.map(function (x) { return [x, T]; }))
+      .concat([[near, B], [far, B]])
+      .concat(xs.map(function (x) { return [x, B]; }))
+      .concat(ys.map(function (y) { return [near, y]; }))
+      .concat(ys.map(function (y) { return [far, y]; }));
+    return out.map(function (p) { return { x: p[0], y: p[1], w: w, h: h }; });
+  }
+
+  // The bounding box of points (pairs of CSS px), grown by `grow` [left, top, right, bottom].
+  function boundsOf(pts, grow) {
+    var xs = pts.map(function (q) { return q[0]; }), ys = pts.map(function (q) { return q[1]; });
+    var x0 = Math.min.apply(null, xs), y0 = Math.min.apply(null, ys);
+    var x1 = Math.max.apply(null, xs), y1 = Math.max.apply(null, ys);
+    return { x: x0 - grow[0], y: y0 - grow[1], w: x1 - x0 + grow[0] + grow[2], h: y1 - y0 + grow[1] + grow[3] };
+  }
+  // The head from the face's landmarks (nose, eyes, ears, mouth: 0-10), as CSS px pairs: the
+  // face's box grown to the skull (above the eyes by 1.2 of the face's size, half a face to
+  // the sides, 0.6 below the mouth for the chin) and a margin.
+  function headBox(face, margin) {
+    var b = boundsOf(face, [0, 0, 0, 0]), d = Math.max(b.w, b.h, 8);
+    margin = margin === undefined ? 6 : margin;
+    return boundsOf(face, [0.5 * d + margin, 1.2 * d + margin, 0.5 * d + margin, 0.6 * d + margin]);
+  }
+
   function attach(video, canvas, url) {
     var ctx = canvas.getContext("2d");
     var data = null, times = [], current = null, generation = 0;
@@ -60,8 +149,11 @@
     }
     function timeOf(f) { return times[Math.max(0, Math.min(times.length - 1, f))]; }
 
+    // layout: the head's box and the labels' boxes of the last frame drawn, in CSS px of the
+    // picture (annotations.js keeps its own labels off them).
     var api = { ready: Promise.resolve(false), loaded: false, frames: 0, interval: 0,
-                frameAt: frameAt, timeOf: timeOf, load: load, redraw: redraw };
+                frameAt: frameAt, timeOf: timeOf, load: load, redraw: redraw,
+                layout: { head: null, labels: [] } };
 
     function fit() {
       var b = fitPicture(video, canvas, data.width, data.height);
@@ -73,7 +165,7 @@
 
     function skeleton(p, unit) {
       ctx.lineWidth = 2 * unit;
-      ctx.strokeStyle = "rgba(255, 255, 255, 0.9)";
+      ctx.strokeStyle = PALETTE.bones;
       ctx.beginPath();
       data.edges.forEach(function (e) {
         var a = point(p, e[0]), b = point(p, e[1]);
@@ -81,7 +173,7 @@
         ctx.lineTo(b[0], b[1]);
       });
       ctx.stroke();
-      ctx.fillStyle = "#ffc800";
+      ctx.fillStyle = PALETTE.joints;
       for (var k = 11; k < 33; k++) {  // the body; the face's points only clutter
         var q = point(p, k);
         ctx.beginPath();
@@ -94,7 +186,7 @@
     // frames without a pose break the line rather than join across the gap.
     function barPath(rep, f, unit) {
       ctx.lineWidth = 2.5 * unit;
-      ctx.strokeStyle = "#35c2ff";
+      ctx.strokeStyle = PALETTE.bar;
       ctx.beginPath();
       var pen = false, last = null;
       for (var i = rep.start_frame; i <= Math.min(f, rep.end_frame); i++) {
@@ -107,23 +199,39 @@
       }
       ctx.stroke();
       if (last) {
-        ctx.fillStyle = "#35c2ff";
+        ctx.fillStyle = PALETTE.bar;
         ctx.beginPath();
         ctx.arc(last[0], last[1], 4 * unit, 0, 2 * Math.PI);
         ctx.fill();
       }
     }
 
-    function textBox(lines, right, colour, fs) {
+    // A label's candidate boxes (edgeSlots) for each way of breaking its text into `layouts`
+    // (lists of lines), all the first layout's of a group of places before the next layout's.
+    function labelSlots(layouts, side, fs) {
       var pad = Math.round(fs * 0.5), lineH = Math.round(fs * 1.3);
-      var w = Math.max.apply(null, lines.map(function (t) { return ctx.measureText(t).width; })) + 2 * pad;
-      var x = right ? box.w - w - pad : pad;
-      ctx.fillStyle = colour;
-      ctx.fillRect(x, pad, w, lines.length * lineH + pad);
-      ctx.fillStyle = "#fff";
-      lines.forEach(function (t, i) { ctx.fillText(t, x + pad, pad + (i + 0.5) * lineH + pad / 2); });
-      return w + pad;
+      var each = layouts.map(function (lines) {
+        var w = Math.max.apply(null, lines.map(function (t) { return ctx.measureText(t).width; })) + 2 * pad;
+        return edgeSlots(w, lines.length * lineH + pad, box, pad, side).map(function (c) {
+          c.lines = lines;
+          return c;
+        });
+      });
+      var out = [];
+      var longest = Math.max.apply(null, each.map(function (e) { return e.length; }));
+      for (var i = 0; i < longest; i += 2) {  // two places at a time: a corner, the other corner...
+        each.forEach(function (e) { out = out.concat(e.slice(i, i + 2)); });
+      }
+      return out;
     }
+    function textBox(b, colour, fs) {
+      var pad = Math.round(fs * 0.5), lineH = Math.round(fs * 1.3);
+      ctx.fillStyle = colour;
+      ctx.fillRect(b.x, b.y, b.w, b.h);
+      ctx.fillStyle = "#fff";
+      b.lines.forEach(function (t, i) { ctx.fillText(t, b.x + pad, b.y + (i + 0.5) * lineH + pad / 2); });
+    }
+    function css(p, ks) { return ks.map(function (k) { return point(p, k); }); }
 
     function draw(f) {
       ctx.setTransform(box.dpr, 0, 0, box.dpr, 0, 0);
@@ -139,16 +247,26 @@
         if (rep) barPath(rep, f, unit);
         ctx.font = "600 " + fs + "px system-ui, sans-serif";
         ctx.textBaseline = "middle";
-        var stage = data.stage[f] ? data.stage[f] + " (" + (data.prob[f] || 0).toFixed(2) + ")" : "–";
+        // The stage classifier's probability is a number for coaches (their "Details" switch).
+        var sure = document.body.classList.contains("show-details") ? " (" + (data.prob[f] || 0).toFixed(2) + ")" : "";
+        var stage = data.stage[f] ? data.stage[f] + sure : "–";
         var counter = "Rep " + (rep ? rep.index : 0) + "/" + data.reps.length;
-        var used = textBox([counter, "Stage: " + stage], false, "rgba(30, 50, 70, 0.85)", fs);
+        // The boxes keep off the lifter's head and each other, and off the body when they can.
+        var head = p ? headBox(css(p, FACE)) : null;
+        var body = p ? boundsOf(css(p, BODY), [4 * unit, 4 * unit, 4 * unit, 4 * unit]) : null;
+        var labels = [labelSlots([[counter, "Stage: " + stage]], "left", fs)];
+        var colours = [PALETTE.counter];
         if (rep) {
-          var line = "Rep " + rep.index + ": " + rep.verdict;
-          // On a narrow picture a long verdict goes one clause per line, clear of the left box.
-          var lines = ctx.measureText(line).width + fs * 1.5 + used > box.w
-            ? ["Rep " + rep.index].concat(rep.verdict.split(/(?<=[:,]) /)) : [line];
-          textBox(lines, true, COLOURS[rep.outcome] || COLOURS.not_judged, fs);
+          // A long verdict may go one clause per line, where one line would not fit.
+          labels.push(labelSlots([["Rep " + rep.index + ": " + rep.verdict],
+                                  ["Rep " + rep.index].concat(rep.verdict.split(/(?<=[:,]) /))], "right", fs));
+          colours.push(COLOURS[rep.outcome] || COLOURS.not_judged);
         }
+        var placed = placeLabels(labels, head ? [head] : [], body ? [body] : []);
+        placed.forEach(function (b, i) { textBox(b, colours[i], fs); });
+        api.layout = { head: head, labels: placed.map(function (b) { return { x: b.x, y: b.y, w: b.w, h: b.h }; }) };
+      } else {
+        api.layout = { head: null, labels: [] };
       }
       canvas.dataset.frame = String(f);
       canvas.dataset.rep = String(rep ? rep.index : 0);
@@ -238,7 +356,9 @@
     drawers.forEach(function (d) { d.redraw(); });
   }
 
-  window.VideoOverlay = { attach: attach, fitPicture: fitPicture, toggle: toggle };
+  window.VideoOverlay = { attach: attach, fitPicture: fitPicture, toggle: toggle, palette: PALETTE,
+                          placeLabels: placeLabels, edgeSlots: edgeSlots, headBox: headBox,
+                          overlaps: overlaps };
 
   var player = document.getElementById("player"), overlay = document.getElementById("overlay");
   if (player && overlay && player.dataset.overlayUrl) {

@@ -17,6 +17,12 @@
   var advanceTimer = null;
   var box = new Labels.Box(boxEl, { onLabelled: labelled, textEl: document.querySelector("[data-testid=queue-coach] [data-label-text]") });
 
+  // A fault's name as the pages say it (its chip's label: "not deep enough", not the id).
+  function faultName(value) {
+    var chip = allChips.filter(function (c) { return c.dataset.fault === value; })[0];
+    return chip ? chip.dataset.faultLabel : value.replace(/_/g, " ");
+  }
+
   function fmtScore(it) {
     if (it.score === null || it.score === undefined) return "";
     return it.score.toFixed(2) + (it.threshold !== null && it.threshold !== undefined ? " / " + it.threshold.toFixed(2) : "");
@@ -40,12 +46,19 @@
     $("queue-title").textContent = it.athlete + " · " + (it.date || "") + " · rep " + it.index;
     $("queue-session").href = it.session_url;
     $("queue-headline").textContent = it.headline.join(" · ");
+    // The one vocabulary (templates/analysis/_model_vs_coach.html): form check, movement model.
+    var check = $("queue-form-check"), faults = it.detected_faults;
+    check.textContent = it.not_judged_reason ? "not judged" : faults === null ? "not checked"
+      : faults.length ? faults.map(faultName).join(", ") : "no fault";
+    check.className = "badge outcome-" + (it.not_judged_reason || faults === null ? "not_judged" : faults.length ? "faults" : "good");
+    check.title = it.not_judged_reason || "";
     var verdict = $("queue-verdict");
-    verdict.textContent = it.verdict || "not judged";
-    verdict.className = "badge verdict-" + (it.verdict || "none");
+    verdict.textContent = it.detector_abstained || !it.verdict ? "not judged" : it.verdict === "anomalous" ? "unusual" : "usual";
+    verdict.className = "badge outcome-" + (it.verdict === "anomalous" ? "unusual" : it.verdict === "good" ? "good" : "not_judged");
+    verdict.title = it.detector_abstained || "";
     $("queue-score").textContent = fmtScore(it);
-    $("queue-joints").textContent = (it.joints.length ? "Deviating: " + it.joints.join(", ") : "") +
-      (it.detector ? (it.joints.length ? " · " : "") + "judged by " + it.detector : "");
+    $("queue-joints").textContent = (it.joints.length ? "Unusual joints: " + it.joints.join(", ") : "") +
+      (it.detector ? (it.joints.length ? " · " : "") + "movement model " + it.detector : "");
     $("queue-labelled-by").textContent = it.label ? "by " + (it.labelled_by || "you") : "";
     $("queue-image").src = it.image_url;
     showChips(it.faults_offered);
@@ -77,7 +90,7 @@
   }
 
   // The confirmation stays on screen a moment, then the next rep comes.
-  function labelled(rep, repId) {
+  function labelled(rep, repId, auto) {
     items.forEach(function (it) {
       if (String(it.id) === String(repId)) {
         it.label = rep.label; it.faults = rep.faults; it.label_note = rep.label_note; it.labelled_by = rep.labelled_by;
@@ -85,6 +98,7 @@
     });
     if (String(items[pos].id) === String(repId)) $("queue-labelled-by").textContent = "by " + (rep.labelled_by || "you");
     progress();
+    if (auto) return;  // a tag or the note saved: the coach is still on this rep
     if (pos < items.length - 1) advanceTimer = setTimeout(function () { advanceTimer = null; go(1); }, 600);
     else box.message("Labelled " + Labels.text(rep) + ". That was the last rep in the queue.", "ok");
   }

@@ -184,7 +184,7 @@ def test_the_csv_says_whose_when_and_what_load_with_rounded_numbers(athlete_a, c
         "1.33",
         "1.83",
     )
-    assert (row["score"], row["threshold"]) == ("0.123", "0.5")
+    assert (row["movement_model_score"], row["movement_model_threshold"]) == ("0.123", "0.5")
     assert row["duration_s"] == "0.83"
     assert row["hip_angle_bottom_deg"] == "61.2"
     assert row["bar_path_vertical_body_heights"] == "0.346"

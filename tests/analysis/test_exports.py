@@ -30,12 +30,16 @@ def test_the_csv_holds_a_row_per_rep_with_verdict_label_and_kinematics(athlete_a
         (athlete_a.username, session.performed_at.isoformat(), "deadlift")
     }
     assert rows[0]["load_kg"] == "" and rows[0]["uploaded_at"].startswith(rows[0]["date"][:4])
-    assert (rows[0]["start_s"], rows[0]["score"], rows[0]["threshold"]) == ("1.0", "0.3", "0.5")
+    assert (
+        rows[0]["start_s"],
+        rows[0]["movement_model_score"],
+        rows[0]["movement_model_threshold"],
+    ) == ("1.0", "0.3", "0.5")
     assert rows[0]["duration_s"] == "0.83" and rows[0]["eccentric_s"] == "0.5"
-    assert [r["verdict"] for r in rows] == ["good", "anomalous", "good"]
-    assert rows[1]["deviating_joints"] == "lower back"
-    assert rows[1]["detector_version"] == "test-v1"
-    assert (rows[1]["coach_label"], rows[1]["faults"]) == ("good", "other")
+    assert [r["movement_model"] for r in rows] == ["usual", "unusual", "usual"]
+    assert rows[1]["unusual_joints"] == "lower back"
+    assert rows[1]["model_version"] == "test-v1"
+    assert (rows[1]["coach_label"], rows[1]["coach_faults"]) == ("good", "other")
     assert rows[1]["labelled_by"] == coach_a.username
     # A note a spreadsheet would run as a formula is kept as text.
     assert rows[1]["label_note"] == "'=HYPERLINK(evil) fine"

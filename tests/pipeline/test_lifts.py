@@ -9,12 +9,13 @@ from core.lifts.base import VIEWS
 from core.lifts.faults import DEFAULT_RULES, FAULTS, LEARNABLE, LIMIT_FORMAT
 
 
-def test_every_lift_declares_each_fault_once_with_a_cue_and_views():
+def test_every_lift_declares_each_fault_once_with_a_cue_a_drill_and_views():
     for lift in lifts.LIFTS.values():
         ids = [f.id for f in lift.faults]
         assert len(ids) == len(set(ids)), lift.name
         for fault in lift.faults:
             assert fault.label and fault.cue.endswith("."), fault.id
+            assert fault.drill.endswith(".") and fault.drill != fault.cue, fault.id
             assert fault.views and set(fault.views) <= set(VIEWS), fault.id
             assert fault.limit_format.format(fault.rule.threshold), fault.id
 

@@ -25,12 +25,12 @@ from coach_platform.media import stored_video_suffix
 from coach_platform.storage import media_remove
 from coach_platform.throttles import RateLimited
 from coach_platform.uploads import duration_text, size_text, upload_local_path
-from sets.models import EXERCISE_RECOGNISE, LOAD_MAX_KG, NOTES_MAX_LENGTH, Exercise, TrainingSession
+from sets.models import EXERCISE_RECOGNISE, NOTES_MAX_LENGTH, Exercise, TrainingSession
+from sets.services import session_check_date, session_check_load
 from uploads.models import ResumableUpload
 
 logger = logging.getLogger(__name__)
 UPLOAD_WINDOW = timedelta(hours=1)
-EARLIEST_SET = date(1900, 1, 1)  # a date before any video of a lift
 
 
 def session_upload(
@@ -138,11 +138,8 @@ def upload_check_details(
         )
     if len(notes or "") > NOTES_MAX_LENGTH:
         raise ValidationError({"notes": f"Notes have at most {NOTES_MAX_LENGTH} characters."})
-    if load_kg is not None and not 0 <= load_kg <= LOAD_MAX_KG:
-        raise ValidationError({"load_kg": f"The load is from 0 to {LOAD_MAX_KG} kg."})
-    today = timezone.localdate()
-    if performed_at is not None and not EARLIEST_SET <= performed_at <= today + timedelta(1):
-        raise ValidationError({"performed_at": "The set's date cannot be in the future."})
+    session_check_load(load_kg)  # the same rules as a correction of the set (sets)
+    session_check_date(performed_at)
 
 
 def upload_check_rate(uploaded_by, *, arriving_as: int | None = None) -> None:

@@ -18,7 +18,6 @@ from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Outcome, Rep, Rep
 from analysis.selectors.reps import personal_baseline, personal_comparison, rep_visible_queryset
 from analysis.services.rep_counts import rep_correct_authorize, rep_move, rep_not_a_rep, rep_restore
 from analysis.views.api.common import IsAdmin, paginated
-from core.lifts.faults import CUES
 from reviews.api import comments_respond, comments_schema
 from reviews.models import RepLabel
 from reviews.services.labels import rep_label, rep_label_authorize
@@ -66,14 +65,31 @@ class RepSerializer(RepLabelStateSerializer):
     image_url = serializers.SerializerMethodField()
     corrections = RepCorrectionSerializer(many=True, read_only=True)
     # One verdict for people (models.Outcome): the coach's label, else the model's.
-    outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
-    outcome_faults = serializers.ListField(child=serializers.CharField(), read_only=True)
-    model_outcome = serializers.ChoiceField(choices=Outcome.choices, read_only=True)
+    # The words are the pages' (templates/analysis/_model_vs_coach.html): the form check
+    # (named faults), the movement model (the detector), the coach's label.
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        read_only=True,
+        help_text="What people see: the coach's label when there is one, else `model_outcome`.",
+    )
+    outcome_faults = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="The faults behind `outcome`: the coach's tags, else the form check's.",
+    )
+    model_outcome = serializers.ChoiceField(
+        choices=Outcome.choices,
+        read_only=True,
+        help_text="The platform's outcome before a coach: the form check's named faults "
+        "first, then the movement model's `unusual`, then good; `not_judged` with a reason.",
+    )
     personal = serializers.SerializerMethodField()
     fault_evidence = serializers.SerializerMethodField(
         help_text=(
             "Per fault checked: its measure, threshold, whether it is a fault (`detected`), "
-            "the sentence with the numbers (`says`) and what to do about it (`cue`)."
+            "the sentence with the numbers (`says`), what to do about it (`cue`), an exercise "
+            "that practises it (`drill`) and whether a measure that is not a fault is within "
+            "10% of its threshold (`close`: close to the line)."
         )
     )
 
@@ -120,6 +136,17 @@ class RepSerializer(RepLabelStateSerializer):
             "image_url",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "detected_faults": {"help_text": "The form check: the named faults found (null: "
+                                "not checked)."},
+            "verdict": {"help_text": "The movement model (a detector of unusual movement): "
+                        "`good` is usual, `anomalous` unusual; null when it did not judge."},
+            "detector_abstained": {"help_text": "Why the movement model did not judge."},
+            "score": {"help_text": "The movement model's score: above `threshold` is unusual."},
+            "joints": {"help_text": "The joints the movement model found most unusual."},
+            "label": {"help_text": "The coach's label (null: not labelled)."},
+            "faults": {"help_text": "The coach's fault tags."},
+        }  # fmt: skip
 
     def get_personal(self, obj) -> dict[str, Any] | None:
         """Compared with the athlete's own good reps (selectors.reps.personal_comparison)."""
@@ -131,7 +158,7 @@ class RepSerializer(RepLabelStateSerializer):
         return personal_comparison(obj, baselines[key])
 
     def get_fault_evidence(self, obj) -> dict[str, Any]:
-        return {name: {**e, "cue": CUES.get(name, "")} for name, e in obj.fault_evidence.items()}
+        return obj.evidence_explained
 
     def get_image_url(self, obj) -> str | None:
         if not obj.image:

@@ -1,5 +1,5 @@
 """Sessions through the API: upload, list and status (the review page's status JSON is the
-same payload), reps, comments, retry."""
+same payload), correct (PATCH) and delete, reps, comments, retry."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from analysis.selectors.lifts import lift_probabilities, lift_told
 from analysis.selectors.media import playback_url, result_video_url
 from analysis.services.analyses import analysis_analyse_as, analysis_can_retry, analysis_retry
 from analysis.services.rep_counts import candidate_count, rep_count_authorize
+from analysis.services.set_edits import session_edit
 from analysis.services.videos import analysis_export_request
 from analysis.views.api.common import absolute, paginated
 from analysis.views.api.reps import REP_PREFETCH, NotARepSerializer, RepSerializer
@@ -36,7 +37,8 @@ from sets.models import (
     Exercise,
     TrainingSession,
 )
-from sets.selectors import session_visible_queryset
+from sets.selectors import session_can_delete, session_can_edit, session_visible_queryset
+from sets.services import session_delete
 from uploads.services.uploads import session_upload
 
 
@@ -70,6 +72,13 @@ class SessionSerializer(serializers.ModelSerializer):
             'likeliest first; "other": none of them); {} before the analysis finished.'
         )
     )
+    can_edit = serializers.SerializerMethodField(
+        help_text="Whether you may correct the set (`PATCH`): its athlete, who uploaded it, "
+        "their coaches, admins."
+    )
+    can_delete = serializers.SerializerMethodField(
+        help_text="Whether you may delete the set (`DELETE`): its athlete, admins."
+    )
 
     class Meta:
         model = TrainingSession
@@ -100,8 +109,16 @@ class SessionSerializer(serializers.ModelSerializer):
             "lift_note",
             "analyse_as",
             "lift_probabilities",
+            "trim_start_s",
+            "trim_end_s",
+            "can_edit",
+            "can_delete",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "trim_start_s": {"help_text": "The analysed span's start (s); null: the video's."},
+            "trim_end_s": {"help_text": "The analysed span's end (s); null: the video's."},
+        }
 
     def _analysis(self, obj):
         return getattr(obj, "analysis", None)
@@ -131,6 +148,12 @@ class SessionSerializer(serializers.ModelSerializer):
 
     def get_lift_probabilities(self, obj) -> dict[str, float]:
         return lift_probabilities(self._analysis(obj))
+
+    def get_can_edit(self, obj) -> bool:
+        return session_can_edit(self.context["request"].user, obj)
+
+    def get_can_delete(self, obj) -> bool:
+        return session_can_delete(self.context["request"].user, obj)
 
     def get_can_retry(self, obj) -> bool:
         """Whether `POST .../retry/` would queue the analysis again (the page's rule)."""
@@ -192,6 +215,36 @@ class AnalyseAsSerializer(serializers.Serializer):
     lift = serializers.ChoiceField(choices=Exercise.choices)
 
 
+class SessionPatchSerializer(serializers.Serializer):
+    """A correction of a set: any of these; the rules are the set's (`sets.services`)."""
+
+    load_kg = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        required=False,
+        allow_null=True,
+        help_text=f"The load in kg, 0 to {LOAD_MAX_KG}; null: not said.",
+    )
+    performed_at = serializers.DateField(
+        required=False, help_text="The day of the set: not in the future, not before 1900."
+    )
+    exercise = serializers.ChoiceField(
+        choices=Exercise.choices,
+        required=False,
+        help_text="The lift: a new one (or the lift of a failed set) is analysed again as it.",
+    )
+    trim_start_s = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="Analyse from here (seconds of the video; null: its start); analysed again.",
+    )
+    trim_end_s = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="Analyse up to here (null: its end); at least 1 s kept; analysed again.",
+    )
+
+
 class SessionCreateSerializer(serializers.Serializer):
     video = serializers.FileField()
     exercise = serializers.ChoiceField(
@@ -218,7 +271,8 @@ class SessionCreateSerializer(serializers.Serializer):
 
 
 class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Uploaded sets and the state of their analysis."""
+    """Uploaded sets and the state of their analysis; their people correct them, their
+    athlete deletes them."""
 
     serializer_class = SessionSerializer
 
@@ -282,6 +336,65 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         session = self.get_queryset().get(pk=session.pk)
         body = self.get_serializer(session).data
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SessionPatchSerializer,
+        responses={
+            200: SessionSerializer,
+            400: OpenApiResponse(
+                description="Refused, a sentence per field: a load, date, lift or span out of "
+                'bounds; `{"status": [...]}` while the analysis runs (nothing is changed).'
+            ),
+            403: OpenApiResponse(description="You see the set but may not correct it."),
+        },
+        examples=[
+            OpenApiExample(
+                "The load was a typo",
+                request_only=True,
+                value={"load_kg": "142.5", "performed_at": "2026-11-20"},
+            ),
+            OpenApiExample(
+                "It is a squat: analysed again as one",
+                request_only=True,
+                value={"exercise": "squat"},
+            ),
+            OpenApiExample(
+                "Only the set: from 3 s to 21.5 s",
+                request_only=True,
+                value={"trim_start_s": 3.0, "trim_end_s": 21.5},
+            ),
+            OpenApiExample(
+                "A load out of bounds",
+                response_only=True,
+                status_codes=["400"],
+                value={"load_kg": [f"The load is from 0 to {LOAD_MAX_KG} kg."]},
+            ),
+        ],
+    )
+    def partial_update(self, request: Request, pk: str | None = None) -> Response:
+        """Correct the set: load and date are stored (progress, volume and 1RM follow); a new
+        lift, or a new span of the video, is analysed again (`status` "queued")."""
+        session = self.get_object()
+        body = SessionPatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        session_edit(session=session, user=request.user, changes=dict(body.validated_data))
+        session = self.get_queryset().get(pk=session.pk)
+        return Response(self.get_serializer(session).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Deleted, with its analysis, comments and files."),
+            403: OpenApiResponse(description="Only the athlete (or an admin) deletes a set."),
+        },
+    )
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Delete the set for everyone: its analysis, reps, labels, comments, notifications,
+        share links and every file. A running analysis stops counting (its result is
+        discarded). Cannot be undone."""
+        session = self.get_object()
+        session_delete(session=session, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         responses=RepSerializer(many=True),

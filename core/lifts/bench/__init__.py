@@ -33,6 +33,10 @@ FAULTS = (
         rule=Rule("elbow_at_top_deg", LOCKOUT_ELBOW_MIN_DEG, True, "degrees"),
         limit_format="{:.0f}°",
         cue="Press all the way up until your elbows are straight.",
+        drill=(
+            "Pin presses from a few centimetres below lockout, 3 sets of 5, finishing with "
+            "straight elbows."
+        ),
         key=21,
         baseline=(Measure("bench_lockout_not_finished", "elbow at the top", "°", 6.0),),
         measure=measures.lockout_not_finished,
@@ -46,6 +50,7 @@ FAULTS = (
         rule=Rule("bar_height_at_bottom_lockout_share", 0.5, False, "share of lockout height"),
         limit_format="{:.0%}",
         cue="Bring the bar all the way down to your sternum.",
+        drill="Paused bench presses: 1 s still on the chest, 3 sets of 3 at 60%.",
         key=22,
         baseline=(Measure("bar_not_to_chest", "bar height at the bottom", "share", 0.05),),
         measure=measures.bar_not_to_chest,
@@ -61,6 +66,7 @@ FAULTS = (
         rule=Rule("wrist_progress_gap_max", 0.4, False, "share of the press"),
         limit_format="{:.0%}",
         cue="Squeeze the bar and press both hands up evenly.",
+        drill="Single-arm dumbbell bench presses, 3 sets of 8 a side, the weaker side first.",
         key=23,
         views=("front", "oblique"),
         measure=measures.one_side_lagging,
@@ -75,6 +81,9 @@ FAULTS = (
         rule=Rule("touch_along_torso_share", 0.5, False, "share of shoulders-to-hips"),
         limit_format="{:.0%}",
         cue="Touch the bar at the bottom of your breastbone, not on your belly.",
+        drill=(
+            "Paused bench presses with a light bar, touching the same spot every rep, 3 sets of 5."
+        ),
         key=24,
         views=("side",),
         measure=measures.touch_too_low,
@@ -87,6 +96,10 @@ FAULTS = (
         rule=Rule("touch_along_torso_share", 0.05, True, "share of shoulders-to-hips"),
         limit_format="{:.0%}",
         cue="Lower the bar to the bottom of your breastbone, not toward your neck.",
+        drill=(
+            "Paused bench presses with a light bar, elbows tucked under the bar, touching the same"
+            " spot every rep, 3 sets of 5."
+        ),
         key=25,
         views=("side",),
         measure=measures.touch_too_high,
@@ -100,6 +113,10 @@ FAULTS = (
         rule=Rule("hips_rise_torso_lengths", 0.2, False, "torso lengths"),
         limit_format="{:.0%}",
         cue="Keep your glutes on the bench and drive through the floor.",
+        drill=(
+            "Bench presses with the feet planted and a 1 s pause, glutes on the bench throughout, "
+            "3 sets of 5 at 60%."
+        ),
         key=26,
         views=("side",),
         measure=measures.hips_off_bench,

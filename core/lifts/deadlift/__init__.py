@@ -30,6 +30,10 @@ FAULTS = (
         rule=Rule("shoulder_rise_at_hips_40pct", 0.22, True, "share of its rise"),
         limit_format="{:.0%}",
         cue="Push the floor away: hips and shoulders rise together.",
+        drill=(
+            "Paused deadlifts: stop 2 cm off the floor for 2 s with the chest up, 3 sets of 3 at "
+            "60%."
+        ),
         key=2,
         baseline=(Measure("hips_rise_first", "shoulders' rise when the hips are 40% up",
                           "share", 0.08),),
@@ -43,6 +47,10 @@ FAULTS = (
         rule=Rule("trunk_lean_at_bottom_deg", 25.0, True, "degrees from vertical"),
         limit_format="{:.0f}°",
         cue="Hips back, shins more vertical.",
+        drill=(
+            "Romanian deadlifts: push the hips back with soft knees until the bar passes the "
+            "knees, 3 sets of 8, light."
+        ),
         key=6,
         baseline=(
             Measure("knee_dominant", "trunk lean at the bottom", "°", 5.0),
@@ -63,6 +71,10 @@ FAULTS = (
         rule=Rule("back_bulge_early_pull_trunk_lengths", 0.035, False, "trunk lengths"),
         limit_format="{:.1%}",
         cue="Chest up: pull the slack out of the bar before it leaves the floor.",
+        drill=(
+            "Pull the bar until it clicks against the plates before every rep; add 3 sets of 10 "
+            "back extensions."
+        ),
         key=1,
         views=("side", "oblique"),
         baseline=(Measure("rounded_back", "back's outline off the floor", "trunk lengths",
@@ -79,6 +91,10 @@ FAULTS = (
         rule=Rule("bar_forward_of_mid_foot_max_body_heights", 0.30, False, "standing heights"),
         limit_format="{:.2f}",
         cue="Keep the bar against your legs all the way up.",
+        drill=(
+            "Deadlifts with a 2 s pause just below the knee, bar touching the legs, 3 sets of 3 at"
+            " 60%."
+        ),
         key=3,
         baseline=(Measure("bar_drift", "bar forward of mid-foot", "standing heights", 0.04),),
         measure=measures.bar_drift,
@@ -90,6 +106,7 @@ FAULTS = (
         rule=Rule("longest_stall_s", 0.2, False, "seconds"),
         limit_format="{:.2f} s",
         cue="Keep the bar moving: push through the floor until you stand tall.",
+        drill="Tempo deadlifts: 3 s up, the bar moving the whole way, 3 sets of 3 at 60%.",
         key=4,
         measure=measures.jerky,
     ),

@@ -33,6 +33,10 @@ FAULTS = (
         rule=Rule("hip_above_knee_at_bottom_body_heights", 0.02, False, "standing heights"),
         limit_format="{:.2f}",
         cue="Sit down until the hip crease is below the top of the knee.",
+        drill=(
+            "Box squats to a box just below parallel, 3 sets of 5; goblet squats held 3 s at the "
+            "bottom."
+        ),
         key=11,
         baseline=(Measure("above_parallel", "hips above the knees at the bottom",
                           "standing heights", 0.02),),
@@ -49,6 +53,10 @@ FAULTS = (
         rule=Rule("shoulder_rise_at_hips_40pct_out_of_bottom", 0.25, True, "share of its rise"),
         limit_format="{:.0%}",
         cue="Drive the chest up out of the bottom: hips and shoulders rise together.",
+        drill=(
+            "Pause squats: 2 s at the bottom, then drive the chest and hips up together, 3 sets of"
+            " 3 at 60%."
+        ),
         key=12,
         baseline=(Measure("hips_shoot_up", "shoulders' rise when the hips are 40% up",
                           "share", 0.08),),
@@ -64,6 +72,7 @@ FAULTS = (
         rule=Rule("knee_width_bottom_over_standing", 0.90, True, "share of standing"),
         limit_format="{:.0%}",
         cue="Push the knees out over the toes all the way down and up.",
+        drill="Squats with a light band above the knees, pushing it apart, 3 sets of 8.",
         key=13,
         views=("front",),
         baseline=(Measure("knees_cave", "knees apart at the bottom, of standing",
@@ -79,6 +88,10 @@ FAULTS = (
         rule=Rule("hip_shift_bottom_stance_widths", 0.25, False, "stance widths"),
         limit_format="{:.0%}",
         cue="Sit straight down between the feet: weight even on both.",
+        drill=(
+            "Goblet squats facing a mirror, weight even on both feet, 3 sets of 8; split squats "
+            "for the weaker leg."
+        ),
         key=14,
         views=("front",),
         baseline=(Measure("shift", "hips moved to one side at the bottom", "stance widths",
@@ -96,6 +109,10 @@ FAULTS = (
         rule=Rule("heel_rise_at_bottom_body_heights", 0.07, False, "standing heights"),
         limit_format="{:.2f}",
         cue="Keep the whole foot down: weight over mid-foot, heels pressing the floor.",
+        drill=(
+            "Goblet squats holding the bottom for 5 s with the heels flat; knee-to-wall ankle "
+            "stretch, 2 sets of 10 a side."
+        ),
         key=15,
         views=("side", "oblique"),
         baseline=(Measure("heels_lift", "heel raised at the bottom", "standing heights",
