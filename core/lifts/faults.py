@@ -101,21 +101,23 @@ LEARNABLE = tuple(f.id for f in _SPECS.values() if f.learnable)
 LIMIT_FORMAT = {f.id: f.limit_format for f in _SPECS.values()}  # the threshold in a sentence
 
 
-# A measure within this share of its threshold, on the good side, reads "close to the line":
-# the pose's noise on a measure is of that order (a few degrees, a few hundredths), so a coach
-# should look at it rather than read "ok".
+# A measure within this share of its threshold, on the good side, reads "close to the line"
+# (an angle: within CLOSE_DEGREES, as a share of 160° would be 16°): the pose's noise on a
+# measure is of that order, so a coach should look at it rather than read "ok".
 CLOSE_MARGIN = 0.1
+CLOSE_DEGREES = 5.0
 
 
 def close_to_line(e: dict[str, Any]) -> bool:
     """Whether a checked fault's measure, not a fault, is within CLOSE_MARGIN of its
-    threshold."""
+    threshold (CLOSE_DEGREES for an angle)."""
     value, threshold = e.get("value"), e.get("threshold")
     if e.get("detected") or isinstance(value, bool) or isinstance(threshold, bool):
         return False
     if not isinstance(value, int | float) or not isinstance(threshold, int | float):
         return False
-    return abs(value - threshold) <= CLOSE_MARGIN * abs(threshold)
+    degrees = "degree" in str(e.get("unit", ""))
+    return abs(value - threshold) <= (CLOSE_DEGREES if degrees else CLOSE_MARGIN * abs(threshold))
 
 
 def past_line(e: dict[str, Any]) -> float:

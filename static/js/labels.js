@@ -189,7 +189,12 @@
       return rep;
     }, function (error) {
       if (self.repId === repId) {
-        self.show(self.saved, true);  // nothing shows as chosen that was not stored
+        // The label shown is the stored one; the tags and note stay as chosen, with the
+        // sentence saying what is missing (the next save sends them).
+        var stored = (self.saved || {}).label;
+        self.el.querySelectorAll("[data-label-act]").forEach(function (b) {
+          b.classList.toggle("selected", b.dataset.labelAct === stored);
+        });
         if (self.pending && self.pending.auto) self.pending = null;  // a Good or Anomalous stays
       }
       self.message(error.message, "error");

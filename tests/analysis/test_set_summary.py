@@ -327,3 +327,9 @@ def test_a_rep_marked_not_a_rep_is_left_out_of_the_summary(faulty_set, coach_a):
     Rep.objects.filter(analysis=faulty_set.analysis, index=3).update(counted=False)
     page = _page(coach_a, faulty_set)
     assert "Knee dominant on 2 of 2 reps." in page and "Watch rep 2, the clearest" in page
+
+
+def test_an_angle_is_close_within_five_degrees_not_a_tenth_of_it():
+    lockout = {"threshold": 160.0, "fault_if": "below", "unit": "degrees", "detected": False}
+    assert close_to_line({**lockout, "value": 164.0})
+    assert not close_to_line({**lockout, "value": 166.0})  # a tenth of 160° would say close

@@ -210,7 +210,7 @@ def make_other_session_comment(session, author) -> int:
     return Comment.objects.create(session=other, author=author, body="x", audio=key).pk
 
 
-def test_the_review_page_lists_the_player_and_offers_the_recorder(
+def test_the_review_page_lists_the_player_and_offers_a_coach_the_recorder(
     session_a, coach_a, athlete_a, tmp_path
 ):
     answer = _post(coach_a, session_a, audio=_file(_tone(tmp_path / "t.webm")), video_time_s="2")
@@ -218,12 +218,16 @@ def test_the_review_page_lists_the_player_and_offers_the_recorder(
     html = _page(athlete_a).get(reverse("session_review", args=[session_a.pk])).content.decode()
     url = reverse("comment_audio", args=[session_a.pk, comment_id])
     assert f'src="{url}" data-voice-over="{comment_id}"' in html
-    assert 'data-testid="voice-bar"' in html and "js/voice-over.js" in html
+    # The athlete hears it (the player's script); only a coach gets the recorder.
+    assert 'data-testid="voice-bar"' not in html and "js/voice-over.js" in html
+    coach_html = _page(coach_a).get(reverse("session_review", args=[session_a.pk])).content
+    coach_html = coach_html.decode()
+    assert 'data-testid="voice-bar"' in coach_html
     data = json.loads(
         re.search(r'id="comments-data" type="application/json">(.*?)</script>', html, re.S)[1]
     )
     assert data[0]["audio_url"] == url and data[0]["video_time_s"] == 2.0
-    assert "style=" not in html.split('id="voice-bar"')[1].split("</div>")[0]  # the CSP
+    assert "style=" not in coach_html.split('id="voice-bar"')[1].split("</div>")[0]  # the CSP
     note = Notification.objects.get(recipient=athlete_a)
     assert "coach_a recorded a voice-over on" in note.text
 

@@ -147,6 +147,7 @@ def test_coach_corrects_the_rep_count_and_athlete_sees_it_on_a_phone(
     assert rep1.locator("[data-testid=move-form] input[name=end_frame]").input_value() == str(
         new_end
     )
+    page.locator("[data-testid=details-switch]").check()  # the rebuilt image: a coach's detail
     image = rep1.locator("img.skelemotion")
     image.scroll_into_view_if_needed()
     page.wait_for_function(

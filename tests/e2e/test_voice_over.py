@@ -20,9 +20,6 @@ from django.urls import reverse
 from tests.conftest import PERSONA_PASSWORD
 from tests.e2e.conftest import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    TestBrowser,
     login,
     needs_chromium,
 )
@@ -36,38 +33,13 @@ PHONE = {  # as tests/e2e/test_phone_pages.py
     "is_mobile": True,
     "has_touch": True,
 }
-# Chromium's own fake microphone (a beep every second) and no permission prompt: only this
-# module's browser is launched with them.
-FAKE_MICROPHONE = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+# The shared Chromium has a fake microphone (a beep every second) and no permission prompt
+# (tests/e2e/conftest.py: CHROMIUM_ARGS).
 AT = 1.0  # where the coach pauses and records, in seconds
 
 READY = "document.getElementById('player').readyState >= 2"
 IDLE = "(() => { const v = document.getElementById('player'); return v.paused && !v.seeking; })()"
 WIDTHS = "document.documentElement.scrollWidth - window.innerWidth"
-
-
-@pytest.fixture(scope="module")
-def microphone_chromium():
-    """A Chromium of this module's own, with the fake microphone (the shared one has none)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(
-            executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *FAKE_MICROPHONE]
-        )
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def mic_browser(microphone_chromium, csp_violations):
-    """As the `browser` fixture: every page watched for CSP violations, none allowed."""
-    view = TestBrowser(microphone_chromium, csp_violations)
-    yield view
-    view.close_contexts()
-    assert csp_violations == [], "pages broke the Content-Security-Policy:\n" + "\n".join(
-        csp_violations
-    )
 
 
 @pytest.fixture
@@ -143,14 +115,14 @@ def _record(page, size: str, seconds: float = 2.0) -> None:
 
 
 def test_a_coach_records_a_voice_over_and_the_athlete_hears_it_in_step(
-    playable_set, live_server, mic_browser, athlete_a, coach_a
+    playable_set, live_server, browser, athlete_a, coach_a
 ):
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     url = f"{base}{reverse('session_review', args=[playable_set.pk])}"
 
     # The coach, at a desktop: pause at 1 s, record ~2 s, note it, save without a reload.
-    context = mic_browser.new_context(**DESKTOP)
+    context = browser.new_context(**DESKTOP)
     page = _open(context, base, "coach_a", url)
     page.evaluate("window.samePage = 'not reloaded'")
     _pause_at(page, AT)
@@ -189,7 +161,7 @@ def test_a_coach_records_a_voice_over_and_the_athlete_hears_it_in_step(
     context.close()
 
     # The coach on a phone: the recording bar fits, also while recording.
-    context = mic_browser.new_context(**PHONE)
+    context = browser.new_context(**PHONE)
     page = _open(context, base, "coach_a", url)
     _pause_at(page, AT)
     _fits(page, "phone")
@@ -203,7 +175,7 @@ def test_a_coach_records_a_voice_over_and_the_athlete_hears_it_in_step(
 
     # The athlete on a phone plays the set: at 1 s the video stops on that frame, the voice
     # plays, and the video carries on once it ends.
-    context = mic_browser.new_context(**PHONE)
+    context = browser.new_context(**PHONE)
     page = _open(context, base, "athlete_a", url)
     _pause_at(page, 0.3)
     page.locator("[data-act=play]").tap()  # the viewer's own tap: sound may play after it
@@ -238,7 +210,7 @@ def test_a_coach_records_a_voice_over_and_the_athlete_hears_it_in_step(
 
 
 def test_the_share_page_plays_the_voice_over_in_step(
-    playable_set, live_server, mic_browser, athlete_a, coach_a
+    playable_set, live_server, browser, athlete_a, coach_a
 ):
     from reviews.models import Comment
     from sharing.services import share_link_create
@@ -246,7 +218,7 @@ def test_the_share_page_plays_the_voice_over_in_step(
     SHOTS.mkdir(parents=True, exist_ok=True)
     base = live_server.url
     url = f"{base}{reverse('session_review', args=[playable_set.pk])}"
-    context = mic_browser.new_context(**DESKTOP)
+    context = browser.new_context(**DESKTOP)
     page = _open(context, base, "coach_a", url)
     _pause_at(page, AT)
     _record(page, "share", seconds=1.0)
@@ -256,7 +228,7 @@ def test_the_share_page_plays_the_voice_over_in_step(
     assert Comment.objects.get().audio.endswith(".weba")
 
     link = share_link_create(by=coach_a, session=playable_set)
-    context = mic_browser.new_context(**PHONE)  # nobody logged in
+    context = browser.new_context(**PHONE)  # nobody logged in
     page = context.new_page()
     page.goto(f"{base}{reverse('shared_session', args=[link.token])}")
     page.wait_for_function(READY, timeout=30_000)

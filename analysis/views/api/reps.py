@@ -89,7 +89,7 @@ class RepSerializer(RepLabelStateSerializer):
             "Per fault checked: its measure, threshold, whether it is a fault (`detected`), "
             "the sentence with the numbers (`says`), what to do about it (`cue`), an exercise "
             "that practises it (`drill`) and whether a measure that is not a fault is within "
-            "10% of its threshold (`close`: close to the line)."
+            "10% of its threshold, 5° for an angle (`close`: close to the line)."
         )
     )
 
