@@ -20,18 +20,19 @@ TEAM_FAULT_DAYS = 28  # a team row's frequent faults: over the last four weeks
 TEAM_TOP_FAULTS = 3
 
 
-def _faults_of(rep: dict[str, Any]) -> list[str]:
-    """A rep row's faults behind its outcome: the coach's tags when labelled, else the form
-    check's (Rep.outcome_faults, on values rows)."""
-    faults = rep["faults"] if rep["label"] else rep["detected_faults"]
-    return list(faults or [])
-
-
-def _rep_rows(viewer: AnyUser, **filters: Any):
+def _reps(viewer: AnyUser, **filters: Any):
+    """Counted reps of the finished sets `viewer` may see (filters on the sets), with what
+    their outcome's faults (Rep.outcome_faults: the coach's tags first) and the set need."""
     sessions = session_visible_queryset(viewer).filter(
         analysis__status=AnalysisStatus.DONE, **filters
     )
-    return Rep.objects.counted().filter(analysis__session__in=sessions)
+    return (
+        Rep.objects.counted()
+        .filter(analysis__session__in=sessions)
+        .select_related("analysis__session")
+        .only("label", "faults", "detected_faults", "analysis__session__performed_at",
+              "analysis__session__athlete_id")
+    )  # fmt: skip
 
 
 def _monday(day: date) -> date:
@@ -46,16 +47,13 @@ def fault_trends(athlete: AnyUser, viewer: AnyUser, lift: str | None = None) -> 
     filters: dict[str, Any] = {"athlete": athlete, "performed_at__gte": start}
     if lift:
         filters["exercise"] = lift
-    rows = _rep_rows(viewer, **filters).values(
-        "label", "faults", "detected_faults", "analysis__session__performed_at"
-    )
     weeks = [start + timedelta(weeks=n) for n in range(TREND_WEEKS)]
     reps: Counter[date] = Counter()
     per_fault: dict[str, Counter[date]] = defaultdict(Counter)
-    for row in rows:
-        week = _monday(row["analysis__session__performed_at"])
+    for rep in _reps(viewer, **filters):
+        week = _monday(rep.analysis.session.performed_at)
         reps[week] += 1
-        for fault in _faults_of(row):
+        for fault in rep.outcome_faults:
             per_fault[fault][week] += 1
     faults = sorted(per_fault.items(), key=lambda kv: -sum(kv[1].values()))
     return {
@@ -92,11 +90,8 @@ def team_overview(coach: AnyUser, athletes: list[AnyUser]) -> list[dict[str, Any
     by_athlete = {row["athlete_id"]: row for row in sets}
     since = timezone.localdate() - timedelta(days=TEAM_FAULT_DAYS)
     faults: dict[int, Counter[str]] = defaultdict(Counter)
-    rows = _rep_rows(coach, athlete_id__in=ids, performed_at__gte=since).values(
-        "label", "faults", "detected_faults", "analysis__session__athlete_id"
-    )
-    for row in rows:
-        faults[row["analysis__session__athlete_id"]].update(_faults_of(row))
+    for rep in _reps(coach, athlete_id__in=ids, performed_at__gte=since):
+        faults[rep.analysis.session.athlete_id].update(rep.outcome_faults)
     return [
         {
             "athlete": athlete,
