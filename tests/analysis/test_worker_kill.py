@@ -23,7 +23,8 @@ from coach_platform.storage import media_stat
 from tests.conftest import shared_path, wait_for
 from uploads.services.uploads import session_upload
 
-CLIP = ("videos", "kantesh813+AI_GYM_Trainer", "deadlift.mp4")  # 15 s, 455 frames, 3 reps
+# A short clip (4.5 s, 133 frames, 2 reps): the test is about the lost job, not the posing.
+CLIP = ("videos", "RFN-Dev-Git+AI-GYM", "Deadlift3.mp4")
 STALE = 5  # seconds without a heartbeat before a job counts as dead (default: 120)
 
 
@@ -78,7 +79,7 @@ def test_a_worker_killed_mid_job_loses_no_job_the_other_worker_finishes_them_all
     wait_for("every analysis to finish", all_finished, 300, [survivor])
     for analysis in analyses:
         assert analysis.status == "done", analysis.error
-        assert analysis.rep_count == 3 and analysis.reps.count() == 3
+        assert analysis.rep_count == 2 and analysis.reps.count() == 2
         assert media_stat(analysis.report_file) and not analysis.worker_losses
         assert s3_media.keys(analysis.output_dir + "/")  # stored in the bucket
     victim.refresh_from_db()

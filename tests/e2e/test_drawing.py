@@ -20,6 +20,7 @@ from tests.e2e.conftest import (
     reuses_poses,
     upload_analysed,
 )
+from tests.e2e.overlay_labels import check_overlay_labels
 
 pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "drawing"
@@ -295,6 +296,7 @@ def test_an_angle_drawn_on_a_paused_frame_reads_back_its_degrees(
     login(page, base, "athlete_a", PERSONA_PASSWORD)
     url = upload_analysed(page, base, qcluster)
     context.close()
+    check_overlay_labels(browser, base, url)  # before any drawing: the overlay's own labels
     _draw_and_reload(browser, base, url, "desktop", "coach_a")
     # Only coaches and admins draw (the athlete gets no toolbar): the coach on a phone too.
     _draw_and_reload(browser, base, url, "phone", "coach_a")

@@ -10,6 +10,7 @@ Screenshots land in test-artifacts/e2e/faults/.
 import shutil
 
 from tests.conftest import PERSONA_PASSWORD, shared_path
+from tests.e2e.coaching_first import check_coaching_first
 from tests.e2e.conftest import ARTIFACTS, needs_chromium, reuses_poses
 from tests.e2e.conftest import login as _login
 from tests.e2e.test_rep_count_correction import DESKTOP, PHONE, _analysed, _review
@@ -85,3 +86,7 @@ def test_coach_reads_a_named_fault_with_its_evidence_and_a_not_judged_reason(
     _no_sideways_scroll(page)
     page.screenshot(path=shots / "03-named-fault-phone.png", full_page=False)
     phone.close()
+
+    # The same set, coaching first: the summary, labels in any order, the Details switch
+    # (tests/e2e/coaching_first.py). Last: it labels a rep.
+    check_coaching_first(browser, base, faulty.session_id)

@@ -6,6 +6,7 @@ them apart with the head moved to each corner; an angle drawn just under the chi
 degrees beside the head, not on it; and a drawing's default colour is the palette's magenta,
 which no part of the skeleton is.
 
+Run from tests/e2e/test_drawing.py on its upload (one analysis of the clip for both).
 Screenshots: test-artifacts/e2e/overlay-labels/{desktop,phone}-rep<N>.png and -angle.png.
 """
 
@@ -14,9 +15,8 @@ from __future__ import annotations
 import math
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, reuses_poses, upload_analysed
+from tests.e2e.conftest import ARTIFACTS, login
 
-pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "overlay-labels"
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
@@ -176,15 +176,9 @@ def _check(browser, base: str, url: str, size: str) -> None:
     context.close()
 
 
-def test_overlay_labels_keep_off_the_head_and_each_other(
-    qcluster, live_server, browser, athlete_a, coach_a
-):
+def check_overlay_labels(browser, base: str, url: str) -> None:
+    """Both sizes' checks on an analysed upload of the shared clip (test_drawing.py runs them
+    on its own upload: one analysis for both)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    base = live_server.url
-    context = browser.new_context(**SIZES["desktop"])
-    page = context.new_page()
-    login(page, base, "athlete_a", PERSONA_PASSWORD)
-    url = upload_analysed(page, base, qcluster)
-    context.close()
     for size in SIZES:
         _check(browser, base, url, size)

@@ -1,7 +1,7 @@
 """Coaching, not measuring: the set's review page leads with what to do, in a real browser
 (Debian's Chromium, driven by Playwright) over a set the real worker analysed.
 
-The set is the one tests/e2e/test_named_faults.py reads (the first 8 s of the shared
+Run by tests/e2e/test_named_faults.py on its set (the first 8 s of the shared
 hips-rise-first set, the same bytes, so with `reuses_poses` a run poses it once): reps named
 "hips rise first". A coach at desktop size labels a rep in any order (Anomalous, then a fault
 tag, then a note) and sees the rep's verdict change at once; the athlete on a phone reads the
@@ -15,13 +15,9 @@ import re
 import shutil
 import time
 
-from tests.conftest import PERSONA_PASSWORD, shared_path
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, reuses_poses
-from tests.e2e.test_named_faults import FOLDER
-from tests.e2e.test_rep_count_correction import _analysed, _review
-from tests.pipeline.footage import write_clip
-
-pytestmark = [needs_chromium, reuses_poses]
+from tests.conftest import PERSONA_PASSWORD
+from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.test_rep_count_correction import _review
 
 SHOTS = ARTIFACTS / "coaching-first"
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
@@ -218,14 +214,11 @@ def _coach_ticks_details_on_a_phone(browser, base: str, session_id: int) -> None
     page.context.close()
 
 
-def test_coaching_first_review_page(qcluster, live_server, browser, athlete_a, coach_a, tmp_path):
+def check_coaching_first(browser, base: str, session_id: int) -> None:
+    """The three walks on an analysed hips-first set (tests/e2e/test_named_faults.py runs
+    them on its own: one analysis for both)."""
     shutil.rmtree(SHOTS, ignore_errors=True)
     SHOTS.mkdir(parents=True)
-    hips = tmp_path / "hips-first.mp4"  # as tests/e2e/test_named_faults.py writes it
-    write_clip(hips, [(shared_path(*FOLDER, "0016h_1.mp4"), 0, 8)])
-    analysis = _analysed(qcluster, athlete_a, hips)
-    base = live_server.url
-
-    _coach_labels_in_any_order(browser, base, analysis.session_id)
-    _athlete_reads_the_summary_on_a_phone(browser, base, analysis.session_id)
-    _coach_ticks_details_on_a_phone(browser, base, analysis.session_id)
+    _coach_labels_in_any_order(browser, base, session_id)
+    _athlete_reads_the_summary_on_a_phone(browser, base, session_id)
+    _coach_ticks_details_on_a_phone(browser, base, session_id)
