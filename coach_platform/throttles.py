@@ -16,7 +16,10 @@ import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from rest_framework import throttling
+
+from coach_platform.uploads import duration_text
 
 
 def client_address(request: HttpRequest) -> str:
@@ -78,3 +81,18 @@ class RateLimited(Exception):
         super().__init__(message)
         self.message = message
         self.wait_s = max(1.0, float(wait_s))
+
+
+def hourly_limit_check(newest_first: list, limit: int, window, done: str) -> None:
+    """One person's limit a service counts in the database: `newest_first`, the times of
+    their recent ones (at least the newest `limit`) within `window`; at `limit` raises
+    RateLimited, free again once the oldest of the newest `limit` leaves the window.
+    `done`: what they did, in the sentence ("started {limit} uploads")."""
+    if len(newest_first) < limit:
+        return
+    wait_s = (newest_first[limit - 1] + window - timezone.now()).total_seconds()
+    raise RateLimited(
+        f"You have {done} in the last hour, the most an hour allows. "
+        f"Try again in {duration_text(max(60, wait_s))}.",
+        wait_s,
+    )

@@ -25,7 +25,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from coach_platform.storage import media_key, media_publish, media_remove, media_root
-from coach_platform.throttles import RateLimited
+from coach_platform.throttles import hourly_limit_check
 from coach_platform.uploads import duration_text, size_text, upload_local_path
 from reviews.models import Comment
 from sets.models import TrainingSession
@@ -65,14 +65,7 @@ def voice_over_check_rate(author) -> None:
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:limit]
     )
-    if len(recent) < limit:
-        return
-    wait_s = (recent[limit - 1] + VOICE_OVER_WINDOW - timezone.now()).total_seconds()
-    raise RateLimited(
-        f"You have recorded {limit} voice-overs in the last hour, the most an hour allows. "
-        f"Try again in {duration_text(max(60, wait_s))}.",
-        wait_s,
-    )
+    hourly_limit_check(recent, limit, VOICE_OVER_WINDOW, f"recorded {limit} voice-overs")
 
 
 def voice_over_store(*, session: TrainingSession, audio: UploadedFile) -> StoredAudio:

@@ -16,17 +16,10 @@ import shutil
 import time
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, DESKTOP, PHONE, login
 from tests.e2e.test_rep_count_correction import _review
 
 SHOTS = ARTIFACTS / "coaching-first"
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-PHONE = {  # as tests/e2e/test_phone_pages.py
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 TAG = "knee_dominant"  # a fault tag the model does not name on this set (hips rise first)
 NOTE = "Knees travel forward off the floor; hips too low."
 # The first rep card's SkeleMotion image has loaded (lazily, once shown and scrolled to).

@@ -26,6 +26,15 @@ CHROMIUM_ARGS = [
     "--use-fake-ui-for-media-stream",
     "--use-fake-device-for-media-stream",
 ]
+# The two sizes browser tests look at: a desktop and a phone (an iPhone's 390x844 at 3x).
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
+SIZES = {"desktop": DESKTOP, "phone": PHONE}
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs /usr/bin/chromium")
 # For a test of what happens after the poses (the pages over an analysed set): its analyses,
 # in the worker or inline, read the poses this run already computed for the same video bytes

@@ -15,18 +15,9 @@ from __future__ import annotations
 import math
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login
+from tests.e2e.conftest import ARTIFACTS, SIZES, login
 
 SHOTS = ARTIFACTS / "overlay-labels"
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 3,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 IDLE = "(() => { const v = document.getElementById('player'); return v.paused && !v.seeking; })()"
 
 # The overlay's data (the test's own copy), as overlay.js reads it.

@@ -10,19 +10,17 @@ Screenshots: test-artifacts/e2e/compare-overlay/{desktop,phone}-{start,lockout}.
 from __future__ import annotations
 
 from tests.conftest import PERSONA_PASSWORD
-from tests.e2e.conftest import ARTIFACTS, login, needs_chromium, reuses_poses, upload_analysed
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    SIZES,
+    login,
+    needs_chromium,
+    reuses_poses,
+    upload_analysed,
+)
 
 pytestmark = [needs_chromium, reuses_poses]
 SHOTS = ARTIFACTS / "compare-overlay"
-SIZES = {
-    "desktop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 3,
-        "is_mobile": True,
-        "has_touch": True,
-    },
-}
 CANVAS = "[data-testid=phase-canvas]"
 
 # How many of the canvas's pixels are (nearly) each of `colours`, and how many are not the

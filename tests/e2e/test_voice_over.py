@@ -20,19 +20,14 @@ from django.urls import reverse
 from tests.conftest import PERSONA_PASSWORD
 from tests.e2e.conftest import (
     ARTIFACTS,
+    DESKTOP,
+    PHONE,
     login,
     needs_chromium,
 )
 
 pytestmark = needs_chromium
 SHOTS = ARTIFACTS / "voice-over"
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-PHONE = {  # as tests/e2e/test_phone_pages.py
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 3,
-    "is_mobile": True,
-    "has_touch": True,
-}
 # The shared Chromium has a fake microphone (a beep every second) and no permission prompt
 # (tests/e2e/conftest.py: CHROMIUM_ARGS).
 AT = 1.0  # where the coach pauses and records, in seconds

@@ -23,7 +23,7 @@ from analysis.services.analyses import analysis_create
 from athletes.selectors import athlete_can_be_uploaded_for
 from coach_platform.media import stored_video_suffix
 from coach_platform.storage import media_remove
-from coach_platform.throttles import RateLimited
+from coach_platform.throttles import hourly_limit_check
 from coach_platform.uploads import duration_text, size_text, upload_local_path
 from sets.models import EXERCISE_RECOGNISE, NOTES_MAX_LENGTH, Exercise, TrainingSession
 from sets.services import session_check_date, session_check_load
@@ -164,15 +164,7 @@ def upload_check_rate(uploaded_by, *, arriving_as: int | None = None) -> None:
         ],
         reverse=True,
     )
-    if len(started) < limit:
-        return
-    # Free again once the oldest of the newest `limit` leaves the window.
-    wait_s = (started[limit - 1] + UPLOAD_WINDOW - timezone.now()).total_seconds()
-    raise RateLimited(
-        f"You have started {limit} uploads in the last hour, the most an hour allows. "
-        f"Try again in {duration_text(max(60, wait_s))}.",
-        wait_s,
-    )
+    hourly_limit_check(started, limit, UPLOAD_WINDOW, f"started {limit} uploads")
 
 
 def upload_check_size(size: int | None) -> None:
