@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from analysis.models import Analysis, Rep, RepCorrection, RepVerdict
 from analysis.selectors.sessions import progress_points
-from coach_platform.storage import media_root
+from coach_platform.storage import media_publish, media_root
 from core.result import AnalysisResult, Exercise, VideoInfo
 from core.result import Rep as PipelineRep
 from notifications.models import Notification
@@ -250,11 +250,14 @@ def _everything_about(session, athlete, coach):
     recording = media_root() / "sessions" / session.folder / "comments" / "voice.weba"
     recording.parent.mkdir(parents=True, exist_ok=True)
     recording.write_bytes(b"\x1a\x45\xdf\xa3")
+    media_publish(recording)
     Notification.objects.create(recipient=coach, kind="comment", session=session, text="new")
     SessionReadMarker.objects.create(user=coach, session=session)
     share_link_create(by=athlete, session=session, note="for the physio")
     playable = media_root() / "sessions" / session.folder / "upload" / "playable.mp4"
+    playable.parent.mkdir(parents=True, exist_ok=True)
     playable.write_bytes(b"\x00" * 16)
+    media_publish(playable)  # into the store: the bucket in the scale configuration
 
 
 def _left_of(session) -> dict[str, int]:
