@@ -150,11 +150,15 @@ def _outcome_sql(*whens: models.When) -> models.Case:
 # pipeline.result.model_outcome in SQL, to filter and count on (a test holds them equal).
 _MODEL_WHENS = (
     models.When(~models.Q(not_judged_reason=""), then=models.Value(Outcome.NOT_JUDGED)),
+    models.When(personal_effect=outcomes.CLEARED, then=models.Value(Outcome.GOOD)),
     models.When(
         models.Q(detected_faults__isnull=False) & ~models.Q(detected_faults=[]),
         then=models.Value(Outcome.FAULTS),
     ),
-    models.When(verdict="anomalous", then=models.Value(Outcome.UNUSUAL)),
+    models.When(
+        models.Q(verdict="anomalous") | models.Q(personal_effect=outcomes.FLAGGED),
+        then=models.Value(Outcome.UNUSUAL),
+    ),
     models.When(verdict="good", then=models.Value(Outcome.GOOD)),
     models.When(detected_faults__isnull=False, then=models.Value(Outcome.GOOD)),
 )
@@ -266,6 +270,11 @@ class Rep(models.Model):
     fault_evidence = models.JSONField(default=dict, blank=True)
     camera_view = models.CharField(max_length=16, blank=True)  # side, oblique, front
     not_judged_reason = models.CharField(max_length=300, blank=True)
+    # Against the athlete's reps a coach marked good (one lift, one view): the comparison
+    # (detector/personal.py: compare; {} without a baseline) and its effect on the outcome
+    # ("", flagged, cleared). Written by services/personal.py: personal_refresh only.
+    personal = models.JSONField(default=dict, blank=True)
+    personal_effect = models.CharField(max_length=8, blank=True)
 
     objects = RepQuerySet.as_manager()
 
@@ -293,7 +302,9 @@ class Rep(models.Model):
     @property
     def model_outcome(self) -> Outcome:
         return Outcome(
-            outcomes.model_outcome(self.not_judged_reason, self.detected_faults, self.verdict)
+            outcomes.model_outcome(
+                self.not_judged_reason, self.detected_faults, self.verdict, self.personal_effect
+            )
         )
 
     @property
@@ -312,9 +323,12 @@ class Rep(models.Model):
 
     @property
     def outcome_faults(self) -> list[str]:
-        """The faults behind the outcome: the coach's tags when labelled, else the model's."""
+        """The faults behind the outcome: the coach's tags when labelled, else the model's
+        (none when the athlete's own good reps set its borderline ones aside)."""
         if self.label:
             return list(self.faults or [])
+        if self.personal_effect == outcomes.CLEARED:  # usual for them: judged good
+            return []
         return list(self.detected_faults or [])
 
 

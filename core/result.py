@@ -70,16 +70,27 @@ class Exercise:
 # A rep's outcome for people; the model's is decided here (pure), the coach's label on top
 # of it in analysis.models (Outcome, Rep.outcome).
 GOOD, FAULTS, UNUSUAL, NOT_JUDGED = "good", "faults", "unusual", "not_judged"
+# What an athlete's own baseline does to the outcome (detector/personal.py: effect).
+FLAGGED, CLEARED = "flagged", "cleared"
 
 
-def model_outcome(not_judged_reason: str, detected_faults: list | None, verdict: str | None) -> str:
+def model_outcome(
+    not_judged_reason: str,
+    detected_faults: list | None,
+    verdict: str | None,
+    personal: str = "",
+) -> str:
     """Named faults first, then the detector's "unusual", then good; not judged when the
-    rep could not be judged or nothing judged it. Faults are checked without a detector."""
+    rep could not be judged or nothing judged it. Faults are checked without a detector.
+    `personal` is the athlete's own baseline's effect (detector/personal.py: effect):
+    CLEARED (usual for them, the flags borderline) is good, FLAGGED at least unusual."""
     if not_judged_reason:
         return NOT_JUDGED
+    if personal == CLEARED:
+        return GOOD
     if detected_faults:
         return FAULTS
-    if verdict == "anomalous":
+    if verdict == "anomalous" or personal == FLAGGED:
         return UNUSUAL
     if verdict == "good" or detected_faults is not None:
         return GOOD

@@ -11,7 +11,9 @@ pose pass per clip, kept in var/pose-cache):
      good ones and detection on the bad ones (a clip is flagged when any rep has a fault);
   3. cross-camera agreement: the same rep of 0016c_1 (side) and 0016c_2 (front-3/4);
   4. the share of reps not judged, with the reasons;
-  5. with --seed-cv, the detector's leave-videos-out CV accuracy on the seed images.
+  5. with --seed-cv, the detector's leave-videos-out CV accuracy on the seed images;
+  6. a personal baseline: 3 reps of a correct set marked good, the lifter's other reps from
+     the same camera judged before and after (detector/personal.py).
 
   .venv/bin/python scripts/bench_verdicts.py [--json out.json] [--seed-cv]
 """
@@ -205,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     for reason, n in reasons.most_common():
         print(f"  {n:3d}  {reason}")
     out["not_judged"] = {"reps": len(every), "not_judged": sum(reasons.values())}
+    out["personal"] = personal_baseline_effect(reps_by_clip)
     if args.seed_cv:  # 5. the detector on the dissertation's images
         from bench_detector import main as detector_bench
 
@@ -213,6 +216,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps(out, indent=1))
     return 0
+
+
+def personal_baseline_effect(reps_by_clip: dict[str, list[dict]]) -> dict:
+    """6. Three reps of a correct set marked good by a coach, then every other rep of that
+    lifter filmed from the same camera judged with and without the baseline (its effect on
+    the outcome, detector/personal.py): reps judged right before and after, over every
+    choice of the three reps (one camera: its own correct set's reps)."""
+    from itertools import combinations
+
+    from core.detector.personal import PersonalBaseline, effect, rep_measures
+    from core.result import GOOD, NOT_JUDGED, model_outcome
+
+    print("\nPersonal baseline: 3 reps of the correct set marked good, the lifter's other reps "
+          "from that camera judged (mean [min-max] over every choice of the 3)")  # fmt: skip
+    out = {}
+    for view, correct in (("side", "0016c_1"), ("oblique", "0016c_2")):
+        pool = [r for name, reps in reps_by_clip.items() for r in reps
+                if r["group"][:5] in SET_FAULT and r["view"] == view
+                and not r["not_judged"]]  # fmt: skip
+        good = [r for r in pool if r["group"] == correct]
+        before, after = [], []
+        for marked in combinations(good, 3):
+            baseline = PersonalBaseline.fit([rep_measures(r["evidence"]) for r in marked])
+            rest = [r for r in pool if r not in marked]
+            right = [0, 0]
+            for r in rest:
+                said = effect(baseline.compare(rep_measures(r["evidence"])), r["faults"],
+                              r["evidence"], None, None)  # fmt: skip
+                for i, personal in enumerate(("", said)):
+                    outcome = model_outcome("", r["faults"], None, personal)
+                    right[i] += (outcome == GOOD) == (r["truth"] is None) and outcome != NOT_JUDGED
+            before.append(right[0])
+            after.append(right[1])
+        n = len(pool) - 3
+        out[view] = {"reps": n, "before": float(np.mean(before)), "after": float(np.mean(after)),
+                     "after_min": min(after), "after_max": max(after)}  # fmt: skip
+        print(f"  {view:8s} {n} reps: right before {np.mean(before):.1f}, after "
+              f"{np.mean(after):.1f} [{min(after)}-{max(after)}]")  # fmt: skip
+    return out
 
 
 def _tby() -> str:

@@ -102,18 +102,19 @@ def queue_count(user: AnyUser) -> int:
     return review_queue(user).count()
 
 
-def personal_baseline(athlete_id: int | None, lift: str | None = None):
-    """The athlete's PersonalBaseline (detector/personal.py) in `lift` (a registry name, the
-    default lift's when None) from their counted reps of it a coach marked good, or None
-    (no athlete, or fewer than its minimum): a squat is compared with their good squats."""
+def personal_baseline(athlete_id: int | None, lift: str, view: str):
+    """The athlete's PersonalBaseline (detector/personal.py) in `lift` (a registry name)
+    filmed from `view` (faults.camera_view; "" unknown) from their counted reps of it a coach
+    marked good, or None (no athlete, or fewer than its minimum): a squat is compared with
+    their good squats, a rep filmed from the front-3/4 with their good reps from there."""
     from core.detector.personal import PersonalBaseline, rep_measures
 
     if athlete_id is None:
         return None
     good = (
         Rep.objects.counted()
-        .of_lift(lift or lifts.DEFAULT.name)
-        .filter(analysis__session__athlete_id=athlete_id, label=Label.GOOD)
+        .of_lift(lift)
+        .filter(analysis__session__athlete_id=athlete_id, label=Label.GOOD, camera_view=view)
         .exclude(fault_evidence={})
         .values_list("fault_evidence", flat=True)
     )

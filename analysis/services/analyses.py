@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from analysis.models import Analysis, AnalysisStatus, CountedBy, Rep
 from analysis.services.notices import notify_analysis_finished
+from analysis.services.personal import personal_refresh_for
 from analysis.services.verdicts import verdict_store
 from analysis.services.videos import playback_decide
 from coach_platform.jobs import (
@@ -582,6 +583,7 @@ def _analysis_store(
         analysis.detector_version = version
         analysis.save()
         playback_decide(analysis, result.video)
+        personal_refresh_for(analysis.reps.select_related("analysis__session"))
         # The swap: the rows now point into out_dir; the previous folders go once that is
         # committed (a rollback leaves them, and the rows that point at them, as they were).
         folder = analysis.session.folder

@@ -31,6 +31,7 @@ from analysis.models import (
 )
 from analysis.selectors.reps import rep_labelable_queryset
 from analysis.services.analyses import REP_FILE_FIELDS, pipeline_rep_fields
+from analysis.services.personal import personal_refresh_for
 from analysis.services.verdicts import rep_images, verdict_store
 from analysis.services.videos import analysis_video_redraw_enqueue
 from coach_platform.jsonable import jsonable
@@ -112,6 +113,7 @@ def _record(analysis: Analysis, rep: Rep, kind: str, before: dict, note: str, au
     """After a correction: renumber the set, keep who did what in its history, and redraw
     the annotated video once the transaction is committed."""
     _renumber(analysis)
+    personal_refresh_for([rep])  # a rep counted, moved or left out: the baseline's reps
     rep.refresh_from_db()
     RepCorrection.objects.create(
         analysis=analysis, rep=rep, kind=kind, before=before, after=_state(rep), note=note,

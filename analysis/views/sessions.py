@@ -25,8 +25,6 @@ from analysis.selectors.media import (
 )
 from analysis.selectors.reps import (
     fault_choices,
-    personal_baseline,
-    personal_comparison,
     rep_labelable_queryset,
     rep_visible_queryset,
 )
@@ -212,11 +210,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     for comment in comments:
         if comment.rep_id:
             by_rep.setdefault(comment.rep_id, []).append(comment)
-    baseline = personal_baseline(
-        session.athlete_id, lifts.of_exercise(analysis.exercise_detected).name
-    )
     for rep in reps:
-        rep.personal = personal_comparison(rep, baseline)
         rep.comment_count = len(by_rep.get(rep.pk, []))
         rep.can_label = rep.pk in labelable and rep.counted
         rep.history = list(rep.corrections.all())

@@ -6,6 +6,12 @@ lifter lifts when it goes well?". The comparison uses the named faults' measures
 session's camera holds for the next. Each measure's spread has a floor (its measurement
 noise across the synchronised two-camera pair, rounded up), so three nearly identical good
 reps do not make every later rep "unusual".
+
+Once there is a baseline it changes the outcome people see (`effect`): a rep unusual for the
+athlete is flagged even when the general model found nothing, with the measure that differs;
+a rep usual for them is not flagged on the general model's borderline (a fault just past
+its line, the movement model just past its threshold). A baseline is one lift's and one
+camera view's: the same rep measures a little differently from the side and the front-3/4.
 """
 
 from __future__ import annotations
@@ -17,9 +23,14 @@ import numpy as np
 
 from core.lifts import LIFTS
 from core.lifts.base import Measure
+from core.lifts.faults import borderline
+from core.result import CLEARED, FLAGGED
 
 MIN_GOOD_REPS = 3
 Z_UNUSUAL = 3.0  # spreads from the athlete's own mean
+# The movement model's score is sigmoid((c - t) / s), s the spread of normal reps: up to
+# sigmoid(1) its statistic is within one normal spread past the threshold (calibration.py).
+BORDERLINE_SCORE = 0.731
 
 # measure key -> (what a coach reads, unit, floor of the spread): the lifts' faults'
 # measures that enter a baseline (core/lifts), each read from its fault's evidence.
@@ -89,6 +100,26 @@ class PersonalBaseline:
                 )
         deviations.sort(key=lambda d: -abs(d["z"]))
         return {"unusual": bool(deviations), "deviations": deviations, "good_reps": self.reps}
+
+
+def effect(
+    comparison: dict[str, Any] | None,
+    detected_faults: list[str] | None,
+    evidence: dict[str, dict[str, Any]] | None,
+    verdict: str | None,
+    score: float | None,
+) -> str:
+    """How a rep's comparison with the athlete's good reps changes the general outcome:
+    FLAGGED when it is unusual for them; CLEARED when it is usual for them and every flag
+    the general model raised is borderline; "" otherwise (no baseline, nothing to change)."""
+    if not comparison:
+        return ""
+    if comparison.get("unusual"):
+        return FLAGGED
+    flags = [borderline((evidence or {}).get(f) or {}) for f in detected_faults or ()]
+    if verdict == "anomalous":
+        flags.append(score is not None and score <= BORDERLINE_SCORE)
+    return CLEARED if flags and all(flags) else ""
 
 
 def _fmt(value: float, unit: str) -> str:

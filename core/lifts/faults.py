@@ -108,16 +108,27 @@ CLOSE_MARGIN = 0.1
 CLOSE_DEGREES = 5.0
 
 
-def close_to_line(e: dict[str, Any]) -> bool:
-    """Whether a checked fault's measure, not a fault, is within CLOSE_MARGIN of its
-    threshold (CLOSE_DEGREES for an angle)."""
+def _near_line(e: dict[str, Any]) -> bool:
+    """Whether a checked fault's measure is within CLOSE_MARGIN of its threshold
+    (CLOSE_DEGREES for an angle), on either side."""
     value, threshold = e.get("value"), e.get("threshold")
-    if e.get("detected") or isinstance(value, bool) or isinstance(threshold, bool):
+    if isinstance(value, bool) or isinstance(threshold, bool):
         return False
     if not isinstance(value, int | float) or not isinstance(threshold, int | float):
         return False
     degrees = "degree" in str(e.get("unit", ""))
     return abs(value - threshold) <= (CLOSE_DEGREES if degrees else CLOSE_MARGIN * abs(threshold))
+
+
+def close_to_line(e: dict[str, Any]) -> bool:
+    """Whether a checked fault's measure, not a fault, is near its line (`_near_line`)."""
+    return not e.get("detected") and _near_line(e)
+
+
+def borderline(e: dict[str, Any]) -> bool:
+    """Whether a named fault's measure is only just past its line (`_near_line`): within
+    the pose's noise, where an athlete's own good reps may say it is how they lift."""
+    return bool(e.get("detected")) and _near_line(e)
 
 
 def past_line(e: dict[str, Any]) -> float:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from analysis.models import Fault, Label, Rep
 from analysis.selectors.reps import fault_choices, rep_labelable_queryset
+from analysis.services.personal import personal_refresh_for
 from core import lifts
 from notifications.models import NotificationKind
 from notifications.services import notify, set_name
@@ -65,6 +66,7 @@ def rep_label(*, rep: Rep, author, label: str, faults: Iterable[str] = (), note:
         rep.label, rep.faults, rep.label_note = label, faults, note
         rep.labelled_by, rep.labelled_at = author, timezone.now()
         rep.save(update_fields=["label", "faults", "label_note", "labelled_by", "labelled_at"])
+        personal_refresh_for([rep])  # a rep marked good (or no longer) moves the baseline
     notify_label(rep, author)
     return rep
 

@@ -123,30 +123,79 @@ def test_an_abstention_stores_no_verdict_and_the_faults_decide(athlete_a):
     assert rep.outcome == Outcome.FAULTS  # the named fault, not the detector, decides
 
 
-def test_once_a_coach_marked_three_reps_good_later_reps_are_compared_with_them(athlete_a, coach_a):
-    def evidence(trunk: float) -> dict:
-        return {"knee_dominant": {**EVIDENCE["jerky"], "value": trunk, "knee_angle_deg": 95.0}}
+def _knee_evidence(trunk: float, detected: bool = False) -> dict:
+    """A knee-dominant check: the trunk's lean at the bottom against a line at 25 degrees."""
+    return {
+        "knee_dominant": {
+            "measure": "trunk_lean_bottom_deg", "value": trunk, "threshold": 25.0,
+            "fault_if": "below", "unit": "degrees", "detected": detected, "knee_angle_deg": 95.0,
+        }
+    }  # fmt: skip
 
-    earlier = make_session(athlete_a, reps=3, verdicts=())
-    for rep, trunk in zip(earlier.analysis.reps.order_by("index"), (48, 50, 52), strict=True):
+
+def test_three_reps_a_coach_marks_good_change_the_outcome_of_that_athletes_reps(
+    athlete_a, coach_a
+):
+    from reviews.services.labels import rep_label
+
+    later = make_session(athlete_a, reps=5, verdicts=())
+    odd, usual, borderline, clear, front = later.analysis.reps.order_by("index")
+    for rep, trunk, faults in (
+        (odd, 70.0, []),  # the general check finds nothing; far from their usual 27 degrees
+        (usual, 28.0, []),
+        (borderline, 23.5, ["knee_dominant"]),  # just past the line (within 5°), as usual
+        (clear, 10.0, ["knee_dominant"]),  # far past it
+        (front, 70.0, []),  # filmed from the front: their side-view reps say nothing of it
+    ):
         Rep.objects.filter(pk=rep.pk).update(
-            label="good", detected_faults=[], fault_evidence=evidence(trunk)
+            camera_view="front" if rep == front else "side",
+            detected_faults=faults,
+            fault_evidence=_knee_evidence(trunk, bool(faults)),
         )
-    later = make_session(athlete_a, reps=2, verdicts=())
-    odd, usual = later.analysis.reps.order_by("index")
-    Rep.objects.filter(pk=odd.pk).update(detected_faults=[], fault_evidence=evidence(20))
-    Rep.objects.filter(pk=usual.pk).update(detected_faults=[], fault_evidence=evidence(51))
+    earlier = make_session(athlete_a, reps=3, verdicts=())
+    marked = list(earlier.analysis.reps.order_by("index"))
+    for rep, trunk in zip(marked, (25.0, 27.0, 29.0), strict=True):  # an upright puller
+        Rep.objects.filter(pk=rep.pk).update(
+            camera_view="side", detected_faults=[], fault_evidence=_knee_evidence(trunk)
+        )
+
+    def outcomes() -> list[str]:
+        reps = Rep.objects.filter(analysis=later.analysis).with_outcomes().order_by("index")
+        assert all(r.outcome == r.outcome_sql for r in reps)  # one rule in Python and SQL
+        return [r.outcome.value for r in reps]
+
+    before = ["good", "good", "faults", "faults", "good"]
+    assert outcomes() == before
+    for rep in marked[:2]:
+        rep_label(rep=rep, author=coach_a, label="good")
+    assert outcomes() == before  # two good reps are no baseline yet
+    rep_label(rep=marked[2], author=coach_a, label="good")
+    assert outcomes() == ["unusual", "good", "good", "faults", "good"]
+
     client = Client()
     client.force_login(coach_a)
     body = client.get(f"/api/reps/{odd.pk}/").json()
-    assert body["outcome"] == "good"  # the general verdict stands beside it
-    assert body["personal"]["unusual"] and body["personal"]["good_reps"] == 3
-    assert client.get(f"/api/reps/{usual.pk}/").json()["personal"]["unusual"] is False
+    assert body["outcome"] == "unusual" and body["personal"]["effect"] == "flagged"
+    assert body["personal"]["good_reps"] == 3
+    assert body["personal"]["deviations"][0]["says"].startswith(
+        "trunk lean at the bottom: 70° against 27°"
+    )
+    cleared = client.get(f"/api/reps/{borderline.pk}/").json()
+    assert cleared["outcome"] == "good" and cleared["personal"]["effect"] == "cleared"
+    assert client.get(f"/api/reps/{front.pk}/").json()["personal"] is None
     page = client.get(reverse("session_review", args=[later.pk])).content.decode()
-    assert page.count("unusual for this athlete") == 1 and "usual for this athlete" in page
-    assert "trunk lean at the bottom: 20° against 50°" in page
+    assert page.count("unusual for this athlete") == 2  # the odd rep and the clear fault
+    assert page.count("judged good: what the general check finds just past its line") == 1
+    assert "trunk lean at the bottom: 70° against 27°" in page
+    # A rep taken back from the baseline: two good reps again, the general verdicts return.
+    rep_label(rep=marked[0], author=coach_a, label="anomalous")
+    assert outcomes() == before
     # A baseline is the lift's: their good pulls are no measure of a squat of theirs.
+    rep_label(rep=marked[0], author=coach_a, label="good")
     Analysis.objects.filter(pk=later.analysis.pk).update(exercise_detected="squat")
+    from analysis.services.personal import personal_refresh_for
+
+    personal_refresh_for(later.analysis.reps.all())
     assert client.get(f"/api/reps/{odd.pk}/").json()["personal"] is None
 
 

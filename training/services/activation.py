@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import Analysis, Rep
+from analysis.services.personal import personal_refresh_for
 from analysis.services.verdicts import faults_redecide, rep_images, verdict_store
 from analysis.services.videos import analysis_video_redraw_enqueue
 from athletes.selectors import coaches_of
@@ -118,6 +119,7 @@ def detector_rescore(version_id: int) -> int:
             for rep, j in zip(reps, judgements, strict=True):
                 verdict_store(rep, version, j)
             faults_redecide(version, reps)
+            personal_refresh_for(reps)  # the flags it sets aside or adds may have moved
             _mark_rejudged(version, reps)
         done += len(reps)
         analyses.update(r.analysis_id for r in reps if r.analysis_id)

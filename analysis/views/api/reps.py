@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from analysis.models import CORRECTION_NOTE_MAX, Fault, Label, Outcome, Rep, RepCorrection
-from analysis.selectors.reps import personal_baseline, personal_comparison, rep_visible_queryset
+from analysis.selectors.reps import rep_visible_queryset
 from analysis.services.rep_counts import rep_correct_authorize, rep_move, rep_not_a_rep, rep_restore
 from analysis.views.api.common import IsAdmin, paginated
 from reviews.api import comments_respond, comments_schema
@@ -149,13 +149,10 @@ class RepSerializer(RepLabelStateSerializer):
         }  # fmt: skip
 
     def get_personal(self, obj) -> dict[str, Any] | None:
-        """Compared with the athlete's own good reps (selectors.reps.personal_comparison)."""
-        athlete = obj.analysis.session.athlete_id if obj.analysis_id else None
-        baselines = self.context.setdefault("baselines", {})
-        key = (athlete, obj.lift)
-        if key not in baselines:
-            baselines[key] = personal_baseline(athlete, obj.lift)
-        return personal_comparison(obj, baselines[key])
+        """Compared with the athlete's own good reps of the lift from the same camera view
+        (services.personal), with its `effect` on the outcome: `flagged` (unusual for them),
+        `cleared` (usual for them: the general model's borderline flags set aside) or ""."""
+        return {**obj.personal, "effect": obj.personal_effect} if obj.personal else None
 
     def get_fault_evidence(self, obj) -> dict[str, Any]:
         return obj.evidence_explained
