@@ -27,10 +27,12 @@ def detector_local_dir(version: DetectorVersion) -> Path:
 
 
 def fault_thresholds(version: DetectorVersion | None) -> dict[str, float]:
-    """The per-fault thresholds a version learnt from coaches' tags (detector/faults.py),
-    empty for none: the defaults then decide (pipeline/faults.py)."""
+    """The per-fault thresholds a version learnt from coaches' tags (detector/faults.py:
+    thresholds_of), empty for none: the defaults then decide (core/lifts/faults.py)."""
+    from core.detector.faults import thresholds_of
+
     learnt = ((version.metrics or {}).get("faults") or {}).get("learnt") if version else None
-    return {fault: v["threshold"] for fault, v in (learnt or {}).items()}
+    return thresholds_of(learnt or {})
 
 
 def judge_load(version: DetectorVersion) -> Any:

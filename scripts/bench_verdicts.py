@@ -37,7 +37,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from eval_rep_counts import DATA, cached_track, fill_cache, manifest_clips  # noqa: E402
 
-from core.detector.faults import FaultExample, learn_thresholds  # noqa: E402
+from core.detector.faults import FaultExample, learn_thresholds, thresholds_of  # noqa: E402
 from core.lifts.faults import DEFAULT_RULES, FAULTS, check_rep, decide  # noqa: E402
 from core.pipeline.steps import find_reps, reps_kinematics  # noqa: E402
 from core.result import VideoInfo  # noqa: E402
@@ -141,10 +141,10 @@ def main(argv: list[str] | None = None) -> int:
     loso = []
     for group in sorted({r["group"] for r in judged}):
         learnt = learn_thresholds(examples([r for r in judged if r["group"] != group]))
-        thresholds = {f: v["threshold"] for f, v in learnt.items()}
+        thresholds = thresholds_of(learnt)
         for r in judged:
             if r["group"] == group:
-                loso.append((r, decide(r["evidence"], thresholds)[0], thresholds))
+                loso.append((r, decide(r["evidence"], thresholds, r["view"])[0], thresholds))
     out["sets_leave_one_set_out"] = confusion([r for r, _, _ in loso], [d for _, d, _ in loso])
     print_confusion("Labelled sets, leave one set out", out["sets_leave_one_set_out"])
     right = sum(bool(r["truth"]) and r["truth"] in d for r, d, _ in loso)
@@ -152,6 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     clean = [d for r, d, _ in loso if not r["truth"]]
     print(f"  right fault named on {right}/{faulty} faulty reps; "
           f"{sum(not d for d in clean)}/{len(clean)} correct reps with no fault")  # fmt: skip
+    out["sets_leave_one_set_out_by_view"] = {}
+    for view in sorted({r["view"] for r, _, _ in loso}):
+        mine = [(r, d) for r, d, _ in loso if r["view"] == view]
+        row = {"faulty": sum(bool(r["truth"]) for r, _ in mine),
+               "named": sum(bool(r["truth"]) and r["truth"] in d for r, d in mine),
+               "correct": sum(not r["truth"] for r, _ in mine),
+               "clean": sum(not r["truth"] and not d for r, d in mine)}  # fmt: skip
+        out["sets_leave_one_set_out_by_view"][view] = row
+        print(f"    {view}: right fault named on {row['named']}/{row['faulty']} faulty reps; "
+              f"{row['clean']}/{row['correct']} correct reps with no fault")  # fmt: skip
 
     # 2. Other lifters: BichraiX clips, labelled per clip.
     per_clip = defaultdict(list)

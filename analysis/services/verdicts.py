@@ -27,7 +27,7 @@ def faults_redecide(version: DetectorVersion, reps: list[Rep]) -> None:
     thresholds = fault_thresholds(version)
     for rep in reps:
         if rep.fault_evidence and not rep.not_judged_reason:
-            faults, evidence = decide(rep.fault_evidence, thresholds)
+            faults, evidence = decide(rep.fault_evidence, thresholds, rep.camera_view)
             Rep.objects.filter(pk=rep.pk).update(detected_faults=faults, fault_evidence=evidence)
 
 

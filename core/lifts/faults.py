@@ -152,22 +152,31 @@ def explained(evidence: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(sorted(out.items(), key=lambda kv: (not kv[1].get("detected"), not kv[1]["close"])))
 
 
-def rules_with(thresholds: dict[str, float] | None) -> dict[str, Rule]:
-    """The default rules with these learnt thresholds (a detector version's) in place."""
+VIEW_KEY = "{fault}@{view}"  # a threshold learnt for one camera view (detector/faults.py)
+
+
+def rules_with(thresholds: dict[str, float] | None, view: str = "") -> dict[str, Rule]:
+    """The default rules with these learnt thresholds (a detector version's) in place: a
+    fault's threshold for the camera `view` (VIEW_KEY) where one was learnt, else its own."""
     rules = dict(DEFAULT_RULES)
-    for fault, threshold in (thresholds or {}).items():
-        if fault in LEARNABLE:
+    learnt = thresholds or {}
+    for fault in LEARNABLE:
+        threshold = learnt.get(VIEW_KEY.format(fault=fault, view=view), learnt.get(fault))
+        if threshold is not None:
             rules[fault] = replace(rules[fault], threshold=float(threshold))
     return rules
 
 
 def decide(
-    evidence: dict[str, dict[str, Any]], thresholds: dict[str, float] | None = None
+    evidence: dict[str, dict[str, Any]],
+    thresholds: dict[str, float] | None = None,
+    view: str = "",
 ) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """The named faults from measured evidence under the default rules or learnt
-    `thresholds`: the one place a measure becomes a fault (also for stored evidence, when a
-    new detector version brings its own thresholds). Returns (faults, evidence updated)."""
-    rules = rules_with(thresholds)
+    """The named faults from measured evidence (of a rep filmed from `view`) under the
+    default rules or learnt `thresholds`: the one place a measure becomes a fault (also for
+    stored evidence, when a new detector version brings its own thresholds). Returns
+    (faults, evidence updated)."""
+    rules = rules_with(thresholds, view)
     out = {}
     for name, e in evidence.items():
         e = dict(e)
@@ -219,5 +228,5 @@ def check_rep(
             continue
         if (entry := fault.measure(rep, fault)) is not None:
             measured[fault.id] = entry
-    check.faults, check.evidence = decide(measured, thresholds)
+    check.faults, check.evidence = decide(measured, thresholds, view)
     return check

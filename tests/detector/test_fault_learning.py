@@ -31,3 +31,37 @@ def test_too_few_tagged_reps_keep_the_default():
     few = [_rep(0.1, {"hips_rise_first"})] * 4 + [_rep(0.4, set())] * 10
     assert learn_thresholds(few) == {}
     assert DEFAULT_RULES["hips_rise_first"].threshold == 0.22
+
+
+def test_a_camera_view_gets_its_own_line_only_where_its_reps_need_one():
+    from core.detector.faults import thresholds_of
+    from core.lifts.faults import decide
+
+    # From the side these coaches' line is at 0.30; from the front-3/4 the same lifts read
+    # lower (the hips' rise foreshortened) and their line is at 0.20.
+    # Most reps are filmed from the side: the line learnt from all of them is theirs.
+    side = [_rep(v, {"hips_rise_first"}) for v in (0.10, 0.18, 0.24, 0.27, 0.29)] * 2
+    side += [_rep(v, set()) for v in (0.33, 0.38, 0.41, 0.45, 0.50)] * 2
+    oblique = [_rep(v, {"hips_rise_first"}, "oblique") for v in (0.05, 0.08, 0.12, 0.15, 0.17)]
+    oblique += [_rep(v, set(), "oblique") for v in (0.22, 0.25, 0.26, 0.28, 0.30)]
+    learnt = learn_thresholds(side + oblique)["hips_rise_first"]
+    assert 0.29 < learnt["threshold"] < 0.33
+    assert set(learnt["views"]) == {"oblique"}  # the side's reps need no line of their own
+    own = learnt["views"]["oblique"]
+    assert 0.17 < own["threshold"] < 0.22 and own["balanced_accuracy"] == 1.0
+    assert (own["tagged"], own["good"]) == (5, 5)
+
+    lines = thresholds_of({"hips_rise_first": learnt})
+    assert lines == {"hips_rise_first@side": learnt["threshold"],
+                     "hips_rise_first@oblique": own["threshold"]}  # fmt: skip
+    # A 0.25 rep: good from the front-3/4, a fault from the side by this platform's lines;
+    # from the front no rep taught a line: the default's (0.22) decides.
+    evidence = {"hips_rise_first": {"value": 0.25, "threshold": 0.22}}
+    assert decide(evidence, lines, "oblique")[0] == []
+    assert decide(evidence, lines, "side")[0] == ["hips_rise_first"]
+    assert decide(evidence, lines, "front")[0] == []
+    assert decide(evidence, lines, "front")[1]["hips_rise_first"]["threshold"] == 0.22
+    report = fault_report(side + oblique, lines)
+    assert report["by_view"]["oblique"] == {"reps": 10, "right": 10}
+    pooled_only = fault_report(side + oblique, {"hips_rise_first": learnt["threshold"]})
+    assert pooled_only["by_view"]["oblique"]["right"] < 10

@@ -311,7 +311,7 @@ def _fault_metrics(reps: list[Rep], train: np.ndarray, held: np.ndarray) -> dict
     """Per-fault thresholds learnt from the coach-tagged reps of the training side, and the
     named faults' report on the held-out side (detector/faults.py). A rep marked good has
     no fault; one marked anomalous counts only with its fault tags."""
-    from core.detector.faults import FaultExample, fault_report, learn_thresholds
+    from core.detector.faults import FaultExample, fault_report, learn_thresholds, thresholds_of
     from core.lifts.faults import FAULTS
 
     def example(rep: Rep) -> FaultExample | None:
@@ -325,11 +325,10 @@ def _fault_metrics(reps: list[Rep], train: np.ndarray, held: np.ndarray) -> dict
     trained = [x for i in train if (x := example(reps[i])) is not None]
     tested = [x for i in held if (x := example(reps[i])) is not None]
     learnt = learn_thresholds(trained)
-    thresholds = {fault: v["threshold"] for fault, v in learnt.items()}
     return {
         "learnt": learnt,
         "train_reps": len(trained),
-        "heldout": fault_report(tested, thresholds),
+        "heldout": fault_report(tested, thresholds_of(learnt)),
     }
 
 
