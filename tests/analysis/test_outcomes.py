@@ -133,9 +133,7 @@ def _knee_evidence(trunk: float, detected: bool = False) -> dict:
     }  # fmt: skip
 
 
-def test_three_reps_a_coach_marks_good_change_the_outcome_of_that_athletes_reps(
-    athlete_a, coach_a
-):
+def test_three_reps_a_coach_marks_good_change_the_outcome_of_that_athletes_reps(athlete_a, coach_a):
     from reviews.services.labels import rep_label
 
     later = make_session(athlete_a, reps=5, verdicts=())
