@@ -26,6 +26,8 @@ def personal_refresh(athlete_id: int, lift: str, view: str) -> int:
         .filter(analysis__session__athlete_id=athlete_id, camera_view=view)
         .select_related("analysis")
     )
+    if baseline is None:  # most athletes: only reps compared before have anything to clear
+        reps = reps.exclude(personal={}, personal_effect="")
     changed = []
     for rep in reps:
         comparison = personal_comparison(rep, baseline) or {}
